@@ -1,0 +1,12 @@
+//! Persistence: one connection type over PostgreSQL and SQLite, its pool, the embedded
+//! migrations, the schema, row models and repositories.
+
+pub mod connection;
+pub mod migrations;
+pub mod models;
+pub mod pool;
+pub mod repo;
+pub mod schema;
+
+pub use connection::DbConn;
+pub use pool::{connect_pool, DbPool};

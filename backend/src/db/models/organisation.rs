@@ -1,0 +1,46 @@
+use diesel::prelude::*;
+
+use crate::db::schema::organisations;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub collectivite_subkind: Option<String>,
+    pub name: String,
+    pub territory_code: Option<String>,
+    pub parent_id: Option<i64>,
+    pub contact_email: Option<String>,
+    pub holiday_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[diesel(table_name = organisations)]
+#[diesel(treat_none_as_null = true)]
+pub struct NewOrganisation {
+    pub code: String,
+    pub kind: String,
+    pub collectivite_subkind: Option<String>,
+    pub name: String,
+    pub territory_code: Option<String>,
+    pub parent_id: Option<i64>,
+    pub contact_email: Option<String>,
+    pub holiday_zone: Option<String>,
+}
+
+impl From<Organisation> for NewOrganisation {
+    fn from(o: Organisation) -> Self {
+        Self {
+            code: o.code,
+            kind: o.kind,
+            collectivite_subkind: o.collectivite_subkind,
+            name: o.name,
+            territory_code: o.territory_code,
+            parent_id: o.parent_id,
+            contact_email: o.contact_email,
+            holiday_zone: o.holiday_zone,
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! An r2d2 pool whose manager opens connections through [`DbConn::open`].
+
+use std::time::Duration;
+
+use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::ConnectionError;
+
+use super::DbConn;
+use crate::settings::DatabaseUrl;
+
+pub type DbPool = Pool<ConnectionManager>;
+
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        DbConn::open(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
+        conn.ping()
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool and opens its first connection, so that a bad URL or an unreachable
+/// server fails at start with the database's own message.
+pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, String> {
+    // Fail fast with the backend's own error rather than r2d2's time-out.
+    DbConn::open(url).map_err(|e| e.to_string())?;
+    Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager { url: url.clone() })
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,108 @@
+use diesel::prelude::*;
+
+use super::{reconcile, Upsert};
+use crate::db::models::{Establishment, Organisation};
+use crate::db::schema::{establishments, organisations};
+use crate::db::DbConn;
+
+/// An establishment with its academic authority and its collectivité.
+pub type EstablishmentRow = (Establishment, Organisation, Organisation);
+
+#[derive(Debug, Default, Clone)]
+pub struct EstablishmentFilter {
+    /// Authority code.
+    pub authority: Option<String>,
+    /// Collectivité code.
+    pub collectivite: Option<String>,
+    pub kind: Option<String>,
+    /// Already normalised with `search_key`.
+    pub text: Option<String>,
+    /// Keyset: only UAIs after this one.
+    pub after_uai: Option<String>,
+}
+
+macro_rules! joined {
+    () => {{
+        let (authority, collectivite) =
+            diesel::alias!(organisations as authority, organisations as collectivite);
+        let query = establishments::table
+            .inner_join(
+                authority.on(establishments::authority_id.eq(authority.field(organisations::id))),
+            )
+            .inner_join(
+                collectivite
+                    .on(establishments::collectivite_id.eq(collectivite.field(organisations::id))),
+            );
+        (query, authority, collectivite)
+    }};
+}
+
+pub fn find(conn: &mut DbConn, uai: &str) -> QueryResult<Option<EstablishmentRow>> {
+    let (query, authority, collectivite) = joined!();
+    query
+        .filter(establishments::uai.eq(uai))
+        .select((
+            Establishment::as_select(),
+            authority.fields(organisations::all_columns),
+            collectivite.fields(organisations::all_columns),
+        ))
+        .first::<(Establishment, Organisation, Organisation)>(conn)
+        .optional()
+}
+
+/// One page of establishments in UAI order, `limit` rows at most.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &EstablishmentFilter,
+    limit: i64,
+) -> QueryResult<Vec<EstablishmentRow>> {
+    let (query, authority, collectivite) = joined!();
+    let mut query = query
+        .select((
+            Establishment::as_select(),
+            authority.fields(organisations::all_columns),
+            collectivite.fields(organisations::all_columns),
+        ))
+        .order(establishments::uai)
+        .limit(limit)
+        .into_boxed();
+    if let Some(code) = &filter.authority {
+        query = query.filter(authority.field(organisations::code).eq(code.clone()));
+    }
+    if let Some(code) = &filter.collectivite {
+        query = query.filter(collectivite.field(organisations::code).eq(code.clone()));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(establishments::kind.eq(kind.clone()));
+    }
+    if let Some(text) = &filter.text {
+        query = query.filter(establishments::search_key.like(format!("%{text}%")));
+    }
+    if let Some(after) = &filter.after_uai {
+        query = query.filter(establishments::uai.gt(after.clone()));
+    }
+    query.load::<(Establishment, Organisation, Organisation)>(conn)
+}
+
+pub fn upsert(conn: &mut DbConn, row: &Establishment) -> QueryResult<Upsert> {
+    let existing = establishments::table
+        .find(&row.uai)
+        .select(Establishment::as_select())
+        .first(conn)
+        .optional()?;
+    reconcile(
+        conn,
+        existing,
+        row,
+        |c| {
+            diesel::insert_into(establishments::table)
+                .values(row)
+                .execute(c)
+        },
+        |c| {
+            diesel::update(establishments::table.find(&row.uai))
+                .set(row)
+                .execute(c)
+        },
+    )
+}

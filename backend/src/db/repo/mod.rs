@@ -1,0 +1,37 @@
+//! Repositories: functions on `&mut DbConn` returning `QueryResult`, alike inside or outside
+//! a transaction.
+
+pub mod categories;
+pub mod establishments;
+pub mod organisations;
+pub mod queues;
+pub mod school_holidays;
+pub mod territories;
+
+use diesel::QueryResult;
+
+use super::DbConn;
+
+/// What writing a reference row by its natural key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts `wanted` when nothing exists under its key, updates when the stored row differs,
+/// and does nothing when it is the same.
+pub fn reconcile<T: PartialEq>(
+    conn: &mut DbConn,
+    existing: Option<T>,
+    wanted: &T,
+    insert: impl FnOnce(&mut DbConn) -> QueryResult<usize>,
+    update: impl FnOnce(&mut DbConn) -> QueryResult<usize>,
+) -> QueryResult<Upsert> {
+    match existing {
+        None => insert(conn).map(|_| Upsert::Inserted),
+        Some(row) if row == *wanted => Ok(Upsert::Unchanged),
+        Some(_) => update(conn).map(|_| Upsert::Updated),
+    }
+}

@@ -1,0 +1,72 @@
+use diesel::prelude::*;
+
+use super::{reconcile, Upsert};
+use crate::db::models::{NewOrganisation, Organisation};
+use crate::db::schema::organisations;
+use crate::db::DbConn;
+
+/// Filters of the organisation list; `None` means any.
+#[derive(Debug, Default, Clone)]
+pub struct OrganisationFilter {
+    pub kind: Option<String>,
+    pub territory: Option<String>,
+}
+
+pub fn list(conn: &mut DbConn, filter: &OrganisationFilter) -> QueryResult<Vec<Organisation>> {
+    let mut query = organisations::table
+        .select(Organisation::as_select())
+        .order(organisations::code)
+        .into_boxed();
+    if let Some(kind) = &filter.kind {
+        query = query.filter(organisations::kind.eq(kind.clone()));
+    }
+    if let Some(territory) = &filter.territory {
+        query = query.filter(organisations::territory_code.eq(territory.clone()));
+    }
+    query.load(conn)
+}
+
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::code.eq(code))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .find(id)
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes the organisation by its code; returns its id and what was done.
+pub fn upsert(conn: &mut DbConn, row: &NewOrganisation) -> QueryResult<(i64, Upsert)> {
+    let existing = find_by_code(conn, &row.code)?;
+    let id = existing.as_ref().map(|o| o.id);
+    let outcome = reconcile(
+        conn,
+        existing.map(NewOrganisation::from),
+        row,
+        |c| {
+            diesel::insert_into(organisations::table)
+                .values(row)
+                .execute(c)
+        },
+        |c| {
+            diesel::update(organisations::table.filter(organisations::code.eq(&row.code)))
+                .set(row)
+                .execute(c)
+        },
+    )?;
+    let id = match id {
+        Some(id) => id,
+        None => organisations::table
+            .filter(organisations::code.eq(&row.code))
+            .select(organisations::id)
+            .first(conn)?,
+    };
+    Ok((id, outcome))
+}

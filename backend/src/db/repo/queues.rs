@@ -1,0 +1,48 @@
+use diesel::prelude::*;
+
+use super::{reconcile, Upsert};
+use crate::db::models::{NewQueue, Organisation, Queue};
+use crate::db::schema::{organisations, queues};
+use crate::db::DbConn;
+
+#[derive(Debug, Default, Clone)]
+pub struct QueueFilter {
+    /// Organisation code.
+    pub organisation: Option<String>,
+    pub level: Option<i32>,
+}
+
+/// Queues with their organisation, ordered by code.
+pub fn list(conn: &mut DbConn, filter: &QueueFilter) -> QueryResult<Vec<(Queue, Organisation)>> {
+    let mut query = queues::table
+        .inner_join(organisations::table)
+        .select((Queue::as_select(), Organisation::as_select()))
+        .order(queues::code)
+        .into_boxed();
+    if let Some(code) = &filter.organisation {
+        query = query.filter(organisations::code.eq(code.clone()));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(queues::level.eq(level));
+    }
+    query.load(conn)
+}
+
+pub fn upsert(conn: &mut DbConn, row: &NewQueue) -> QueryResult<Upsert> {
+    let existing = queues::table
+        .filter(queues::code.eq(&row.code))
+        .select(Queue::as_select())
+        .first(conn)
+        .optional()?;
+    reconcile(
+        conn,
+        existing.map(NewQueue::from),
+        row,
+        |c| diesel::insert_into(queues::table).values(row).execute(c),
+        |c| {
+            diesel::update(queues::table.filter(queues::code.eq(&row.code)))
+                .set(row)
+                .execute(c)
+        },
+    )
+}

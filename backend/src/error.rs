@@ -1,0 +1,170 @@
+//! Every failure the API reports, as RFC 9457 problem+json with a stable `code`.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// One invalid input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The parameter or JSON field at fault.
+    pub field: String,
+    /// Stable snake_case code.
+    pub code: String,
+    /// French explanation for people.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The RFC 9457 body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// URI reference naming the problem type: `urn:guichet:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable snake_case code, for programs.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed (unparseable query, body or path).
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    /// 422: well-formed but invalid values.
+    #[error("{detail}")]
+    Invalid {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// 404: absent, or outside the caller's scope.
+    #[error("{detail}")]
+    NotFound { detail: String },
+    /// 503: the database cannot be reached or is not migrated.
+    #[error("{detail}")]
+    Unavailable { code: &'static str, detail: String },
+    /// 500: a bug or an unexpected failure; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::NotFound {
+            detail: detail.into(),
+        }
+    }
+
+    /// 422 `invalid_parameter` for one field.
+    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::Invalid {
+            code: "invalid_parameter",
+            detail: format!("Paramètre « {field} » invalide : {message}"),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } | Self::Invalid { code, .. } => code,
+            Self::NotFound { .. } => "not_found",
+            Self::Unavailable { code, .. } => code,
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest { .. } => "Requête mal formée",
+            Self::Invalid { .. } => "Données invalides",
+            Self::NotFound { .. } => "Ressource introuvable",
+            Self::Unavailable { .. } => "Service indisponible",
+            Self::Internal(_) => "Erreur interne",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let detail = match self {
+            Self::Internal(_) => {
+                "Une erreur inattendue est survenue ; elle a été journalisée.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let errors = match self {
+            Self::Invalid { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            type_uri: format!("urn:guichet:problem:{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            code: self.code().to_owned(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(cause) => tracing::error!(%cause, "request failed"),
+            Self::Unavailable { detail, .. } => tracing::warn!(%detail, "service unavailable"),
+            _ => {}
+        }
+        HttpResponse::build(self.status_code())
+            .insert_header((header::CONTENT_TYPE, "application/problem+json"))
+            .json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable {
+            code: "database_unavailable",
+            detail: format!("Base de données injoignable : {e}"),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::Internal(format!("blocking task: {e}"))
+    }
+}

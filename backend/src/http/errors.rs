@@ -1,0 +1,43 @@
+//! Problem+json for what actix rejects before a handler runs: unparseable query strings,
+//! paths and bodies, and unknown routes.
+
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+
+use crate::error::AppError;
+
+fn bad_request(code: &'static str, detail: String) -> actix_web::Error {
+    AppError::BadRequest { code, detail }.into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    bad_request(
+        "invalid_query",
+        format!("Paramètres de requête illisibles : {err}"),
+    )
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    bad_request("invalid_path", format!("Chemin illisible : {err}"))
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    bad_request("invalid_json", format!("Corps JSON illisible : {err}"))
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(query_error)
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(path_error)
+}
+
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().error_handler(json_error)
+}
+
+/// Any route that does not exist.
+pub async fn no_route(req: HttpRequest) -> HttpResponse {
+    AppError::not_found(format!("Aucune ressource à l'adresse {}", req.path())).error_response()
+}

@@ -1,0 +1,9 @@
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod services;
+pub mod settings;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,156 @@
+//! The `guichet` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use guichet::db::{connect_pool, migrations, DbPool};
+use guichet::services::seed::{self, DemoSeed, ReferenceSeed};
+use guichet::settings::{Mode, Settings};
+use guichet::state::AppState;
+use guichet::{openapi, startup};
+
+#[derive(Parser)]
+#[command(name = "guichet", version, about = "Guichet unique du support des ENT")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (migrates first; loads reference and, in demo mode, demo data into an
+    /// empty database).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the reference data (idempotent); with --demo, the demo establishments too.
+    Seed {
+        /// Also load the demonstration establishments.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Write the OpenAPI document, or check that the committed one is current.
+    Openapi {
+        /// Exit with an error if the file differs from the routes instead of writing it.
+        #[arg(long)]
+        check: bool,
+        /// Where the document lives.
+        #[arg(long, default_value = "openapi/openapi.json")]
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _ = dotenvy::dotenv();
+    init_tracing();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("guichet : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Openapi { check, output } => run_openapi(check, &output),
+        Command::Serve => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            if seed_if_empty(&pool, settings.mode)? {
+                tracing::info!(mode = ?settings.mode, "empty database seeded");
+            }
+            serve(settings, pool).map_err(|e| format!("serveur HTTP : {e}"))
+        }
+        Command::Migrate => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            prepare_database(&settings).map(|_| ())
+        }
+        Command::Seed { demo } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            let report = load_seeds(&pool, demo)?;
+            println!("Données chargées : {report}");
+            Ok(())
+        }
+    }
+}
+
+fn run_openapi(check: bool, output: &PathBuf) -> Result<(), String> {
+    if check {
+        return match openapi::is_current(output) {
+            Ok(true) => {
+                println!("{} est à jour", output.display());
+                Ok(())
+            }
+            Ok(false) => Err(format!(
+                "{} n'est plus à jour : lancez `guichet openapi`",
+                output.display()
+            )),
+            Err(e) => Err(format!("{} : {e}", output.display())),
+        };
+    }
+    std::fs::write(output, openapi::document())
+        .map_err(|e| format!("{} : {e}", output.display()))?;
+    println!("{} écrit", output.display());
+    Ok(())
+}
+
+/// Connects (creating a SQLite file if absent) and applies pending migrations.
+fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
+    let url = &settings.database_url;
+    tracing::info!(database = %url.redacted(), "connecting");
+    let pool = connect_pool(url, settings.db_pool_size)
+        .map_err(|e| format!("connexion à {} impossible : {e}", url.redacted()))?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let applied = migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
+    for name in &applied {
+        tracing::info!(migration = %name, "migration applied");
+    }
+    Ok(pool)
+}
+
+fn load_seeds(pool: &DbPool, demo: bool) -> Result<seed::SeedReport, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let reference = ReferenceSeed::embedded().map_err(|e| e.to_string())?;
+    let demo = if demo {
+        Some(DemoSeed::embedded().map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    seed::load(&mut conn, &reference, demo.as_ref()).map_err(|e| e.to_string())
+}
+
+/// Seeds an empty database: reference data always, demo data in demo mode.
+fn seed_if_empty(pool: &DbPool, mode: Mode) -> Result<bool, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if !seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
+        return Ok(false);
+    }
+    drop(conn);
+    load_seeds(pool, mode == Mode::Demo)?;
+    Ok(true)
+}
+
+#[actix_web::main]
+async fn serve(settings: Settings, pool: DbPool) -> std::io::Result<()> {
+    let address = (settings.host, settings.port);
+    let workers = settings.workers;
+    let state = AppState::new(pool, settings);
+    let mut server = actix_web::HttpServer::new(move || startup::build_app(state.clone()));
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    tracing::info!(host = %address.0, port = address.1, "guichet listening");
+    // actix-web stops accepting on SIGTERM/SIGINT and lets in-flight requests finish.
+    server.shutdown_timeout(30).bind(address)?.run().await
+}

@@ -1,0 +1,100 @@
+//! Calendars: school holidays per zone, public holidays, and the business calendar that
+//! applies to one establishment.
+
+use chrono::{NaiveTime, Weekday};
+
+use super::reference::stored;
+use super::views::{Items, SchoolHolidayView};
+use crate::db::models::Territory;
+use crate::db::repo::{establishments, school_holidays, territories};
+use crate::db::DbConn;
+use crate::domain::calendar::{BusinessCalendar, BusinessWindow, HolidayPeriod};
+use crate::domain::public_holidays::{self, is_alsace_moselle, PublicHoliday};
+use crate::domain::reference_kinds::HolidayZone;
+use crate::domain::uai::Uai;
+use crate::error::AppError;
+
+pub fn list_school_holidays(
+    conn: &mut DbConn,
+    zone: Option<HolidayZone>,
+) -> Result<Items<SchoolHolidayView>, AppError> {
+    let items = school_holidays::list(conn, zone.map(HolidayZone::as_str))?
+        .into_iter()
+        .map(|h| {
+            Ok(SchoolHolidayView {
+                zone: stored(&h.zone)?,
+                school_year: h.school_year,
+                name: h.name,
+                first_day: h.first_day,
+                last_day: h.last_day,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Items { items })
+}
+
+/// The public holidays of a year; with a département, its local extras too.
+pub fn list_public_holidays(year: i32, departement: Option<&str>) -> Items<PublicHoliday> {
+    let alsace_moselle = departement.is_some_and(is_alsace_moselle);
+    Items {
+        items: public_holidays::public_holidays(year, alsace_moselle),
+    }
+}
+
+/// The territory's business window, from its stored definition.
+pub fn business_window(t: &Territory) -> Result<BusinessWindow, AppError> {
+    let broken = |what: &str| AppError::Internal(format!("territory {}: bad {what}", t.code));
+    let weekdays = t
+        .window_weekdays
+        .split(',')
+        .map(|d| {
+            d.trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=7).contains(n))
+                .and_then(|n| Weekday::try_from(n - 1).ok())
+                .ok_or_else(|| broken("window_weekdays"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let time = |minutes: i32| {
+        NaiveTime::from_hms_opt((minutes / 60) as u32, (minutes % 60) as u32, 0)
+            .ok_or_else(|| broken("window minutes"))
+    };
+    Ok(BusinessWindow {
+        weekdays,
+        opens: time(t.window_opens_minute)?,
+        closes: time(t.window_closes_minute)?,
+        timezone: t.timezone.parse().map_err(|_| broken("timezone"))?,
+    })
+}
+
+/// The calendar of an establishment: its territory's window, its authority's holiday zone,
+/// its département's public holidays.
+pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalendar, AppError> {
+    let (establishment, authority, _) = establishments::find(conn, uai.as_str())?
+        .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
+    let territory_code = authority.territory_code.ok_or_else(|| {
+        AppError::Internal(format!("authority {} has no territory", authority.code))
+    })?;
+    let territory = territories::find(conn, &territory_code)?
+        .ok_or_else(|| AppError::Internal(format!("territory {territory_code} missing")))?;
+    let zone = authority
+        .holiday_zone
+        .unwrap_or_else(|| territory.holiday_zone.clone());
+    let holidays = if territory.window_excludes_school_holidays {
+        school_holidays::list(conn, Some(&zone))?
+            .into_iter()
+            .map(|h| HolidayPeriod {
+                first_day: h.first_day,
+                last_day: h.last_day,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(BusinessCalendar::new(
+        business_window(&territory)?,
+        holidays,
+        is_alsace_moselle(&establishment.departement),
+    ))
+}

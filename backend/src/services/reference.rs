@@ -1,0 +1,248 @@
+//! Reads of the reference data: territories, organisations, establishments, queues,
+//! categories.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use super::views::*;
+use crate::db::models::{Organisation, Territory};
+use crate::db::repo::establishments::{EstablishmentFilter, EstablishmentRow};
+use crate::db::repo::organisations::OrganisationFilter;
+use crate::db::repo::queues::QueueFilter;
+use crate::db::repo::{categories, establishments, organisations, queues, territories};
+use crate::db::DbConn;
+use crate::domain::reference_kinds::{EstablishmentKind, OrganisationKind};
+use crate::domain::search_key::search_key;
+use crate::domain::text_enum::UnknownValue;
+use crate::domain::uai::Uai;
+use crate::error::{AppError, FieldError};
+
+/// Reads a stored vocabulary value; the CHECK constraints make a failure a bug.
+pub(crate) fn stored<T: FromStr<Err = UnknownValue>>(text: &str) -> Result<T, AppError> {
+    text.parse()
+        .map_err(|e: UnknownValue| AppError::Internal(format!("stored {}: {e}", e.type_name)))
+}
+
+fn stored_opt<T: FromStr<Err = UnknownValue>>(text: Option<&str>) -> Result<Option<T>, AppError> {
+    text.map(stored).transpose()
+}
+
+fn organisation_ref(o: &Organisation) -> Result<OrganisationRef, AppError> {
+    Ok(OrganisationRef {
+        code: o.code.clone(),
+        name: o.name.clone(),
+        kind: stored(&o.kind)?,
+    })
+}
+
+fn hh_mm(minutes: i32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn territory_view(t: Territory, vendor: Option<&Organisation>) -> Result<TerritoryView, AppError> {
+    let weekdays = t
+        .window_weekdays
+        .split(',')
+        .map(|d| d.trim().parse::<u32>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::Internal(format!("stored window_weekdays: {e}")))?;
+    Ok(TerritoryView {
+        holiday_zone: stored(&t.holiday_zone)?,
+        vendor: vendor.map(organisation_ref).transpose()?,
+        availability: AvailabilityCommitments {
+            in_window_percent: f64::from(t.availability_in_window_bp) / 100.0,
+            out_of_window_percent: f64::from(t.availability_out_of_window_bp) / 100.0,
+        },
+        business_window: BusinessWindowView {
+            weekdays,
+            opens: hh_mm(t.window_opens_minute),
+            closes: hh_mm(t.window_closes_minute),
+            timezone: t.timezone,
+            excludes_school_holidays: t.window_excludes_school_holidays,
+            excludes_public_holidays: true,
+        },
+        code: t.code,
+        name: t.name,
+        ent_name: t.ent_name,
+    })
+}
+
+pub fn list_territories(conn: &mut DbConn) -> Result<Items<TerritoryView>, AppError> {
+    let mut items = Vec::new();
+    for territory in territories::list(conn)? {
+        let vendor = match territory.vendor_id {
+            Some(id) => organisations::find(conn, id)?,
+            None => None,
+        };
+        items.push(territory_view(territory, vendor.as_ref())?);
+    }
+    Ok(Items { items })
+}
+
+pub fn list_organisations(
+    conn: &mut DbConn,
+    kind: Option<OrganisationKind>,
+    territory: Option<String>,
+) -> Result<Items<OrganisationView>, AppError> {
+    let filter = OrganisationFilter {
+        kind: kind.map(|k| k.as_str().to_owned()),
+        territory,
+    };
+    let rows = organisations::list(conn, &filter)?;
+    let mut parent_codes: HashMap<i64, String> = HashMap::new();
+    let mut items = Vec::with_capacity(rows.len());
+    for o in rows {
+        let parent = match o.parent_id {
+            None => None,
+            Some(id) => match parent_codes.get(&id) {
+                Some(code) => Some(code.clone()),
+                None => {
+                    let code = organisations::find(conn, id)?
+                        .map(|p| p.code)
+                        .ok_or_else(|| AppError::Internal(format!("parent {id} missing")))?;
+                    parent_codes.insert(id, code.clone());
+                    Some(code)
+                }
+            },
+        };
+        items.push(OrganisationView {
+            kind: stored(&o.kind)?,
+            collectivite_subkind: stored_opt(o.collectivite_subkind.as_deref())?,
+            holiday_zone: stored_opt(o.holiday_zone.as_deref())?,
+            code: o.code,
+            name: o.name,
+            territory: o.territory_code,
+            parent,
+            contact_email: o.contact_email,
+        });
+    }
+    Ok(Items { items })
+}
+
+fn establishment_view(
+    (e, authority, collectivite): EstablishmentRow,
+) -> Result<EstablishmentView, AppError> {
+    Ok(EstablishmentView {
+        kind: stored(&e.kind)?,
+        sector: stored(&e.sector)?,
+        territory: authority.territory_code.clone(),
+        holiday_zone: stored_opt(authority.holiday_zone.as_deref())?,
+        authority: organisation_ref(&authority)?,
+        collectivite: organisation_ref(&collectivite)?,
+        uai: e.uai,
+        name: e.name,
+        departement: e.departement,
+        uses_vie_scolaire_module: e.uses_vie_scolaire_module,
+    })
+}
+
+/// 422 `invalid_uai` naming what is wrong with the code.
+pub fn parse_uai(raw: &str) -> Result<Uai, AppError> {
+    Uai::parse(raw).map_err(|e| AppError::Invalid {
+        code: "invalid_uai",
+        detail: format!("« {raw} » n'est pas un UAI valide : {e}"),
+        errors: vec![FieldError::new("uai", e.code(), e.to_string())],
+    })
+}
+
+pub fn get_establishment(conn: &mut DbConn, uai: &Uai) -> Result<EstablishmentView, AppError> {
+    let row = establishments::find(conn, uai.as_str())?
+        .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
+    establishment_view(row)
+}
+
+/// Filters of the establishment list, as the caller gives them.
+#[derive(Debug, Default, Clone)]
+pub struct EstablishmentQuery {
+    pub authority: Option<String>,
+    pub collectivite: Option<String>,
+    pub kind: Option<EstablishmentKind>,
+    pub text: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, AppError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "cursor",
+                "invalid_cursor",
+                "curseur de pagination illisible",
+            )
+        })
+}
+
+pub fn list_establishments(
+    conn: &mut DbConn,
+    query: EstablishmentQuery,
+) -> Result<EstablishmentPage, AppError> {
+    let filter = EstablishmentFilter {
+        authority: query.authority,
+        collectivite: query.collectivite,
+        kind: query.kind.map(|k| k.as_str().to_owned()),
+        text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
+        after_uai: query.cursor.as_deref().map(decode_cursor).transpose()?,
+    };
+    // One row more than asked tells whether another page follows.
+    let mut rows = establishments::list(conn, &filter, query.limit + 1)?;
+    let more = rows.len() as i64 > query.limit;
+    rows.truncate(query.limit as usize);
+    let next_cursor = match (more, rows.last()) {
+        (true, Some((last, _, _))) => Some(URL_SAFE_NO_PAD.encode(&last.uai)),
+        _ => None,
+    };
+    let items = rows
+        .into_iter()
+        .map(establishment_view)
+        .collect::<Result<_, _>>()?;
+    Ok(EstablishmentPage { items, next_cursor })
+}
+
+pub fn list_queues(
+    conn: &mut DbConn,
+    organisation: Option<String>,
+    level: Option<i32>,
+) -> Result<Items<QueueView>, AppError> {
+    let rows = queues::list(
+        conn,
+        &QueueFilter {
+            organisation,
+            level,
+        },
+    )?;
+    let items = rows
+        .into_iter()
+        .map(|(q, o)| {
+            Ok(QueueView {
+                domain: stored(&q.domain)?,
+                organisation: organisation_ref(&o)?,
+                code: q.code,
+                name: q.name,
+                level: q.level,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Items { items })
+}
+
+pub fn list_categories(conn: &mut DbConn) -> Result<Items<CategoryView>, AppError> {
+    let items = categories::list(conn)?
+        .into_iter()
+        .map(|c| {
+            Ok(CategoryView {
+                domain: stored(&c.domain)?,
+                default_type: stored(&c.default_type)?,
+                code: c.code,
+                label: c.label,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Items { items })
+}

@@ -1,0 +1,261 @@
+//! Typed settings from the environment (and `.env`), validated once at start.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// Which database a URL names. The scheme decides the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://<path>` (relative to the working directory, or `sqlite:///abs/path`).
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…`, passed to libpq as is.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if let Some(path) = raw.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// doit être suivi d'un chemin de fichier".into());
+            }
+            if path == ":memory:" {
+                return Err(
+                    "une base SQLite en mémoire n'est pas partagée entre connexions ; \
+                            donnez un chemin de fichier"
+                        .into(),
+                );
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            let parsed =
+                url::Url::parse(raw).map_err(|e| format!("URL PostgreSQL invalide : {e}"))?;
+            if parsed.host_str().unwrap_or("").is_empty() {
+                return Err("l'URL PostgreSQL doit nommer un hôte".into());
+            }
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        Err("le schéma doit être sqlite://, postgres:// ou postgresql://".into())
+    }
+
+    /// The URL with any password masked, for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(raw) => match url::Url::parse(raw) {
+                Ok(mut url) if url.password().is_some() => {
+                    let _ = url.set_password(Some("***"));
+                    url.to_string()
+                }
+                _ => raw.clone(),
+            },
+        }
+    }
+}
+
+/// Demo mode loads demonstration data into an empty database; production loads none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Demo,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub host: IpAddr,
+    pub port: u16,
+    pub mode: Mode,
+    pub db_pool_size: u32,
+    pub workers: Option<usize>,
+}
+
+/// A setting that is present but wrong: names the variable and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable} : {problem}")]
+pub struct SettingsError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+/// Every variable, its default and its meaning: the single source for `.env.example` and
+/// the README's table (a test checks both agree with it).
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "sqlite://guichet.db",
+        "Base de données : sqlite://<fichier> (créé s'il manque) ou postgres://user@hôte/base",
+    ),
+    (
+        "GUICHET_HOST",
+        "127.0.0.1",
+        "Adresse IP d'écoute du service HTTP",
+    ),
+    (
+        "GUICHET_PORT",
+        "8080",
+        "Port d'écoute du service HTTP (1-65535)",
+    ),
+    (
+        "GUICHET_MODE",
+        "demo",
+        "demo : charge les données de démonstration dans une base vide ; production : aucune",
+    ),
+    (
+        "GUICHET_DB_POOL_SIZE",
+        "10",
+        "Nombre maximal de connexions à la base (1-100)",
+    ),
+    (
+        "GUICHET_WORKERS",
+        "",
+        "Nombre de workers HTTP (vide : un par cœur)",
+    ),
+    (
+        "RUST_LOG",
+        "info",
+        "Niveau des journaux (tracing), par ex. info ou guichet=debug,actix_web=info",
+    ),
+];
+
+fn default_of(variable: &str) -> &'static str {
+    VARIABLES
+        .iter()
+        .find(|(name, _, _)| *name == variable)
+        .map(|(_, default, _)| *default)
+        .expect("every variable read has a documented default")
+}
+
+impl Settings {
+    /// Reads the process environment (call `dotenvy::dotenv()` first to honour `.env`).
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, applying defaults to absent or empty variables.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let get = |name: &'static str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default_of(name).to_owned())
+        };
+        let fail = |variable: &'static str, problem: String| SettingsError { variable, problem };
+
+        let database_url =
+            DatabaseUrl::parse(&get("DATABASE_URL")).map_err(|p| fail("DATABASE_URL", p))?;
+        let host = get("GUICHET_HOST").parse::<IpAddr>().map_err(|_| {
+            fail(
+                "GUICHET_HOST",
+                "attendu une adresse IP, par ex. 127.0.0.1 ou 0.0.0.0".into(),
+            )
+        })?;
+        let port = parse_in_range(&get("GUICHET_PORT"), 1, 65535)
+            .map_err(|p| fail("GUICHET_PORT", p))? as u16;
+        let mode = match get("GUICHET_MODE").as_str() {
+            "demo" => Mode::Demo,
+            "production" => Mode::Production,
+            other => {
+                return Err(fail(
+                    "GUICHET_MODE",
+                    format!("« {other} » : attendu demo ou production"),
+                ))
+            }
+        };
+        let db_pool_size = parse_in_range(&get("GUICHET_DB_POOL_SIZE"), 1, 100)
+            .map_err(|p| fail("GUICHET_DB_POOL_SIZE", p))? as u32;
+        let workers = match get("GUICHET_WORKERS") {
+            w if w.is_empty() => None,
+            w => {
+                Some(parse_in_range(&w, 1, 1024).map_err(|p| fail("GUICHET_WORKERS", p))? as usize)
+            }
+        };
+        Ok(Self {
+            database_url,
+            host,
+            port,
+            mode,
+            db_pool_size,
+            workers,
+        })
+    }
+}
+
+fn parse_in_range(raw: &str, min: i64, max: i64) -> Result<i64, String> {
+    match raw.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} hors de l'intervalle {min}-{max}")),
+        Err(_) => Err(format!("« {raw} » n'est pas un nombre entier")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_8080_in_demo_mode() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("guichet.db".into()));
+        assert_eq!(s.host.to_string(), "127.0.0.1");
+        assert_eq!(s.port, 8080);
+        assert_eq!(s.mode, Mode::Demo);
+        assert_eq!(s.workers, None);
+    }
+
+    #[test]
+    fn a_malformed_database_url_names_the_variable() {
+        let err = settings(&[("DATABASE_URL", "mysql://localhost/guichet")]).unwrap_err();
+        assert_eq!(err.variable, "DATABASE_URL");
+        assert!(err.to_string().starts_with("DATABASE_URL"), "{err}");
+        let err = settings(&[("DATABASE_URL", "postgres://")]).unwrap_err();
+        assert_eq!(err.variable, "DATABASE_URL");
+    }
+
+    #[test]
+    fn a_port_out_of_range_is_refused() {
+        let err = settings(&[("GUICHET_PORT", "70000")]).unwrap_err();
+        assert_eq!(err.variable, "GUICHET_PORT");
+        assert!(err.problem.contains("70000"), "{err}");
+        assert_eq!(
+            settings(&[("GUICHET_PORT", "abc")]).unwrap_err().variable,
+            "GUICHET_PORT"
+        );
+    }
+
+    #[test]
+    fn other_variables_are_validated() {
+        assert_eq!(
+            settings(&[("GUICHET_MODE", "prod")]).unwrap_err().variable,
+            "GUICHET_MODE"
+        );
+        assert_eq!(
+            settings(&[("GUICHET_HOST", "localhost:80")])
+                .unwrap_err()
+                .variable,
+            "GUICHET_HOST"
+        );
+        assert_eq!(
+            settings(&[("GUICHET_DB_POOL_SIZE", "0")])
+                .unwrap_err()
+                .variable,
+            "GUICHET_DB_POOL_SIZE"
+        );
+    }
+
+    #[test]
+    fn postgres_urls_are_accepted_and_redacted() {
+        let s = settings(&[("DATABASE_URL", "postgres://guichet:secret@db:5432/guichet")]).unwrap();
+        assert!(matches!(s.database_url, DatabaseUrl::Postgres(_)));
+        assert!(!s.database_url.redacted().contains("secret"));
+    }
+}

@@ -1,0 +1,74 @@
+//! The one place routes are mounted: the server, the tests and the OpenAPI document all use
+//! [`routes`].
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{web, App, Error};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+
+use crate::http::{calendars, errors, health, reference};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// Mounts every route on `app` and collects them into the OpenAPI document.
+pub fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(
+            scope("/api/v1")
+                .service(reference::list_territories)
+                .service(reference::list_organisations)
+                .service(reference::list_establishments)
+                .service(reference::get_establishment)
+                .service(reference::list_queues)
+                .service(reference::list_categories)
+                .service(calendars::list_school_holidays)
+                .service(calendars::list_public_holidays),
+        )
+        .service(
+            scope("/health")
+                .service(health::live)
+                .service(health::ready),
+        )
+        .default_service(web::to(errors::no_route))
+}
+
+/// The application, ready for `HttpServer` or `actix_web::test::init_service`.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let app = App::new()
+        .app_data(web::Data::new(state))
+        .app_data(errors::query_config())
+        .app_data(errors::path_config())
+        .app_data(errors::json_config())
+        .into_utoipa_app();
+    routes(app).into_app().wrap_fn(|req, srv| {
+        let method = req.method().clone();
+        let path = req.path().to_owned();
+        let started = Instant::now();
+        let response = srv.call(req);
+        async move {
+            let response = response.await;
+            let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+            match &response {
+                Ok(r) => tracing::info!(%method, %path, status = r.status().as_u16(), elapsed_ms, "request"),
+                Err(e) => tracing::warn!(%method, %path, error = %e, elapsed_ms, "request failed"),
+            }
+            response
+        }
+    })
+}

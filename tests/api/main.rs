@@ -1,0 +1,10 @@
+//! Integration tests: each test gets a fresh database (a temp SQLite file, or a fresh
+//! PostgreSQL database when TEST_DATABASE_URL is set).
+
+mod calendars;
+mod health;
+mod helpers;
+mod openapi;
+mod reference;
+mod seed;
+mod settings_docs;
