@@ -56,6 +56,18 @@ pub enum AppError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// 401: no valid credentials. The reason is logged, never sent.
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// 403: a known caller whose roles may not do this at all.
+    #[error("{detail}")]
+    Forbidden { detail: String },
+    /// 409: the request conflicts with the current state.
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// 429: too many attempts; retry after this many seconds.
+    #[error("Trop de tentatives : réessayez dans {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     /// 404: absent, or outside the caller's scope.
     #[error("{detail}")]
     NotFound { detail: String },
@@ -84,9 +96,28 @@ impl AppError {
         }
     }
 
+    /// 401 `unauthorized` with a generic French message.
+    pub fn unauthorized() -> Self {
+        Self::Unauthorized {
+            code: "unauthorized",
+            detail: "Authentification requise : jeton absent, invalide ou expiré".into(),
+        }
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            detail: detail.into(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest { code, .. } | Self::Invalid { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Invalid { code, .. }
+            | Self::Unauthorized { code, .. }
+            | Self::Conflict { code, .. } => code,
+            Self::Forbidden { .. } => "forbidden",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::Unavailable { code, .. } => code,
             Self::Internal(_) => "internal_error",
@@ -98,6 +129,10 @@ impl AppError {
             Self::BadRequest { .. } => "Requête mal formée",
             Self::Invalid { .. } => "Données invalides",
             Self::NotFound { .. } => "Ressource introuvable",
+            Self::Unauthorized { .. } => "Authentification requise",
+            Self::Forbidden { .. } => "Action non autorisée",
+            Self::Conflict { .. } => "Conflit",
+            Self::TooManyRequests { .. } => "Trop de requêtes",
             Self::Unavailable { .. } => "Service indisponible",
             Self::Internal(_) => "Erreur interne",
         }
@@ -131,6 +166,10 @@ impl ResponseError for AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -142,9 +181,18 @@ impl ResponseError for AppError {
             Self::Unavailable { detail, .. } => tracing::warn!(%detail, "service unavailable"),
             _ => {}
         }
-        HttpResponse::build(self.status_code())
-            .insert_header((header::CONTENT_TYPE, "application/problem+json"))
-            .json(self.problem())
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            Self::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.json(self.problem())
     }
 }
 

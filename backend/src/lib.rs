@@ -1,3 +1,4 @@
+pub mod auth;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use guichet::db::{connect_pool, migrations, DbPool};
+use guichet::domain::role::{Role, ScopeKind};
+use guichet::services::admin::provisioning::{self, UserSpec};
+use guichet::services::admin::views::GrantRequest;
 use guichet::services::seed::{self, DemoSeed, ReferenceSeed};
 use guichet::settings::{Mode, Settings};
 use guichet::state::AppState;
@@ -30,6 +33,11 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Manage user accounts from the command line (bootstrap the first admin).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Write the OpenAPI document, or check that the committed one is current.
     Openapi {
         /// Exit with an error if the file differs from the routes instead of writing it.
@@ -38,6 +46,33 @@ enum Command {
         /// Where the document lives.
         #[arg(long, default_value = "openapi/openapi.json")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user if absent, and grant a role. Without --password-stdin a new user gets a
+    /// random password, printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// Display name (defaults to the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// The territory whose admins manage the user (none: global admins only).
+        #[arg(long)]
+        territory: Option<String>,
+        /// correspondent, guichet_agent, authority_agent, collectivite_agent, vendor_agent,
+        /// steering or admin.
+        #[arg(long, requires = "scope")]
+        role: Option<Role>,
+        /// The role's scope: a UAI, an organisation code, a territory code, or `global` for
+        /// an admin of everything.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -75,6 +110,41 @@ fn run(command: Command) -> Result<(), String> {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
         }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    territory,
+                    role,
+                    scope,
+                    password_stdin,
+                },
+        } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("lecture du mot de passe : {e}"))?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let grant = role.map(|role| grant_request(role, scope));
+            let spec = UserSpec {
+                display_name: name.unwrap_or_else(|| email.clone()),
+                email,
+                territory,
+                grants: grant.into_iter().collect(),
+            };
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let outcome = provisioning::add_user(&mut conn, &spec, password, chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            println!("{outcome}");
+            Ok(())
+        }
         Command::Seed { demo } => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             let pool = prepare_database(&settings)?;
@@ -83,6 +153,23 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// The grant request for a role and the `--scope` text, by the kind of scope the role takes.
+fn grant_request(role: Role, scope: Option<String>) -> GrantRequest {
+    let mut request = GrantRequest {
+        role,
+        establishment: None,
+        organisation: None,
+        territory: None,
+    };
+    match role.scope_kind() {
+        ScopeKind::Establishment => request.establishment = scope,
+        ScopeKind::Organisation(_) => request.organisation = scope,
+        ScopeKind::Territory => request.territory = scope,
+        ScopeKind::TerritoryOrGlobal => request.territory = scope.filter(|s| s != "global"),
+    }
+    request
 }
 
 fn run_openapi(check: bool, output: &PathBuf) -> Result<(), String> {

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::startup::routes;
@@ -15,13 +16,28 @@ use crate::startup::routes;
         description = "Guichet unique du support des ENT : chaîne de support entre établissements, \
                        autorités académiques, collectivités et titulaire du marché.",
     ),
+    modifiers(&BearerScheme),
     tags(
+        (name = "auth", description = "Jetons d'accès : connexion, rafraîchissement, déconnexion"),
+        (name = "admin", description = "Administration d'un territoire : utilisateurs, rôles, comptes de service, journal d'audit"),
         (name = "reference", description = "Données de référence : territoires, organisations, établissements, files, catégories"),
         (name = "calendars", description = "Calendriers : vacances scolaires et jours fériés"),
         (name = "health", description = "Sondes de vie et de disponibilité"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the routes' `security` refers to.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    }
+}
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn document() -> String {

@@ -1,7 +1,10 @@
 //! Typed settings from the environment (and `.env`), validated once at start.
 
 use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
+
+use crate::auth::jwt::ExternalIssuer;
 
 /// Which database a URL names. The scheme decides the backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +63,35 @@ pub enum Mode {
     Production,
 }
 
-#[derive(Debug, Clone)]
+/// The external identity provider (académie SSO) whose tokens are accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSettings {
+    pub issuer: String,
+    pub audience: String,
+    pub algorithm: jsonwebtoken::Algorithm,
+    /// PEM public key.
+    pub public_key_pem: String,
+}
+
+impl SsoSettings {
+    pub fn external_issuer(&self) -> Result<ExternalIssuer, String> {
+        let key = match self.algorithm {
+            jsonwebtoken::Algorithm::ES256 => {
+                jsonwebtoken::DecodingKey::from_ec_pem(self.public_key_pem.as_bytes())
+            }
+            _ => jsonwebtoken::DecodingKey::from_rsa_pem(self.public_key_pem.as_bytes()),
+        }
+        .map_err(|e| format!("clé publique illisible : {e}"))?;
+        Ok(ExternalIssuer {
+            key,
+            algorithm: self.algorithm,
+            issuer: self.issuer.clone(),
+            audience: self.audience.clone(),
+        })
+    }
+}
+
+#[derive(Clone)]
 pub struct Settings {
     pub database_url: DatabaseUrl,
     pub host: IpAddr,
@@ -68,7 +99,34 @@ pub struct Settings {
     pub mode: Mode,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
+    /// HS256 secret of access tokens (at least 32 bytes).
+    pub jwt_secret: Vec<u8>,
+    /// Whether the secret was drawn at random (demo mode without GUICHET_JWT_SECRET).
+    pub jwt_secret_generated: bool,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub login_limit_per_account: NonZeroU32,
+    pub login_limit_per_address: NonZeroU32,
+    pub sso: Option<SsoSettings>,
 }
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &self.database_url.redacted())
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("mode", &self.mode)
+            .field("jwt_secret", &"***")
+            .field("sso", &self.sso.as_ref().map(|s| &s.issuer))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// A setting that is present but wrong: names the variable and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -111,6 +169,45 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "",
         "Nombre de workers HTTP (vide : un par cœur)",
     ),
+    (
+        "GUICHET_JWT_SECRET",
+        "",
+        "Secret HS256 des jetons d'accès (32 octets au moins) ; requis en production, tiré au hasard à chaque démarrage en démo s'il est vide",
+    ),
+    ("GUICHET_JWT_ISSUER", "guichet", "Émetteur (iss) des jetons d'accès"),
+    ("GUICHET_JWT_AUDIENCE", "guichet-api", "Audience (aud) des jetons d'accès"),
+    (
+        "GUICHET_ACCESS_TOKEN_MINUTES",
+        "15",
+        "Durée de vie d'un jeton d'accès, en minutes (1-60)",
+    ),
+    (
+        "GUICHET_REFRESH_TOKEN_DAYS",
+        "30",
+        "Durée de vie d'un jeton de rafraîchissement, en jours (1-365)",
+    ),
+    (
+        "GUICHET_LOGIN_LIMIT_PER_ACCOUNT",
+        "5",
+        "Tentatives de connexion par compte et par minute avant 429 (1-1000)",
+    ),
+    (
+        "GUICHET_LOGIN_LIMIT_PER_ADDRESS",
+        "30",
+        "Tentatives de connexion par adresse IP et par minute avant 429 (1-10000)",
+    ),
+    (
+        "GUICHET_SSO_ISSUER",
+        "",
+        "Émetteur des jetons du fournisseur d'identité externe (SSO académique) ; vide : désactivé",
+    ),
+    ("GUICHET_SSO_AUDIENCE", "", "Audience attendue des jetons du SSO"),
+    (
+        "GUICHET_SSO_PUBLIC_KEY_FILE",
+        "",
+        "Fichier PEM de la clé publique du SSO",
+    ),
+    ("GUICHET_SSO_ALGORITHM", "RS256", "Algorithme des jetons du SSO : RS256 ou ES256"),
     (
         "RUST_LOG",
         "info",
@@ -170,6 +267,33 @@ impl Settings {
                 Some(parse_in_range(&w, 1, 1024).map_err(|p| fail("GUICHET_WORKERS", p))? as usize)
             }
         };
+        let (jwt_secret, jwt_secret_generated) = match get("GUICHET_JWT_SECRET") {
+            secret if secret.is_empty() && mode == Mode::Demo => {
+                (crate::auth::secrets::random_token().into_bytes(), true)
+            }
+            secret if secret.is_empty() => {
+                return Err(fail(
+                    "GUICHET_JWT_SECRET",
+                    "requis en production (32 octets au moins)".into(),
+                ))
+            }
+            secret if secret.len() < MIN_JWT_SECRET_BYTES => {
+                return Err(fail(
+                    "GUICHET_JWT_SECRET",
+                    format!(
+                        "{} octets : il en faut au moins {MIN_JWT_SECRET_BYTES}",
+                        secret.len()
+                    ),
+                ))
+            }
+            secret => (secret.into_bytes(), false),
+        };
+        let positive = |name: &'static str, max: i64| -> Result<i64, SettingsError> {
+            parse_in_range(&get(name), 1, max).map_err(|p| fail(name, p))
+        };
+        let nonzero = |name: &'static str, max: i64| -> Result<NonZeroU32, SettingsError> {
+            Ok(NonZeroU32::new(positive(name, max)? as u32).expect("at least 1"))
+        };
         Ok(Self {
             database_url,
             host,
@@ -177,8 +301,61 @@ impl Settings {
             mode,
             db_pool_size,
             workers,
+            jwt_secret,
+            jwt_secret_generated,
+            jwt_issuer: get("GUICHET_JWT_ISSUER"),
+            jwt_audience: get("GUICHET_JWT_AUDIENCE"),
+            access_token_minutes: positive("GUICHET_ACCESS_TOKEN_MINUTES", 60)?,
+            refresh_token_days: positive("GUICHET_REFRESH_TOKEN_DAYS", 365)?,
+            login_limit_per_account: nonzero("GUICHET_LOGIN_LIMIT_PER_ACCOUNT", 1000)?,
+            login_limit_per_address: nonzero("GUICHET_LOGIN_LIMIT_PER_ADDRESS", 10_000)?,
+            sso: sso_settings(&get)?,
         })
     }
+}
+
+/// The SSO is on when its issuer is set; then audience and key file are required.
+fn sso_settings(get: &dyn Fn(&'static str) -> String) -> Result<Option<SsoSettings>, SettingsError> {
+    let issuer = get("GUICHET_SSO_ISSUER");
+    if issuer.is_empty() {
+        return Ok(None);
+    }
+    let fail = |variable: &'static str, problem: String| SettingsError { variable, problem };
+    let audience = get("GUICHET_SSO_AUDIENCE");
+    if audience.is_empty() {
+        return Err(fail(
+            "GUICHET_SSO_AUDIENCE",
+            "requis quand GUICHET_SSO_ISSUER est défini".into(),
+        ));
+    }
+    let algorithm = match get("GUICHET_SSO_ALGORITHM").as_str() {
+        "RS256" => jsonwebtoken::Algorithm::RS256,
+        "ES256" => jsonwebtoken::Algorithm::ES256,
+        other => {
+            return Err(fail(
+                "GUICHET_SSO_ALGORITHM",
+                format!("« {other} » : attendu RS256 ou ES256"),
+            ))
+        }
+    };
+    let file = get("GUICHET_SSO_PUBLIC_KEY_FILE");
+    if file.is_empty() {
+        return Err(fail(
+            "GUICHET_SSO_PUBLIC_KEY_FILE",
+            "requis quand GUICHET_SSO_ISSUER est défini".into(),
+        ));
+    }
+    let public_key_pem = std::fs::read_to_string(&file)
+        .map_err(|e| fail("GUICHET_SSO_PUBLIC_KEY_FILE", format!("{file} : {e}")))?;
+    let sso = SsoSettings {
+        issuer,
+        audience,
+        algorithm,
+        public_key_pem,
+    };
+    sso.external_issuer()
+        .map_err(|p| fail("GUICHET_SSO_PUBLIC_KEY_FILE", p))?;
+    Ok(Some(sso))
 }
 
 fn parse_in_range(raw: &str, min: i64, max: i64) -> Result<i64, String> {
@@ -210,6 +387,36 @@ mod tests {
         assert_eq!(s.port, 8080);
         assert_eq!(s.mode, Mode::Demo);
         assert_eq!(s.workers, None);
+        assert!(s.jwt_secret_generated && s.jwt_secret.len() >= MIN_JWT_SECRET_BYTES);
+        assert_eq!(s.access_token_minutes, 15);
+        assert!(s.sso.is_none());
+    }
+
+    #[test]
+    fn production_requires_a_long_enough_jwt_secret() {
+        let err = settings(&[("GUICHET_MODE", "production")]).unwrap_err();
+        assert_eq!(err.variable, "GUICHET_JWT_SECRET");
+        let err = settings(&[("GUICHET_JWT_SECRET", "too short")]).unwrap_err();
+        assert_eq!(err.variable, "GUICHET_JWT_SECRET");
+        let ok = settings(&[
+            ("GUICHET_MODE", "production"),
+            ("GUICHET_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ])
+        .unwrap();
+        assert!(!ok.jwt_secret_generated);
+    }
+
+    #[test]
+    fn sso_settings_need_audience_and_a_readable_key() {
+        let err = settings(&[("GUICHET_SSO_ISSUER", "https://sso.example")]).unwrap_err();
+        assert_eq!(err.variable, "GUICHET_SSO_AUDIENCE");
+        let err = settings(&[
+            ("GUICHET_SSO_ISSUER", "https://sso.example"),
+            ("GUICHET_SSO_AUDIENCE", "guichet"),
+            ("GUICHET_SSO_PUBLIC_KEY_FILE", "/nonexistent.pem"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "GUICHET_SSO_PUBLIC_KEY_FILE");
     }
 
     #[test]

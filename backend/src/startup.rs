@@ -9,7 +9,7 @@ use actix_web::{web, App, Error};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
-use crate::http::{calendars, errors, health, reference};
+use crate::http::{admin, auth, calendars, errors, health, reference};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -28,7 +28,23 @@ where
                 .service(reference::list_queues)
                 .service(reference::list_categories)
                 .service(calendars::list_school_holidays)
-                .service(calendars::list_public_holidays),
+                .service(calendars::list_public_holidays)
+                .service(auth::issue_token)
+                .service(auth::refresh_token)
+                .service(auth::logout)
+                .service(auth::current_caller)
+                .service(admin::create_user)
+                .service(admin::list_users)
+                .service(admin::get_user)
+                .service(admin::grant_role)
+                .service(admin::revoke_grant)
+                .service(admin::disable_user)
+                .service(admin::enable_user)
+                .service(admin::set_password)
+                .service(admin::create_service_account)
+                .service(admin::list_service_accounts)
+                .service(admin::revoke_service_account)
+                .service(admin::list_audit_events),
         )
         .service(
             scope("/health")

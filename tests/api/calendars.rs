@@ -62,7 +62,7 @@ async fn school_holidays_are_listed_per_zone() {
 
 #[actix_web::test]
 async fn public_holidays_add_alsace_moselle_days_for_57_67_68() {
-    let app = TestApp::empty();
+    let app = TestApp::seeded();
     let reims = app
         .get("/api/v1/calendars/public-holidays?year=2026&departement=51")
         .await;

@@ -12,6 +12,7 @@ use guichet::services::seed::{self, DemoSeed, ReferenceSeed, SeedReport};
 use guichet::settings::{DatabaseUrl, Settings};
 use guichet::startup::build_app;
 use guichet::state::AppState;
+use guichet::auth::jwt::Subject;
 use serde_json::Value;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -80,10 +81,20 @@ impl Drop for TestDb {
     }
 }
 
+/// The HS256 secret of the test app's tokens, so that tests can forge their own.
+pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-32-bytes-for-hs256";
+pub const ISSUER: &str = "guichet";
+pub const AUDIENCE: &str = "guichet-api";
+
 /// The app over its own database. Fields drop in order: the pool before the database.
 pub struct TestApp {
     pub pool: DbPool,
     pub db: TestDb,
+    /// Extra settings (name, value) over the test defaults.
+    pub settings: Vec<(&'static str, String)>,
+    /// The bearer token `get` sends: a Grand Est steering member once seeded.
+    pub token: Option<String>,
+    state: std::sync::OnceLock<AppState>,
 }
 
 impl TestApp {
@@ -91,7 +102,13 @@ impl TestApp {
     pub fn unmigrated() -> Self {
         let db = TestDb::fresh();
         let pool = connect_pool(&db.url, 4).expect("test pool");
-        Self { pool, db }
+        Self {
+            pool,
+            db,
+            settings: Vec::new(),
+            token: None,
+            state: std::sync::OnceLock::new(),
+        }
     }
 
     /// Migrated, without data.
@@ -101,11 +118,34 @@ impl TestApp {
         app
     }
 
-    /// Migrated, with the reference data and the demo establishments.
+    /// Migrated, with the reference data and the demo data; `get` reads as a Grand Est
+    /// steering member.
     pub fn seeded() -> Self {
-        let app = Self::empty();
+        Self::seeded_with(&[])
+    }
+
+    /// Seeded, with some settings changed.
+    pub fn seeded_with(settings: &[(&'static str, &str)]) -> Self {
+        let mut app = Self::empty();
+        app.settings = settings.iter().map(|(k, v)| (*k, v.to_string())).collect();
         app.seed(true);
+        app.token = Some(app.token_of("steering.ge@demo.guichet.example"));
         app
+    }
+
+    /// A fresh access token of an existing user, signed like the app's.
+    pub fn token_of(&self, email: &str) -> String {
+        let user = guichet::db::repo::users::find_by_email(&mut self.conn(), email)
+            .expect("user lookup")
+            .unwrap_or_else(|| panic!("no user {email}"));
+        self.state()
+            .keys
+            .issue(&Subject::User(user.id), user.token_version, chrono::Utc::now())
+    }
+
+    /// The demo user of a role in a territory (`"correspondent"`, `"ge"`).
+    pub fn demo_token(&self, role: &str, territory: &str) -> String {
+        self.token_of(&demo_email(role, territory))
     }
 
     pub fn seed(&self, demo: bool) -> SeedReport {
@@ -118,30 +158,131 @@ impl TestApp {
         self.pool.get().expect("pooled connection")
     }
 
-    fn state(&self) -> AppState {
-        let settings = Settings::from_lookup(|_| None).expect("default settings");
-        AppState::new(self.pool.clone(), settings)
+    /// One state for the whole test, so that the rate limiter keeps its counts.
+    pub fn state(&self) -> AppState {
+        self.state
+            .get_or_init(|| {
+                let settings = Settings::from_lookup(|name| {
+                    self.settings
+                        .iter()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| v.clone())
+                        .or_else(|| match name {
+                            "GUICHET_JWT_SECRET" => Some(TEST_JWT_SECRET.to_owned()),
+                            "GUICHET_LOGIN_LIMIT_PER_ACCOUNT" => Some("1000".to_owned()),
+                            "GUICHET_LOGIN_LIMIT_PER_ADDRESS" => Some("10000".to_owned()),
+                            _ => None,
+                        })
+                })
+                .expect("test settings");
+                AppState::new(self.pool.clone(), settings)
+            })
+            .clone()
     }
 
-    /// GET `path`; returns the status, the content type and the JSON body (Null if none).
+    /// GET `path` with the app's default token.
     pub async fn get(&self, path: &str) -> Response {
+        self.call(Call::get(path).bearer(self.token.as_deref())).await
+    }
+
+    /// GET `path` with this token.
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.call(Call::get(path).bearer(Some(token))).await
+    }
+
+    /// POST a JSON body with this token (or none).
+    pub async fn post_as(&self, token: Option<&str>, path: &str, body: Value) -> Response {
+        self.call(Call::new("POST", path).bearer(token).json(body))
+            .await
+    }
+
+    /// Logs in with a password; the whole answer.
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_as(
+            None,
+            "/api/v1/auth/token",
+            serde_json::json!({ "grant_type": "password", "email": email, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn call(&self, call: Call) -> Response {
         let app = test::init_service(build_app(self.state())).await;
-        let response =
-            test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+        let mut request = test::TestRequest::default()
+            .method(call.method.parse().expect("HTTP method"))
+            .uri(&call.path)
+            .peer_addr(call.peer.parse().expect("peer address"));
+        if let Some(token) = &call.token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        if let Some(body) = &call.body {
+            request = request.set_json(body);
+        }
+        let response = test::call_service(&app, request.to_request()).await;
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let retry_after = header("retry-after");
+        let www_authenticate = header("www-authenticate");
         let bytes = test::read_body(response).await;
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Response {
             status,
             content_type,
+            retry_after,
+            www_authenticate,
             body,
         }
+    }
+}
+
+pub fn demo_email(role: &str, territory: &str) -> String {
+    format!("{}.{territory}@demo.guichet.example", role.replace('_', "-"))
+}
+
+/// One request to make.
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub token: Option<String>,
+    pub body: Option<Value>,
+    pub peer: String,
+}
+
+impl Call {
+    pub fn new(method: &str, path: &str) -> Self {
+        Self {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            token: None,
+            body: None,
+            peer: "192.0.2.10:40000".to_owned(),
+        }
+    }
+
+    pub fn get(path: &str) -> Self {
+        Self::new("GET", path)
+    }
+
+    pub fn bearer(mut self, token: Option<&str>) -> Self {
+        self.token = token.map(str::to_owned);
+        self
+    }
+
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn from_peer(mut self, peer: &str) -> Self {
+        self.peer = peer.to_owned();
+        self
     }
 }
 
@@ -149,6 +290,8 @@ impl TestApp {
 pub struct Response {
     pub status: StatusCode,
     pub content_type: String,
+    pub retry_after: Option<String>,
+    pub www_authenticate: Option<String>,
     pub body: Value,
 }
 

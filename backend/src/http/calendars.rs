@@ -4,6 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::authenticated::Authenticated;
 use super::params;
 use crate::domain::public_holidays::PublicHoliday;
 use crate::domain::reference_kinds::HolidayZone;
@@ -22,13 +23,14 @@ pub struct SchoolHolidayParams {
 }
 
 /// School holidays (days without classes, both ends included), by date.
-#[utoipa::path(tag = "calendars", params(SchoolHolidayParams), responses(
+#[utoipa::path(tag = "calendars", security(("bearer" = [])), params(SchoolHolidayParams), responses(
     (status = 200, body = Items<SchoolHolidayView>),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/calendars/school-holidays")]
 pub async fn list_school_holidays(
     state: web::Data<AppState>,
+    _caller: Authenticated,
     query: web::Query<SchoolHolidayParams>,
 ) -> Result<HttpResponse, AppError> {
     let zone = params::vocabulary::<HolidayZone>("zone", query.zone.as_deref())?;
@@ -50,12 +52,13 @@ pub struct PublicHolidayParams {
 }
 
 /// Public holidays of a year, computed (Easter-based feasts included).
-#[utoipa::path(tag = "calendars", params(PublicHolidayParams), responses(
+#[utoipa::path(tag = "calendars", security(("bearer" = [])), params(PublicHolidayParams), responses(
     (status = 200, body = Items<PublicHoliday>),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/calendars/public-holidays")]
 pub async fn list_public_holidays(
+    _caller: Authenticated,
     query: web::Query<PublicHolidayParams>,
 ) -> Result<HttpResponse, AppError> {
     let year = params::integer("year", query.year.as_deref(), 1900, 2200)?

@@ -21,8 +21,20 @@ fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     bad_request("invalid_path", format!("Chemin illisible : {err}"))
 }
 
+/// Unparseable JSON is a 400; well-formed JSON with unknown, missing or mistyped fields is a
+/// 422, so that a body trying to set a field the caller may not set is refused as invalid.
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    bad_request("invalid_json", format!("Corps JSON illisible : {err}"))
+    match &err {
+        JsonPayloadError::Deserialize(e) if e.classify() == serde_json::error::Category::Data => {
+            AppError::Invalid {
+                code: "invalid_body",
+                detail: format!("Corps de requête refusé : {e}"),
+                errors: Vec::new(),
+            }
+            .into()
+        }
+        _ => bad_request("invalid_json", format!("Corps JSON illisible : {err}")),
+    }
 }
 
 pub fn query_config() -> web::QueryConfig {

@@ -1,5 +1,8 @@
 //! HTTP handlers, one file per resource: extract, validate shape, call one service, answer.
 
+pub mod admin;
+pub mod auth;
+pub mod authenticated;
 pub mod calendars;
 pub mod errors;
 pub mod health;

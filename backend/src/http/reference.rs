@@ -4,6 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::authenticated::Authenticated;
 use super::params;
 use crate::domain::reference_kinds::{EstablishmentKind, OrganisationKind};
 use crate::error::{AppError, Problem};
@@ -12,9 +13,15 @@ use crate::services::views::*;
 use crate::state::AppState;
 
 /// The territories, each with its ENT, vendor, availability commitments and business window.
-#[utoipa::path(tag = "reference", responses((status = 200, body = Items<TerritoryView>)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses(
+    (status = 200, body = Items<TerritoryView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
 #[get("/territories")]
-pub async fn list_territories(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn list_territories(
+    state: web::Data<AppState>,
+    _caller: Authenticated,
+) -> Result<HttpResponse, AppError> {
     let items = state.db(reference::list_territories).await?;
     Ok(HttpResponse::Ok().json(items))
 }
@@ -31,13 +38,14 @@ pub struct OrganisationParams {
 }
 
 /// Organisations of the support chain, by code.
-#[utoipa::path(tag = "reference", params(OrganisationParams), responses(
+#[utoipa::path(tag = "reference", security(("bearer" = [])), params(OrganisationParams), responses(
     (status = 200, body = Items<OrganisationView>),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/organisations")]
 pub async fn list_organisations(
     state: web::Data<AppState>,
+    _caller: Authenticated,
     query: web::Query<OrganisationParams>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -69,13 +77,14 @@ pub struct EstablishmentParams {
 }
 
 /// Establishments in UAI order, filtered, one page at a time.
-#[utoipa::path(tag = "reference", params(EstablishmentParams), responses(
+#[utoipa::path(tag = "reference", security(("bearer" = [])), params(EstablishmentParams), responses(
     (status = 200, body = EstablishmentPage),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/establishments")]
 pub async fn list_establishments(
     state: web::Data<AppState>,
+    _caller: Authenticated,
     query: web::Query<EstablishmentParams>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -94,7 +103,7 @@ pub async fn list_establishments(
 }
 
 /// One establishment by its UAI, with its authority and collectivité.
-#[utoipa::path(tag = "reference",
+#[utoipa::path(tag = "reference", security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI: 7 digits and the check letter")),
     responses(
         (status = 200, body = EstablishmentView),
@@ -105,6 +114,7 @@ pub async fn list_establishments(
 #[get("/establishments/{uai}")]
 pub async fn get_establishment(
     state: web::Data<AppState>,
+    _caller: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let uai = reference::parse_uai(&path.into_inner())?;
@@ -126,13 +136,14 @@ pub struct QueueParams {
 }
 
 /// Queues of the support chain.
-#[utoipa::path(tag = "reference", params(QueueParams), responses(
+#[utoipa::path(tag = "reference", security(("bearer" = [])), params(QueueParams), responses(
     (status = 200, body = Items<QueueView>),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/queues")]
 pub async fn list_queues(
     state: web::Data<AppState>,
+    _caller: Authenticated,
     query: web::Query<QueueParams>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -145,9 +156,15 @@ pub async fn list_queues(
 }
 
 /// The ticket category catalogue.
-#[utoipa::path(tag = "reference", responses((status = 200, body = Items<CategoryView>)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses(
+    (status = 200, body = Items<CategoryView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
 #[get("/categories")]
-pub async fn list_categories(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn list_categories(
+    state: web::Data<AppState>,
+    _caller: Authenticated,
+) -> Result<HttpResponse, AppError> {
     let items = state.db(reference::list_categories).await?;
     Ok(HttpResponse::Ok().json(items))
 }

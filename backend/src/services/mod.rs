@@ -1,7 +1,13 @@
 //! Use cases: one function each; they decide, in one transaction, and return views.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod calendars;
+pub mod caller;
+pub mod cursor;
 pub mod health;
+pub mod me;
 pub mod reference;
 pub mod seed;
 pub mod views;

@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
+use super::calendars::business_window;
+use super::cursor;
 use super::views::*;
 use crate::db::models::{Organisation, Territory};
 use crate::db::repo::establishments::{EstablishmentFilter, EstablishmentRow};
@@ -38,17 +37,8 @@ fn organisation_ref(o: &Organisation) -> Result<OrganisationRef, AppError> {
     })
 }
 
-fn hh_mm(minutes: i32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
 fn territory_view(t: Territory, vendor: Option<&Organisation>) -> Result<TerritoryView, AppError> {
-    let weekdays = t
-        .window_weekdays
-        .split(',')
-        .map(|d| d.trim().parse::<u32>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| AppError::Internal(format!("stored window_weekdays: {e}")))?;
+    let window = business_window(&t)?;
     Ok(TerritoryView {
         holiday_zone: stored(&t.holiday_zone)?,
         vendor: vendor.map(organisation_ref).transpose()?,
@@ -57,9 +47,13 @@ fn territory_view(t: Territory, vendor: Option<&Organisation>) -> Result<Territo
             out_of_window_percent: f64::from(t.availability_out_of_window_bp) / 100.0,
         },
         business_window: BusinessWindowView {
-            weekdays,
-            opens: hh_mm(t.window_opens_minute),
-            closes: hh_mm(t.window_closes_minute),
+            weekdays: window
+                .weekdays
+                .iter()
+                .map(|d| d.number_from_monday())
+                .collect(),
+            opens: window.opens.format("%H:%M").to_string(),
+            closes: window.closes.format("%H:%M").to_string(),
             timezone: t.timezone,
             excludes_school_holidays: t.window_excludes_school_holidays,
             excludes_public_holidays: true,
@@ -165,20 +159,6 @@ pub struct EstablishmentQuery {
     pub limit: i64,
 }
 
-fn decode_cursor(cursor: &str) -> Result<String, AppError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| {
-            AppError::invalid_field(
-                "cursor",
-                "invalid_cursor",
-                "curseur de pagination illisible",
-            )
-        })
-}
-
 pub fn list_establishments(
     conn: &mut DbConn,
     query: EstablishmentQuery,
@@ -188,14 +168,14 @@ pub fn list_establishments(
         collectivite: query.collectivite,
         kind: query.kind.map(|k| k.as_str().to_owned()),
         text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
-        after_uai: query.cursor.as_deref().map(decode_cursor).transpose()?,
+        after_uai: query.cursor.as_deref().map(cursor::decode).transpose()?,
     };
     // One row more than asked tells whether another page follows.
     let mut rows = establishments::list(conn, &filter, query.limit + 1)?;
     let more = rows.len() as i64 > query.limit;
     rows.truncate(query.limit as usize);
     let next_cursor = match (more, rows.last()) {
-        (true, Some((last, _, _))) => Some(URL_SAFE_NO_PAD.encode(&last.uai)),
+        (true, Some((last, _, _))) => Some(cursor::encode(&last.uai)),
         _ => None,
     };
     let items = rows

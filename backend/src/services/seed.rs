@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveTime, Timelike, Utc};
 use diesel::Connection;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -20,7 +20,9 @@ use crate::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
+use crate::auth::passwords;
 use crate::domain::search_key::search_key;
+use crate::services::admin::provisioning::{ensure_user, UserSpec};
 use crate::domain::uai::Uai;
 
 #[derive(Debug, thiserror::Error)]
@@ -140,11 +142,16 @@ pub struct ReferenceSeed {
     pub school_holidays: Vec<SchoolHolidaySeed>,
 }
 
-/// Demonstration establishments (five real lycées and demo schools).
+/// Demonstration data: establishments (five real lycées and demo schools) and one user per
+/// role and territory, all with [`DEMO_PASSWORD`].
 #[derive(Debug, Clone)]
 pub struct DemoSeed {
     pub establishments: Vec<EstablishmentSeed>,
+    pub users: Vec<UserSpec>,
 }
+
+/// The password of every demo user (documented in the README; demo mode only).
+pub const DEMO_PASSWORD: &str = "guichet-demo-2026";
 
 fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SeedError> {
     serde_json::from_str(text).map_err(|e| invalid(format!("{file} : {e}")))
@@ -185,6 +192,10 @@ impl DemoSeed {
             establishments: parse(
                 "establishments.json",
                 include_str!("../../../seeds/demo/establishments.json"),
+            )?,
+            users: parse(
+                "users.json",
+                include_str!("../../../seeds/demo/users.json"),
             )?,
         })
     }
@@ -237,6 +248,7 @@ pub fn load(
                 let row = establishment_row(conn, e)?;
                 report.count(establishments::upsert(conn, &row)?);
             }
+            load_demo_users(conn, &demo.users, &mut report)?;
         }
         Ok(report)
     })
@@ -410,6 +422,25 @@ fn load_reference(
             };
             report.count(school_holidays::upsert(conn, &row)?);
         }
+    }
+    Ok(())
+}
+
+fn load_demo_users(conn: &mut DbConn, users: &[UserSpec], report: &mut SeedReport) -> Result<(), SeedError> {
+    // One argon2 hash serves every demo user, and only when one is created.
+    let hash = std::cell::OnceCell::new();
+    for spec in users {
+        let done = ensure_user(
+            conn,
+            spec,
+            || Some(hash.get_or_init(|| passwords::hash(DEMO_PASSWORD)).clone()),
+            "guichet seed",
+            Utc::now(),
+        )
+        .map_err(|e| invalid(format!("utilisateur {} : {e}", spec.email)))?;
+        report.count(done.user);
+        report.inserted += done.grants_added;
+        report.unchanged += done.grants_kept;
     }
     Ok(())
 }

@@ -1,11 +1,16 @@
 //! Row types, one file per table.
 
+pub mod audit_event;
 pub mod category;
 pub mod establishment;
 pub mod organisation;
 pub mod queue;
+pub mod refresh_token;
+pub mod role_grant;
 pub mod school_holiday;
+pub mod service_account;
 pub mod territory;
+pub mod user;
 
 pub use category::Category;
 pub use establishment::Establishment;
@@ -13,3 +18,8 @@ pub use organisation::{NewOrganisation, Organisation};
 pub use queue::{NewQueue, Queue};
 pub use school_holiday::{NewSchoolHoliday, SchoolHoliday};
 pub use territory::Territory;
+pub use audit_event::{AuditEvent, NewAuditEvent};
+pub use refresh_token::{NewRefreshToken, RefreshToken};
+pub use role_grant::{NewRoleGrant, RoleGrant};
+pub use service_account::{NewServiceAccount, ServiceAccount};
+pub use user::{NewUser, User};

@@ -1,12 +1,17 @@
 //! Repositories: functions on `&mut DbConn` returning `QueryResult`, alike inside or outside
 //! a transaction.
 
+pub mod audit_events;
 pub mod categories;
 pub mod establishments;
 pub mod organisations;
 pub mod queues;
+pub mod refresh_tokens;
+pub mod role_grants;
 pub mod school_holidays;
+pub mod service_accounts;
 pub mod territories;
+pub mod users;
 
 use diesel::QueryResult;
 

@@ -1,0 +1,275 @@
+//! Administration: users, role grants, service accounts, audit log. Admins act within their
+//! territory; other roles get 403, objects outside the territory 404.
+
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::authenticated::Authenticated;
+use super::params;
+use crate::error::{AppError, Problem};
+use crate::services::admin::views::*;
+use crate::services::admin::{audit_log, service_accounts, users};
+use crate::services::views::Items;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Creates a user in the admin's territory (roles are granted separately).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), request_body = CreateUser, responses(
+    (status = 201, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let request = body.into_inner();
+    let user = state
+        .db(move |c| users::create_user(c, &caller.0, request, now))
+        .await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// Users of the admin's territory, by id.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(PageParams), responses(
+    (status = 200, body = UserPage),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let query = query.into_inner();
+    let limit = params::page_limit(query.limit.as_deref())?;
+    let cursor = params::text(query.cursor);
+    let page = state
+        .db(move |c| users::list_users(c, &caller.0, limit, cursor, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let id = path.into_inner();
+    let user = state
+        .db(move |c| users::get_user(c, &caller.0, id, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Grants a role on exactly the scope its role takes.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = GrantRequest, responses(
+    (status = 201, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`grant_exists`", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users/{id}/grants")]
+pub async fn grant_role(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+    body: web::Json<GrantRequest>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let id = path.into_inner();
+    let request = body.into_inner();
+    let user = state
+        .db(move |c| users::grant_role(c, &caller.0, id, request, now))
+        .await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path), ("grant_id" = i64, Path)), responses(
+    (status = 200, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/admin/users/{id}/grants/{grant_id}")]
+pub async fn revoke_grant(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let (id, grant_id) = path.into_inner();
+    let user = state
+        .db(move |c| users::revoke_grant(c, &caller.0, id, grant_id, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Disables a user: their tokens stop working at once.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users/{id}/disable")]
+pub async fn disable_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_active(state, caller, path.into_inner(), false).await
+}
+
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users/{id}/enable")]
+pub async fn enable_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_active(state, caller, path.into_inner(), true).await
+}
+
+async fn set_active(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: i64,
+    active: bool,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let user = state
+        .db(move |c| users::set_active(c, &caller.0, id, active, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = SetPassword, responses(
+    (status = 204, description = "Password set"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`weak_password`", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/admin/users/{id}/password")]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+    body: web::Json<SetPassword>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let id = path.into_inner();
+    let request = body.into_inner();
+    state
+        .db(move |c| users::set_password(c, &caller.0, id, request, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Creates a vendor integration's service account; the secret is in this answer only.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), request_body = CreateServiceAccount, responses(
+    (status = 201, body = CreatedServiceAccount),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/service-accounts")]
+pub async fn create_service_account(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: web::Json<CreateServiceAccount>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let request = body.into_inner();
+    let created = state
+        .db(move |c| service_accounts::create(c, &caller.0, request, now))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(created))
+}
+
+#[utoipa::path(tag = "admin", security(("bearer" = [])), responses(
+    (status = 200, body = Items<ServiceAccountView>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/service-accounts")]
+pub async fn list_service_accounts(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let items = state
+        .db(move |c| service_accounts::list(c, &caller.0, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// Revokes a service account: its tokens stop working at once.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("client_id" = String, Path)), responses(
+    (status = 200, body = ServiceAccountView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/service-accounts/{client_id}/revoke")]
+pub async fn revoke_service_account(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let client_id = path.into_inner();
+    let account = state
+        .db(move |c| service_accounts::revoke(c, &caller.0, &client_id, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(account))
+}
+
+/// The security audit log of the admin's territories, newest first.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(PageParams), responses(
+    (status = 200, body = AuditPage),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/audit-events")]
+pub async fn list_audit_events(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let query = query.into_inner();
+    let limit = params::page_limit(query.limit.as_deref())?;
+    let cursor = params::text(query.cursor);
+    let page = state
+        .db(move |c| audit_log::list(c, &caller.0, limit, cursor, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,47 @@
+//! Reading the security audit log: admins see their territories' events, newest first.
+
+use chrono::{DateTime, Utc};
+
+use super::views::{AuditEventView, AuditPage};
+use super::{require_admin, territory_filter};
+use crate::db::repo::audit_events;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::services::caller::Caller;
+use crate::services::cursor;
+
+pub fn list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    limit: i64,
+    cursor: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<AuditPage, AppError> {
+    let scope = require_admin(conn, caller, "lire le journal d'audit", now)?;
+    let before = cursor.as_deref().map(cursor::decode_id).transpose()?;
+    let territories = territory_filter(&scope);
+    let mut rows = audit_events::list(conn, territories.as_deref(), before, limit + 1)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => Some(cursor::encode(&last.id.to_string())),
+        _ => None,
+    };
+    let items = rows
+        .into_iter()
+        .map(|e| AuditEventView {
+            id: e.id,
+            occurred_at: e.occurred_at.and_utc(),
+            action: e.action,
+            outcome: e.outcome,
+            actor_user_id: e.actor_user_id,
+            actor_client_id: e.actor_client_id,
+            actor_label: e.actor_label,
+            territory: e.territory_code,
+            target: e.target,
+            client_address: e.client_address,
+            detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    Ok(AuditPage { items, next_cursor })
+}

@@ -1,0 +1,244 @@
+//! Who is calling: the principal behind a verified token, with its role grants resolved to
+//! the objects they scope. Every authorisation decision reads this.
+
+use crate::auth::jwt::{Subject, VerifiedToken};
+use crate::db::models::RoleGrant;
+use crate::db::repo::{establishments, organisations, role_grants, service_accounts, users};
+use crate::db::DbConn;
+use crate::domain::reference_kinds::OrganisationKind;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::services::reference::stored;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User {
+        id: i64,
+        email: String,
+        display_name: String,
+        /// The territory whose admins manage this user.
+        territory: Option<String>,
+    },
+    /// A vendor integration.
+    ServiceAccount {
+        id: i64,
+        client_id: String,
+        name: String,
+        territory: String,
+    },
+}
+
+/// The object a grant applies to, with the territory it lies in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantScope {
+    Establishment {
+        uai: String,
+        territory: Option<String>,
+    },
+    Organisation {
+        id: i64,
+        code: String,
+        kind: OrganisationKind,
+        territory: Option<String>,
+    },
+    Territory(String),
+    Global,
+}
+
+impl GrantScope {
+    /// The territory the scope lies in; `None` for a global scope or a national organisation.
+    pub fn territory(&self) -> Option<&str> {
+        match self {
+            Self::Establishment { territory, .. } | Self::Organisation { territory, .. } => {
+                territory.as_deref()
+            }
+            Self::Territory(code) => Some(code),
+            Self::Global => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// `None` for the implicit grant of a service account.
+    pub id: Option<i64>,
+    pub role: Role,
+    pub scope: GrantScope,
+}
+
+/// What an admin may administer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminScope {
+    Global,
+    Territories(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    pub grants: Vec<Grant>,
+    /// The client address the request came from, for the audit log.
+    pub address: Option<String>,
+}
+
+impl Caller {
+    pub fn user_id(&self) -> Option<i64> {
+        match self.principal {
+            Principal::User { id, .. } => Some(id),
+            Principal::ServiceAccount { .. } => None,
+        }
+    }
+
+    /// The email of a user, the client id of a service account.
+    pub fn label(&self) -> &str {
+        match &self.principal {
+            Principal::User { email, .. } => email,
+            Principal::ServiceAccount { client_id, .. } => client_id,
+        }
+    }
+
+    pub fn client_id(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::ServiceAccount { client_id, .. } => Some(client_id),
+            Principal::User { .. } => None,
+        }
+    }
+
+    /// The caller's own territory (a user's home, a service account's vendor's).
+    pub fn territory(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::User { territory, .. } => territory.as_deref(),
+            Principal::ServiceAccount { territory, .. } => Some(territory),
+        }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// `None` when the caller administers nothing.
+    pub fn admin_scope(&self) -> Option<AdminScope> {
+        let admin: Vec<&Grant> = self.grants.iter().filter(|g| g.role == Role::Admin).collect();
+        if admin.is_empty() {
+            return None;
+        }
+        if admin.iter().any(|g| g.scope == GrantScope::Global) {
+            return Some(AdminScope::Global);
+        }
+        Some(AdminScope::Territories(
+            admin
+                .iter()
+                .filter_map(|g| g.scope.territory().map(str::to_owned))
+                .collect(),
+        ))
+    }
+
+    /// Whether the caller administers `territory` (`None`: what only global admins manage).
+    pub fn administers(&self, territory: Option<&str>) -> bool {
+        match (self.admin_scope(), territory) {
+            (Some(AdminScope::Global), _) => true,
+            (Some(AdminScope::Territories(codes)), Some(t)) => codes.iter().any(|c| c == t),
+            _ => false,
+        }
+    }
+}
+
+/// Resolves a stored grant to its scope object.
+pub fn resolve_grant(conn: &mut DbConn, grant: &RoleGrant) -> Result<Grant, AppError> {
+    let broken = || AppError::Internal(format!("grant {} has a dangling scope", grant.id));
+    let scope = if let Some(uai) = &grant.establishment_uai {
+        let (e, authority, _) = establishments::find(conn, uai)?.ok_or_else(broken)?;
+        GrantScope::Establishment {
+            uai: e.uai,
+            territory: authority.territory_code,
+        }
+    } else if let Some(id) = grant.organisation_id {
+        let o = organisations::find(conn, id)?.ok_or_else(broken)?;
+        GrantScope::Organisation {
+            id: o.id,
+            kind: stored(&o.kind)?,
+            code: o.code,
+            territory: o.territory_code,
+        }
+    } else if let Some(code) = &grant.territory_code {
+        GrantScope::Territory(code.clone())
+    } else {
+        GrantScope::Global
+    };
+    Ok(Grant {
+        id: Some(grant.id),
+        role: stored(&grant.role)?,
+        scope,
+    })
+}
+
+/// The caller a user is, if the account is active.
+pub fn user_caller(conn: &mut DbConn, user_id: i64) -> Result<Option<Caller>, AppError> {
+    let Some(user) = users::find(conn, user_id)?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let grants = role_grants::list_for_user(conn, user.id)?
+        .iter()
+        .map(|g| resolve_grant(conn, g))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(Caller {
+        principal: Principal::User {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            territory: user.territory_code,
+        },
+        grants,
+        address: None,
+    }))
+}
+
+/// The caller behind a verified access token; 401 when the account is gone, disabled or
+/// revoked, or when the token predates the account's current token version.
+pub fn authenticate(conn: &mut DbConn, token: &VerifiedToken) -> Result<Caller, AppError> {
+    match &token.subject {
+        Subject::User(id) => {
+            let user = users::find(conn, *id)?.ok_or_else(AppError::unauthorized)?;
+            if !user.active || user.token_version != token.version {
+                tracing::info!(user = user.id, "refused token: disabled user or older version");
+                return Err(AppError::unauthorized());
+            }
+            user_caller(conn, user.id)?.ok_or_else(AppError::unauthorized)
+        }
+        Subject::Client(client_id) => {
+            let account = service_accounts::find_by_client_id(conn, client_id)?
+                .filter(|a| a.active)
+                .ok_or_else(AppError::unauthorized)?;
+            let vendor = organisations::find(conn, account.vendor_id)?
+                .ok_or_else(|| AppError::Internal("service account without vendor".into()))?;
+            Ok(Caller {
+                grants: vec![Grant {
+                    id: None,
+                    role: Role::VendorAgent,
+                    scope: GrantScope::Organisation {
+                        id: vendor.id,
+                        kind: stored(&vendor.kind)?,
+                        code: vendor.code,
+                        territory: vendor.territory_code,
+                    },
+                }],
+                principal: Principal::ServiceAccount {
+                    id: account.id,
+                    client_id: account.client_id,
+                    name: account.name,
+                    territory: account.territory_code,
+                },
+                address: None,
+            })
+        }
+    }
+}
+
+/// The caller behind an external identity provider's token, mapped by email.
+pub fn authenticate_by_email(conn: &mut DbConn, email: &str) -> Result<Caller, AppError> {
+    let user = users::find_by_email(conn, email)?.ok_or_else(|| {
+        tracing::info!(%email, "external token for an unknown email");
+        AppError::unauthorized()
+    })?;
+    user_caller(conn, user.id)?.ok_or_else(AppError::unauthorized)
+}

@@ -1,0 +1,28 @@
+//! Opaque keyset cursors: the last key of a page, base64url-encoded.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::error::AppError;
+
+pub fn encode(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+/// The key inside a cursor; 422 `invalid_parameter` on `cursor` when unreadable.
+pub fn decode(cursor: &str) -> Result<String, AppError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| {
+            AppError::invalid_field("cursor", "invalid_cursor", "curseur de pagination illisible")
+        })
+}
+
+/// A cursor holding an id.
+pub fn decode_id(cursor: &str) -> Result<i64, AppError> {
+    decode(cursor)?.parse().map_err(|_| {
+        AppError::invalid_field("cursor", "invalid_cursor", "curseur de pagination illisible")
+    })
+}
