@@ -315,7 +315,9 @@ impl Settings {
 }
 
 /// The SSO is on when its issuer is set; then audience and key file are required.
-fn sso_settings(get: &dyn Fn(&'static str) -> String) -> Result<Option<SsoSettings>, SettingsError> {
+fn sso_settings(
+    get: &dyn Fn(&'static str) -> String,
+) -> Result<Option<SsoSettings>, SettingsError> {
     let issuer = get("GUICHET_SSO_ISSUER");
     if issuer.is_empty() {
         return Ok(None);

@@ -39,8 +39,12 @@ async fn an_unknown_route_is_a_problem_404() {
 
 #[test]
 fn an_unreachable_postgres_reports_its_own_error() {
-    let url = guichet::settings::DatabaseUrl::parse("postgres://guichet@127.0.0.1:1/guichet").unwrap();
+    let url =
+        guichet::settings::DatabaseUrl::parse("postgres://guichet@127.0.0.1:1/guichet").unwrap();
     let err = guichet::db::connect_pool(&url, 1).unwrap_err();
     // libpq's own words, not a pool time-out.
-    assert!(err.contains("127.0.0.1") && err.contains("refused"), "{err}");
+    assert!(
+        err.contains("127.0.0.1") && err.contains("refused"),
+        "{err}"
+    );
 }

@@ -7,12 +7,12 @@ use actix_web::test;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::Connection;
+use guichet::auth::jwt::Subject;
 use guichet::db::{connect_pool, migrations, DbPool};
 use guichet::services::seed::{self, DemoSeed, ReferenceSeed, SeedReport};
 use guichet::settings::{DatabaseUrl, Settings};
 use guichet::startup::build_app;
 use guichet::state::AppState;
-use guichet::auth::jwt::Subject;
 use serde_json::Value;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -138,9 +138,11 @@ impl TestApp {
         let user = guichet::db::repo::users::find_by_email(&mut self.conn(), email)
             .expect("user lookup")
             .unwrap_or_else(|| panic!("no user {email}"));
-        self.state()
-            .keys
-            .issue(&Subject::User(user.id), user.token_version, chrono::Utc::now())
+        self.state().keys.issue(
+            &Subject::User(user.id),
+            user.token_version,
+            chrono::Utc::now(),
+        )
     }
 
     /// The demo user of a role in a territory (`"correspondent"`, `"ge"`).
@@ -182,7 +184,8 @@ impl TestApp {
 
     /// GET `path` with the app's default token.
     pub async fn get(&self, path: &str) -> Response {
-        self.call(Call::get(path).bearer(self.token.as_deref())).await
+        self.call(Call::get(path).bearer(self.token.as_deref()))
+            .await
     }
 
     /// GET `path` with this token.
@@ -243,7 +246,10 @@ impl TestApp {
 }
 
 pub fn demo_email(role: &str, territory: &str) -> String {
-    format!("{}.{territory}@demo.guichet.example", role.replace('_', "-"))
+    format!(
+        "{}.{territory}@demo.guichet.example",
+        role.replace('_', "-")
+    )
 }
 
 /// One request to make.
@@ -280,7 +286,7 @@ impl Call {
         self
     }
 
-    pub fn from_peer(mut self, peer: &str) -> Self {
+    pub fn peer(mut self, peer: &str) -> Self {
         self.peer = peer.to_owned();
         self
     }

@@ -1,6 +1,9 @@
 //! Integration tests: each test gets a fresh database (a temp SQLite file, or a fresh
 //! PostgreSQL database when TEST_DATABASE_URL is set).
 
+mod admin;
+mod auth_tokens;
+mod authorization_matrix;
 mod calendars;
 mod health;
 mod helpers;

@@ -4,7 +4,7 @@ use guichet::services::seed::{self, DemoSeed, ReferenceSeed};
 
 use crate::helpers::TestApp;
 
-/// Rows in every reference table.
+/// Rows in every table the seeds write.
 fn row_counts(app: &TestApp) -> Vec<(&'static str, i64)> {
     let mut conn = app.conn();
     let c = &mut *conn;
@@ -30,6 +30,11 @@ fn row_counts(app: &TestApp) -> Vec<(&'static str, i64)> {
             "school_holidays",
             school_holidays::table.count().get_result(c).unwrap(),
         ),
+        ("users", users::table.count().get_result(c).unwrap()),
+        (
+            "role_grants",
+            role_grants::table.count().get_result(c).unwrap(),
+        ),
     ]
 }
 
@@ -49,11 +54,12 @@ async fn seeding_twice_changes_no_row_count() {
 }
 
 #[actix_web::test]
-async fn reference_seed_alone_loads_no_establishment() {
+async fn reference_seed_alone_loads_no_establishment_and_no_user() {
     let app = TestApp::empty();
     app.seed(false);
     let counts = row_counts(&app);
     assert_eq!(counts[2], ("establishments", 0));
+    assert_eq!(counts[6], ("users", 0));
     assert_eq!(counts[0], ("territories", 3));
 }
 

@@ -3,7 +3,9 @@
 //! per-subject version that revokes older tokens at once.
 
 use chrono::{DateTime, Duration, Utc};
-use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use serde::{Deserialize, Serialize};
 
 /// The `typ` header of our access tokens.
@@ -210,7 +212,10 @@ mod tests {
         assert_eq!(verified.subject, Subject::User(42));
         assert_eq!(verified.version, 3);
         let client = keys().issue(&Subject::Client("abc".into()), 0, Utc::now());
-        assert_eq!(keys().verify(&client).unwrap().subject, Subject::Client("abc".into()));
+        assert_eq!(
+            keys().verify(&client).unwrap().subject,
+            Subject::Client("abc".into())
+        );
     }
 
     #[test]

@@ -59,7 +59,10 @@ mod tests {
             assert!(limiter.check("a@x.fr", "10.0.0.1").is_ok());
         }
         let wait = limiter.check("A@X.fr", "10.0.0.2").unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(20), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
         assert!(limiter.check("b@x.fr", "10.0.0.1").is_ok());
     }
 

@@ -95,11 +95,12 @@ pub async fn refresh_token(
     (status = 403, description = "A service account cannot log out", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, caller: Authenticated) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<HttpResponse, AppError> {
     let now = state.now();
-    state
-        .db(move |c| auth::logout(c, &caller.0, now))
-        .await?;
+    state.db(move |c| auth::logout(c, &caller.0, now)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -53,7 +53,9 @@ impl FromRequest for Authenticated {
                     tracing::info!(error = %e, "refused token");
                     AppError::unauthorized()
                 })?;
-                state.db(move |c| caller::authenticate(c, &verified)).await?
+                state
+                    .db(move |c| caller::authenticate(c, &verified))
+                    .await?
             };
             caller.address = Some(address);
             Ok(Authenticated(caller))

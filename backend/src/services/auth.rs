@@ -94,7 +94,12 @@ fn throttle(conn: &mut DbConn, ctx: &TokenContext, account: &str) -> Result<(), 
     Ok(())
 }
 
-fn login(conn: &mut DbConn, ctx: &TokenContext, email: &str, password: &str) -> Result<TokenResponse, AppError> {
+fn login(
+    conn: &mut DbConn,
+    ctx: &TokenContext,
+    email: &str,
+    password: &str,
+) -> Result<TokenResponse, AppError> {
     let email = email.trim().to_lowercase();
     throttle(conn, ctx, &email)?;
     let user = users::find_by_email(conn, &email)?;
@@ -115,7 +120,8 @@ fn login(conn: &mut DbConn, ctx: &TokenContext, email: &str, password: &str) -> 
     let user = match user.filter(|_| verified) {
         Some(user) => user,
         None => {
-            let event = Event::new("login", Outcome::Failure, actor).territory(territory.as_deref());
+            let event =
+                Event::new("login", Outcome::Failure, actor).territory(territory.as_deref());
             audit::record(conn, event, ctx.now)?;
             return Err(invalid_credentials());
         }
@@ -125,7 +131,9 @@ fn login(conn: &mut DbConn, ctx: &TokenContext, email: &str, password: &str) -> 
         let event = Event::new("login", Outcome::Success, actor).territory(territory.as_deref());
         audit::record(conn, event, ctx.now)?;
         Ok(TokenResponse {
-            access_token: ctx.keys.issue(&Subject::User(user.id), user.token_version, ctx.now),
+            access_token: ctx
+                .keys
+                .issue(&Subject::User(user.id), user.token_version, ctx.now),
             token_type: "Bearer",
             expires_in: ctx.keys.access_ttl().num_seconds(),
             refresh_token: Some(refresh),
@@ -134,7 +142,12 @@ fn login(conn: &mut DbConn, ctx: &TokenContext, email: &str, password: &str) -> 
 }
 
 /// Stores a new refresh token of `family` for the user and returns the opaque value.
-fn new_refresh_token(conn: &mut DbConn, ctx: &TokenContext, user_id: i64, family: &str) -> Result<String, AppError> {
+fn new_refresh_token(
+    conn: &mut DbConn,
+    ctx: &TokenContext,
+    user_id: i64,
+    family: &str,
+) -> Result<String, AppError> {
     let token = secrets::random_token();
     refresh_tokens::insert(
         conn,
@@ -151,10 +164,19 @@ fn new_refresh_token(conn: &mut DbConn, ctx: &TokenContext, user_id: i64, family
 
 /// Constant-time comparison of two digests.
 fn same_digest(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
-fn client_login(conn: &mut DbConn, ctx: &TokenContext, client_id: &str, secret: &str) -> Result<TokenResponse, AppError> {
+fn client_login(
+    conn: &mut DbConn,
+    ctx: &TokenContext,
+    client_id: &str,
+    secret: &str,
+) -> Result<TokenResponse, AppError> {
     throttle(conn, ctx, client_id)?;
     let account = service_accounts::find_by_client_id(conn, client_id)?;
     let mut actor = Actor::anonymous(Some(client_id), ctx.address);
@@ -163,12 +185,18 @@ fn client_login(conn: &mut DbConn, ctx: &TokenContext, client_id: &str, secret: 
     let valid = account
         .as_ref()
         .is_some_and(|a| a.active && same_digest(&a.secret_hash, &secrets::digest(secret)));
-    let outcome = if valid { Outcome::Success } else { Outcome::Failure };
+    let outcome = if valid {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    };
     let event = Event::new("client_login", outcome, actor).territory(territory.as_deref());
     audit::record(conn, event, ctx.now)?;
     match account.filter(|_| valid) {
         Some(account) => Ok(TokenResponse {
-            access_token: ctx.keys.issue(&Subject::Client(account.client_id), 0, ctx.now),
+            access_token: ctx
+                .keys
+                .issue(&Subject::Client(account.client_id), 0, ctx.now),
             token_type: "Bearer",
             expires_in: ctx.keys.access_ttl().num_seconds(),
             refresh_token: None,
@@ -179,10 +207,18 @@ fn client_login(conn: &mut DbConn, ctx: &TokenContext, client_id: &str, secret: 
 
 /// Spends a refresh token for a new pair. A token spent twice betrays a theft: its whole
 /// family is revoked.
-pub fn refresh(conn: &mut DbConn, ctx: &TokenContext, token: &str) -> Result<TokenResponse, AppError> {
+pub fn refresh(
+    conn: &mut DbConn,
+    ctx: &TokenContext,
+    token: &str,
+) -> Result<TokenResponse, AppError> {
     let stored = refresh_tokens::find_by_hash(conn, &secrets::digest(token))?;
     let Some(stored) = stored else {
-        let event = Event::new("refresh", Outcome::Failure, Actor::anonymous(None, ctx.address));
+        let event = Event::new(
+            "refresh",
+            Outcome::Failure,
+            Actor::anonymous(None, ctx.address),
+        );
         audit::record(conn, event, ctx.now)?;
         return Err(invalid_refresh_token());
     };
@@ -214,7 +250,9 @@ pub fn refresh(conn: &mut DbConn, ctx: &TokenContext, token: &str) -> Result<Tok
         let event = Event::new("refresh", Outcome::Success, actor).territory(territory.as_deref());
         audit::record(conn, event, ctx.now)?;
         Ok(TokenResponse {
-            access_token: ctx.keys.issue(&Subject::User(user.id), user.token_version, ctx.now),
+            access_token: ctx
+                .keys
+                .issue(&Subject::User(user.id), user.token_version, ctx.now),
             token_type: "Bearer",
             expires_in: ctx.keys.access_ttl().num_seconds(),
             refresh_token: Some(next),
@@ -226,12 +264,18 @@ pub fn refresh(conn: &mut DbConn, ctx: &TokenContext, token: &str) -> Result<Tok
 /// stop working.
 pub fn logout(conn: &mut DbConn, caller: &Caller, now: DateTime<Utc>) -> Result<(), AppError> {
     let Some(user_id) = caller.user_id() else {
-        return Err(audit::deny(conn, caller, "se déconnecter (compte de service)", now));
+        return Err(audit::deny(
+            conn,
+            caller,
+            "se déconnecter (compte de service)",
+            now,
+        ));
     };
     conn.transaction(|conn| {
         users::bump_token_version(conn, user_id, now.naive_utc())?;
         refresh_tokens::revoke_all_for_user(conn, user_id, now.naive_utc())?;
-        let event = Event::new("logout", Outcome::Success, Actor::of(caller)).territory(caller.territory());
+        let event =
+            Event::new("logout", Outcome::Success, Actor::of(caller)).territory(caller.territory());
         audit::record(conn, event, now)
     })
 }

@@ -118,7 +118,11 @@ impl Caller {
 
     /// `None` when the caller administers nothing.
     pub fn admin_scope(&self) -> Option<AdminScope> {
-        let admin: Vec<&Grant> = self.grants.iter().filter(|g| g.role == Role::Admin).collect();
+        let admin: Vec<&Grant> = self
+            .grants
+            .iter()
+            .filter(|g| g.role == Role::Admin)
+            .collect();
         if admin.is_empty() {
             return None;
         }
@@ -200,7 +204,10 @@ pub fn authenticate(conn: &mut DbConn, token: &VerifiedToken) -> Result<Caller, 
         Subject::User(id) => {
             let user = users::find(conn, *id)?.ok_or_else(AppError::unauthorized)?;
             if !user.active || user.token_version != token.version {
-                tracing::info!(user = user.id, "refused token: disabled user or older version");
+                tracing::info!(
+                    user = user.id,
+                    "refused token: disabled user or older version"
+                );
                 return Err(AppError::unauthorized());
             }
             user_caller(conn, user.id)?.ok_or_else(AppError::unauthorized)

@@ -16,13 +16,21 @@ pub fn decode(cursor: &str) -> Result<String, AppError> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| {
-            AppError::invalid_field("cursor", "invalid_cursor", "curseur de pagination illisible")
+            AppError::invalid_field(
+                "cursor",
+                "invalid_cursor",
+                "curseur de pagination illisible",
+            )
         })
 }
 
 /// A cursor holding an id.
 pub fn decode_id(cursor: &str) -> Result<i64, AppError> {
     decode(cursor)?.parse().map_err(|_| {
-        AppError::invalid_field("cursor", "invalid_cursor", "curseur de pagination illisible")
+        AppError::invalid_field(
+            "cursor",
+            "invalid_cursor",
+            "curseur de pagination illisible",
+        )
     })
 }

@@ -6,7 +6,9 @@ use crate::services::caller::{Caller, Principal};
 
 pub fn describe(caller: &Caller) -> MeView {
     let (kind, id, display_name) = match &caller.principal {
-        Principal::User { id, display_name, .. } => ("user", *id, display_name.clone()),
+        Principal::User {
+            id, display_name, ..
+        } => ("user", *id, display_name.clone()),
         Principal::ServiceAccount { id, name, .. } => ("service_account", *id, name.clone()),
     };
     MeView {

@@ -9,6 +9,7 @@ use diesel::Connection;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::auth::passwords;
 use crate::db::models::{
     Category, Establishment, NewOrganisation, NewQueue, NewSchoolHoliday, Territory,
 };
@@ -20,10 +21,9 @@ use crate::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
-use crate::auth::passwords;
 use crate::domain::search_key::search_key;
-use crate::services::admin::provisioning::{ensure_user, UserSpec};
 use crate::domain::uai::Uai;
+use crate::services::admin::provisioning::{ensure_user, UserSpec};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -193,10 +193,7 @@ impl DemoSeed {
                 "establishments.json",
                 include_str!("../../../seeds/demo/establishments.json"),
             )?,
-            users: parse(
-                "users.json",
-                include_str!("../../../seeds/demo/users.json"),
-            )?,
+            users: parse("users.json", include_str!("../../../seeds/demo/users.json"))?,
         })
     }
 }
@@ -426,7 +423,11 @@ fn load_reference(
     Ok(())
 }
 
-fn load_demo_users(conn: &mut DbConn, users: &[UserSpec], report: &mut SeedReport) -> Result<(), SeedError> {
+fn load_demo_users(
+    conn: &mut DbConn,
+    users: &[UserSpec],
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
     // One argon2 hash serves every demo user, and only when one is created.
     let hash = std::cell::OnceCell::new();
     for spec in users {

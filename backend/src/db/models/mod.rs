@@ -12,14 +12,14 @@ pub mod service_account;
 pub mod territory;
 pub mod user;
 
+pub use audit_event::{AuditEvent, NewAuditEvent};
 pub use category::Category;
 pub use establishment::Establishment;
 pub use organisation::{NewOrganisation, Organisation};
 pub use queue::{NewQueue, Queue};
-pub use school_holiday::{NewSchoolHoliday, SchoolHoliday};
-pub use territory::Territory;
-pub use audit_event::{AuditEvent, NewAuditEvent};
 pub use refresh_token::{NewRefreshToken, RefreshToken};
 pub use role_grant::{NewRoleGrant, RoleGrant};
+pub use school_holiday::{NewSchoolHoliday, SchoolHoliday};
 pub use service_account::{NewServiceAccount, ServiceAccount};
+pub use territory::Territory;
 pub use user::{NewUser, User};

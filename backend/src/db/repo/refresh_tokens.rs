@@ -40,7 +40,11 @@ pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> Que
     .execute(conn)
 }
 
-pub fn revoke_all_for_user(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_all_for_user(
+    conn: &mut DbConn,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))

@@ -12,7 +12,10 @@ pub fn insert(conn: &mut DbConn, row: &NewServiceAccount) -> QueryResult<Service
         .get_result::<ServiceAccount>(conn)
 }
 
-pub fn find_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Option<ServiceAccount>> {
+pub fn find_by_client_id(
+    conn: &mut DbConn,
+    client_id: &str,
+) -> QueryResult<Option<ServiceAccount>> {
     service_accounts::table
         .filter(service_accounts::client_id.eq(client_id))
         .select(ServiceAccount::as_select())

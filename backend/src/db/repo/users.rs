@@ -50,7 +50,12 @@ pub fn list(
     query.load(conn)
 }
 
-pub fn set_password(conn: &mut DbConn, id: i64, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConn,
+    id: i64,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)
@@ -58,7 +63,12 @@ pub fn set_password(conn: &mut DbConn, id: i64, hash: &str, now: NaiveDateTime) 
 
 /// Sets the active flag and bumps the token version, so that tokens already issued stop
 /// working whichever way the flag goes.
-pub fn set_active(conn: &mut DbConn, id: i64, active: bool, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_active(
+    conn: &mut DbConn,
+    id: i64,
+    active: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((
             users::active.eq(active),

@@ -46,7 +46,11 @@ pub fn ensure_user(
     let email = spec.email.trim().to_lowercase();
     if let Some(t) = &spec.territory {
         if territories::find(conn, t)?.is_none() {
-            return Err(AppError::invalid_field("territory", "unknown", format!("territoire {t} inconnu")));
+            return Err(AppError::invalid_field(
+                "territory",
+                "unknown",
+                format!("territoire {t} inconnu"),
+            ));
         }
     }
     conn.transaction(|conn| {
@@ -67,11 +71,20 @@ pub fn ensure_user(
                 )?;
                 (user, Upsert::Inserted)
             }
-            Some(user) if user.display_name == spec.display_name && user.territory_code == spec.territory => {
+            Some(user)
+                if user.display_name == spec.display_name
+                    && user.territory_code == spec.territory =>
+            {
                 (user, Upsert::Unchanged)
             }
             Some(user) => {
-                users::update_profile(conn, user.id, &spec.display_name, spec.territory.as_deref(), now.naive_utc())?;
+                users::update_profile(
+                    conn,
+                    user.id,
+                    &spec.display_name,
+                    spec.territory.as_deref(),
+                    now.naive_utc(),
+                )?;
                 (user, Upsert::Updated)
             }
         };
@@ -135,13 +148,19 @@ impl std::fmt::Display for AddedUser {
         write!(
             f,
             "Utilisateur {} ({}) {what} ; {} rôle(s) ajouté(s), {} déjà présent(s)",
-            self.email, self.provisioned.user_id, self.provisioned.grants_added, self.provisioned.grants_kept
+            self.email,
+            self.provisioned.user_id,
+            self.provisioned.grants_added,
+            self.provisioned.grants_kept
         )?;
         if self.password_set {
             write!(f, " ; mot de passe défini")?;
         }
         if let Some(password) = &self.generated_password {
-            write!(f, "\nMot de passe initial (affiché une seule fois) : {password}")?;
+            write!(
+                f,
+                "\nMot de passe initial (affiché une seule fois) : {password}"
+            )?;
         }
         Ok(())
     }
@@ -155,8 +174,15 @@ pub fn add_user(
     password: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<AddedUser, AppError> {
-    if let Some(problem) = password.as_deref().and_then(crate::auth::passwords::weakness) {
-        return Err(AppError::invalid_field("password", "weak_password", problem));
+    if let Some(problem) = password
+        .as_deref()
+        .and_then(crate::auth::passwords::weakness)
+    {
+        return Err(AppError::invalid_field(
+            "password",
+            "weak_password",
+            problem,
+        ));
     }
     let mut generated = None;
     let provisioned = ensure_user(
@@ -175,7 +201,12 @@ pub fn add_user(
         now,
     )?;
     if let Some(password) = &password {
-        users::set_password(conn, provisioned.user_id, &crate::auth::passwords::hash(password), now.naive_utc())?;
+        users::set_password(
+            conn,
+            provisioned.user_id,
+            &crate::auth::passwords::hash(password),
+            now.naive_utc(),
+        )?;
     }
     Ok(AddedUser {
         provisioned,

@@ -38,23 +38,33 @@ pub fn create(
     require_admin(conn, caller, "créer un compte de service", now)?;
     let name = request.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::invalid_field("name", "invalid_length", "de 1 à 200 caractères"));
+        return Err(AppError::invalid_field(
+            "name",
+            "invalid_length",
+            "de 1 à 200 caractères",
+        ));
     }
     let vendor = organisations::find_by_code(conn, &request.vendor)?
         .filter(|o| o.kind == OrganisationKind::Vendor.as_str())
         .ok_or_else(|| {
-            AppError::invalid_field("vendor", "unknown_vendor", format!("{} n'est pas un titulaire d'ENT", request.vendor))
+            AppError::invalid_field(
+                "vendor",
+                "unknown_vendor",
+                format!("{} n'est pas un titulaire d'ENT", request.vendor),
+            )
         })?;
     let territory = vendor
         .territory_code
         .clone()
         .filter(|t| caller.administers(Some(t)))
-        .ok_or_else(|| {
-            AppError::Invalid {
-                code: "field_not_allowed",
-                detail: "« vendor » : ce titulaire n'est pas de votre territoire".into(),
-                errors: vec![crate::error::FieldError::new("vendor", "not_allowed", "hors de votre territoire")],
-            }
+        .ok_or_else(|| AppError::Invalid {
+            code: "field_not_allowed",
+            detail: "« vendor » : ce titulaire n'est pas de votre territoire".into(),
+            errors: vec![crate::error::FieldError::new(
+                "vendor",
+                "not_allowed",
+                "hors de votre territoire",
+            )],
         })?;
     let client_secret = secrets::random_token();
     conn.transaction(|conn| {
@@ -71,9 +81,13 @@ pub fn create(
                 created_at: now.naive_utc(),
             },
         )?;
-        let event = Event::new("service_account_created", Outcome::Success, Actor::of(caller))
-            .territory(Some(&account.territory_code))
-            .target(format!("client:{}", account.client_id));
+        let event = Event::new(
+            "service_account_created",
+            Outcome::Success,
+            Actor::of(caller),
+        )
+        .territory(Some(&account.territory_code))
+        .target(format!("client:{}", account.client_id));
         audit::record(conn, event, now)?;
         Ok(CreatedServiceAccount {
             account: view(conn, account)?,
@@ -82,7 +96,11 @@ pub fn create(
     })
 }
 
-pub fn list(conn: &mut DbConn, caller: &Caller, now: DateTime<Utc>) -> Result<Vec<ServiceAccountView>, AppError> {
+pub fn list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Vec<ServiceAccountView>, AppError> {
     let scope = require_admin(conn, caller, "lister les comptes de service", now)?;
     let accounts = match territory_filter(&scope) {
         None => service_accounts::list(conn, None)?,
@@ -109,9 +127,13 @@ pub fn revoke(
         .ok_or_else(|| AppError::not_found(format!("Aucun compte de service {client_id}")))?;
     conn.transaction(|conn| {
         service_accounts::revoke(conn, account.id, now.naive_utc())?;
-        let event = Event::new("service_account_revoked", Outcome::Success, Actor::of(caller))
-            .territory(Some(&account.territory_code))
-            .target(format!("client:{}", account.client_id));
+        let event = Event::new(
+            "service_account_revoked",
+            Outcome::Success,
+            Actor::of(caller),
+        )
+        .territory(Some(&account.territory_code))
+        .target(format!("client:{}", account.client_id));
         audit::record(conn, event, now)?;
         let account = service_accounts::find_by_client_id(conn, client_id)?
             .ok_or_else(|| AppError::not_found("compte de service"))?;

@@ -68,7 +68,12 @@ fn not_allowed(field: &str, message: impl Into<String>) -> AppError {
     }
 }
 
-fn admin_event(caller: &Caller, action: &'static str, territory: Option<&str>, target: String) -> Event {
+fn admin_event(
+    caller: &Caller,
+    action: &'static str,
+    territory: Option<&str>,
+    target: String,
+) -> Event {
     Event::new(action, Outcome::Success, Actor::of(caller))
         .territory(territory)
         .target(target)
@@ -79,19 +84,27 @@ fn valid_email(email: &str) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
     let ok = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        });
     if ok {
         Ok(email)
     } else {
-        Err(AppError::invalid_field("email", "invalid_email", "adresse électronique invalide"))
+        Err(AppError::invalid_field(
+            "email",
+            "invalid_email",
+            "adresse électronique invalide",
+        ))
     }
 }
 
 fn checked_password(password: &str) -> Result<String, AppError> {
     match passwords::weakness(password) {
-        Some(problem) => Err(AppError::invalid_field("password", "weak_password", problem)),
+        Some(problem) => Err(AppError::invalid_field(
+            "password",
+            "weak_password",
+            problem,
+        )),
         None => Ok(passwords::hash(password)),
     }
 }
@@ -105,26 +118,45 @@ pub fn create_user(
     let scope = require_admin(conn, caller, "créer un utilisateur", now)?;
     let territory = match (&scope, request.territory) {
         (_, Some(t)) if !caller.administers(Some(&t)) => {
-            return Err(not_allowed("territory", format!("vous n'administrez pas le territoire {t}")))
+            return Err(not_allowed(
+                "territory",
+                format!("vous n'administrez pas le territoire {t}"),
+            ))
         }
         (_, Some(t)) => Some(t),
         (AdminScope::Global, None) => None,
         (AdminScope::Territories(codes), None) if codes.len() == 1 => Some(codes[0].clone()),
         (AdminScope::Territories(_), None) => {
-            return Err(AppError::invalid_field("territory", "required", "précisez le territoire"))
+            return Err(AppError::invalid_field(
+                "territory",
+                "required",
+                "précisez le territoire",
+            ))
         }
     };
     if let Some(t) = &territory {
         if territories::find(conn, t)?.is_none() {
-            return Err(AppError::invalid_field("territory", "unknown", format!("territoire {t} inconnu")));
+            return Err(AppError::invalid_field(
+                "territory",
+                "unknown",
+                format!("territoire {t} inconnu"),
+            ));
         }
     }
     let email = valid_email(&request.email)?;
     let display_name = request.display_name.trim().to_owned();
     if display_name.is_empty() || display_name.chars().count() > 200 {
-        return Err(AppError::invalid_field("display_name", "invalid_length", "de 1 à 200 caractères"));
+        return Err(AppError::invalid_field(
+            "display_name",
+            "invalid_length",
+            "de 1 à 200 caractères",
+        ));
     }
-    let password_hash = request.password.as_deref().map(checked_password).transpose()?;
+    let password_hash = request
+        .password
+        .as_deref()
+        .map(checked_password)
+        .transpose()?;
     conn.transaction(|conn| {
         if users::find_by_email(conn, &email)?.is_some() {
             return Err(AppError::Conflict {
@@ -145,13 +177,23 @@ pub fn create_user(
                 updated_at: now.naive_utc(),
             },
         )?;
-        let event = admin_event(caller, "user_created", user.territory_code.as_deref(), format!("user:{}", user.id));
+        let event = admin_event(
+            caller,
+            "user_created",
+            user.territory_code.as_deref(),
+            format!("user:{}", user.id),
+        );
         audit::record(conn, event, now)?;
         user_view(conn, user)
     })
 }
 
-pub fn get_user(conn: &mut DbConn, caller: &Caller, id: i64, now: DateTime<Utc>) -> Result<UserView, AppError> {
+pub fn get_user(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<UserView, AppError> {
     require_admin(conn, caller, "consulter un utilisateur", now)?;
     let user = user_in_scope(conn, caller, id)?;
     user_view(conn, user)
@@ -196,7 +238,11 @@ fn scope_error(message: impl Into<String>) -> AppError {
     AppError::Invalid {
         code: "invalid_scope",
         detail: format!("Portée invalide : {message}"),
-        errors: vec![crate::error::FieldError::new("scope", "invalid_scope", message)],
+        errors: vec![crate::error::FieldError::new(
+            "scope",
+            "invalid_scope",
+            message,
+        )],
     }
 }
 
@@ -323,8 +369,13 @@ pub fn grant_role(
             });
         }
         let grant = role_grants::insert(conn, &row)?;
-        let event = admin_event(caller, "role_granted", user.territory_code.as_deref(), format!("user:{}", user.id))
-            .detail(serde_json::json!({ "grant": grant.id, "role": request.role }));
+        let event = admin_event(
+            caller,
+            "role_granted",
+            user.territory_code.as_deref(),
+            format!("user:{}", user.id),
+        )
+        .detail(serde_json::json!({ "grant": grant.id, "role": request.role }));
         audit::record(conn, event, now)?;
         user_view(conn, user)
     })
@@ -342,17 +393,30 @@ pub fn revoke_grant(
     let grant = role_grants::list_for_user(conn, user.id)?
         .into_iter()
         .find(|g| g.id == grant_id)
-        .ok_or_else(|| AppError::not_found(format!("Aucun rôle {grant_id} pour cet utilisateur")))?;
+        .ok_or_else(|| {
+            AppError::not_found(format!("Aucun rôle {grant_id} pour cet utilisateur"))
+        })?;
     let resolved = resolve_grant(conn, &grant)?;
-    if resolved.role == Role::Admin && resolved.scope == GrantScope::Global && !caller.administers(None) {
-        return Err(not_allowed("grant", "seul un admin global retire un rôle admin global"));
+    if resolved.role == Role::Admin
+        && resolved.scope == GrantScope::Global
+        && !caller.administers(None)
+    {
+        return Err(not_allowed(
+            "grant",
+            "seul un admin global retire un rôle admin global",
+        ));
     }
     conn.transaction(|conn| {
         role_grants::delete(conn, grant.id)?;
         // Tokens carry no roles, but a changed scope should take effect at once everywhere.
         users::bump_token_version(conn, user.id, now.naive_utc())?;
-        let event = admin_event(caller, "role_revoked", user.territory_code.as_deref(), format!("user:{}", user.id))
-            .detail(serde_json::json!({ "grant": grant.id, "role": grant.role }));
+        let event = admin_event(
+            caller,
+            "role_revoked",
+            user.territory_code.as_deref(),
+            format!("user:{}", user.id),
+        )
+        .detail(serde_json::json!({ "grant": grant.id, "role": grant.role }));
         audit::record(conn, event, now)?;
         let user = users::find(conn, user.id)?.ok_or_else(|| AppError::not_found("utilisateur"))?;
         user_view(conn, user)
@@ -366,13 +430,26 @@ pub fn set_active(
     active: bool,
     now: DateTime<Utc>,
 ) -> Result<UserView, AppError> {
-    let action = if active { "réactiver un utilisateur" } else { "désactiver un utilisateur" };
+    let action = if active {
+        "réactiver un utilisateur"
+    } else {
+        "désactiver un utilisateur"
+    };
     require_admin(conn, caller, action, now)?;
     let user = user_in_scope(conn, caller, user_id)?;
     conn.transaction(|conn| {
         users::set_active(conn, user.id, active, now.naive_utc())?;
-        let name = if active { "user_enabled" } else { "user_disabled" };
-        let event = admin_event(caller, name, user.territory_code.as_deref(), format!("user:{}", user.id));
+        let name = if active {
+            "user_enabled"
+        } else {
+            "user_disabled"
+        };
+        let event = admin_event(
+            caller,
+            name,
+            user.territory_code.as_deref(),
+            format!("user:{}", user.id),
+        );
         audit::record(conn, event, now)?;
         let user = users::find(conn, user.id)?.ok_or_else(|| AppError::not_found("utilisateur"))?;
         user_view(conn, user)
@@ -391,7 +468,12 @@ pub fn set_password(
     let hash = checked_password(&request.password)?;
     conn.transaction(|conn| {
         users::set_password(conn, user.id, &hash, now.naive_utc())?;
-        let event = admin_event(caller, "password_set", user.territory_code.as_deref(), format!("user:{}", user.id));
+        let event = admin_event(
+            caller,
+            "password_set",
+            user.territory_code.as_deref(),
+            format!("user:{}", user.id),
+        );
         audit::record(conn, event, now)
     })
 }
