@@ -100,6 +100,11 @@ fn run(command: Command) -> Result<(), String> {
         Command::Openapi { check, output } => run_openapi(check, &output),
         Command::Serve => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            if settings.jwt_secret_generated {
+                tracing::warn!(
+                    "GUICHET_JWT_SECRET is empty: a random secret signs tokens until restart (demo mode)"
+                );
+            }
             let pool = prepare_database(&settings)?;
             if seed_if_empty(&pool, settings.mode)? {
                 tracing::info!(mode = ?settings.mode, "empty database seeded");

@@ -130,15 +130,28 @@ fn login(
         let refresh = new_refresh_token(conn, ctx, user.id, &secrets::random_token())?;
         let event = Event::new("login", Outcome::Success, actor).territory(territory.as_deref());
         audit::record(conn, event, ctx.now)?;
-        Ok(TokenResponse {
-            access_token: ctx
-                .keys
-                .issue(&Subject::User(user.id), user.token_version, ctx.now),
-            token_type: "Bearer",
-            expires_in: ctx.keys.access_ttl().num_seconds(),
-            refresh_token: Some(refresh),
-        })
+        Ok(tokens(
+            ctx,
+            &Subject::User(user.id),
+            user.token_version,
+            Some(refresh),
+        ))
     })
+}
+
+/// A new access token, with the refresh token of a user's login.
+fn tokens(
+    ctx: &TokenContext,
+    subject: &Subject,
+    version: i32,
+    refresh_token: Option<String>,
+) -> TokenResponse {
+    TokenResponse {
+        access_token: ctx.keys.issue(subject, version, ctx.now),
+        token_type: "Bearer",
+        expires_in: ctx.keys.access_ttl().num_seconds(),
+        refresh_token,
+    }
 }
 
 /// Stores a new refresh token of `family` for the user and returns the opaque value.
@@ -193,14 +206,7 @@ fn client_login(
     let event = Event::new("client_login", outcome, actor).territory(territory.as_deref());
     audit::record(conn, event, ctx.now)?;
     match account.filter(|_| valid) {
-        Some(account) => Ok(TokenResponse {
-            access_token: ctx
-                .keys
-                .issue(&Subject::Client(account.client_id), 0, ctx.now),
-            token_type: "Bearer",
-            expires_in: ctx.keys.access_ttl().num_seconds(),
-            refresh_token: None,
-        }),
+        Some(account) => Ok(tokens(ctx, &Subject::Client(account.client_id), 0, None)),
         None => Err(invalid_credentials()),
     }
 }
@@ -249,14 +255,12 @@ pub fn refresh(
         let next = new_refresh_token(conn, ctx, user.id, &stored.family)?;
         let event = Event::new("refresh", Outcome::Success, actor).territory(territory.as_deref());
         audit::record(conn, event, ctx.now)?;
-        Ok(TokenResponse {
-            access_token: ctx
-                .keys
-                .issue(&Subject::User(user.id), user.token_version, ctx.now),
-            token_type: "Bearer",
-            expires_in: ctx.keys.access_ttl().num_seconds(),
-            refresh_token: Some(next),
-        })
+        Ok(tokens(
+            ctx,
+            &Subject::User(user.id),
+            user.token_version,
+            Some(next),
+        ))
     })
 }
 

@@ -34,3 +34,19 @@ pub fn decode_id(cursor: &str) -> Result<i64, AppError> {
         )
     })
 }
+
+/// Cuts a page from `rows`, fetched with one row more than `limit`: the extra row tells that
+/// another page follows, whose cursor is the key of the page's last row.
+pub fn page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next = match (more, rows.last()) {
+        (true, Some(last)) => Some(encode(&key(last))),
+        _ => None,
+    };
+    (rows, next)
+}

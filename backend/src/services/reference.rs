@@ -170,14 +170,8 @@ pub fn list_establishments(
         text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
         after_uai: query.cursor.as_deref().map(cursor::decode).transpose()?,
     };
-    // One row more than asked tells whether another page follows.
-    let mut rows = establishments::list(conn, &filter, query.limit + 1)?;
-    let more = rows.len() as i64 > query.limit;
-    rows.truncate(query.limit as usize);
-    let next_cursor = match (more, rows.last()) {
-        (true, Some((last, _, _))) => Some(cursor::encode(&last.uai)),
-        _ => None,
-    };
+    let rows = establishments::list(conn, &filter, query.limit + 1)?;
+    let (rows, next_cursor) = cursor::page(rows, query.limit, |(e, _, _)| e.uai.clone());
     let items = rows
         .into_iter()
         .map(establishment_view)

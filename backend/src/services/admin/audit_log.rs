@@ -20,13 +20,8 @@ pub fn list(
     let scope = require_admin(conn, caller, "lire le journal d'audit", now)?;
     let before = cursor.as_deref().map(cursor::decode_id).transpose()?;
     let territories = territory_filter(&scope);
-    let mut rows = audit_events::list(conn, territories.as_deref(), before, limit + 1)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => Some(cursor::encode(&last.id.to_string())),
-        _ => None,
-    };
+    let rows = audit_events::list(conn, territories.as_deref(), before, limit + 1)?;
+    let (rows, next_cursor) = cursor::page(rows, limit, |e| e.id.to_string());
     let items = rows
         .into_iter()
         .map(|e| AuditEventView {

@@ -208,7 +208,7 @@ pub fn list_users(
 ) -> Result<UserPage, AppError> {
     let scope = require_admin(conn, caller, "lister les utilisateurs", now)?;
     let after = cursor.as_deref().map(cursor::decode_id).transpose()?;
-    let mut rows = match territory_filter(&scope) {
+    let rows = match territory_filter(&scope) {
         None => users::list(conn, None, after, limit + 1)?,
         Some(codes) => {
             // A territorial admin usually has one territory; merge when several.
@@ -220,12 +220,7 @@ pub fn list_users(
             rows
         }
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => Some(cursor::encode(&last.id.to_string())),
-        _ => None,
-    };
+    let (rows, next_cursor) = cursor::page(rows, limit, |u| u.id.to_string());
     let items = rows
         .into_iter()
         .map(|u| user_view(conn, u))
