@@ -65,6 +65,12 @@ pub enum AppError {
     /// 409: the request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// 428: a write without `If-Match`.
+    #[error("{detail}")]
+    PreconditionRequired { detail: String },
+    /// 412: `If-Match` names an older version.
+    #[error("{detail}")]
+    PreconditionFailed { detail: String },
     /// 429: too many attempts; retry after this many seconds.
     #[error("Trop de tentatives : réessayez dans {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
@@ -117,6 +123,8 @@ impl AppError {
             | Self::Unauthorized { code, .. }
             | Self::Conflict { code, .. } => code,
             Self::Forbidden { .. } => "forbidden",
+            Self::PreconditionRequired { .. } => "precondition_required",
+            Self::PreconditionFailed { .. } => "precondition_failed",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::Unavailable { code, .. } => code,
@@ -132,6 +140,8 @@ impl AppError {
             Self::Unauthorized { .. } => "Authentification requise",
             Self::Forbidden { .. } => "Action non autorisée",
             Self::Conflict { .. } => "Conflit",
+            Self::PreconditionRequired { .. } => "En-tête If-Match requis",
+            Self::PreconditionFailed { .. } => "Version périmée",
             Self::TooManyRequests { .. } => "Trop de requêtes",
             Self::Unavailable { .. } => "Service indisponible",
             Self::Internal(_) => "Erreur interne",
@@ -169,6 +179,8 @@ impl ResponseError for AppError {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

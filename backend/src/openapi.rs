@@ -19,6 +19,8 @@ use crate::startup::routes;
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Jetons d'accès : connexion, rafraîchissement, déconnexion"),
+        (name = "tickets", description = "Tickets le long de la chaîne de support : ouverture, qualification, routage, escalade, réponses du titulaire"),
+        (name = "routing", description = "Règles de routage des autorités et simulation"),
         (name = "admin", description = "Administration d'un territoire : utilisateurs, rôles, comptes de service, journal d'audit"),
         (name = "reference", description = "Données de référence : territoires, organisations, établissements, files, catégories"),
         (name = "calendars", description = "Calendriers : vacances scolaires et jours fériés"),

@@ -9,7 +9,7 @@ use actix_web::{web, App, Error};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
-use crate::http::{admin, auth, calendars, errors, health, reference};
+use crate::http::{admin, auth, calendars, errors, health, reference, tickets};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -44,7 +44,21 @@ where
                 .service(admin::create_service_account)
                 .service(admin::list_service_accounts)
                 .service(admin::revoke_service_account)
-                .service(admin::list_audit_events),
+                .service(admin::list_audit_events)
+                .service(tickets::open_ticket)
+                .service(tickets::list_tickets)
+                .service(tickets::get_ticket)
+                .service(tickets::list_events)
+                .service(tickets::list_hops)
+                .service(tickets::add_comment)
+                .service(tickets::act)
+                .service(tickets::qualify)
+                .service(tickets::route)
+                .service(tickets::refuse)
+                .service(tickets::escalate)
+                .service(tickets::vendor_answer)
+                .service(tickets::declare_major)
+                .service(tickets::link_child),
         )
         .service(
             scope("/health")

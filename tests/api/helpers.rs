@@ -218,6 +218,9 @@ impl TestApp {
         if let Some(token) = &call.token {
             request = request.insert_header(("Authorization", format!("Bearer {token}")));
         }
+        for (name, value) in &call.headers {
+            request = request.insert_header((name.as_str(), value.as_str()));
+        }
         if let Some(body) = &call.body {
             request = request.set_json(body);
         }
@@ -233,6 +236,7 @@ impl TestApp {
         let content_type = header("content-type").unwrap_or_default();
         let retry_after = header("retry-after");
         let www_authenticate = header("www-authenticate");
+        let etag = header("etag");
         let bytes = test::read_body(response).await;
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Response {
@@ -240,6 +244,7 @@ impl TestApp {
             content_type,
             retry_after,
             www_authenticate,
+            etag,
             body,
         }
     }
@@ -259,6 +264,7 @@ pub struct Call {
     pub token: Option<String>,
     pub body: Option<Value>,
     pub peer: String,
+    pub headers: Vec<(String, String)>,
 }
 
 impl Call {
@@ -269,6 +275,7 @@ impl Call {
             token: None,
             body: None,
             peer: "192.0.2.10:40000".to_owned(),
+            headers: Vec::new(),
         }
     }
 
@@ -286,6 +293,11 @@ impl Call {
         self
     }
 
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
     pub fn peer(mut self, peer: &str) -> Self {
         self.peer = peer.to_owned();
         self
@@ -298,6 +310,7 @@ pub struct Response {
     pub content_type: String,
     pub retry_after: Option<String>,
     pub www_authenticate: Option<String>,
+    pub etag: Option<String>,
     pub body: Value,
 }
 

@@ -11,3 +11,4 @@ mod openapi;
 mod reference;
 mod seed;
 mod settings_docs;
+mod ticket_chain;

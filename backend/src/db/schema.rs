@@ -146,7 +146,141 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_sequences (territory_code, year) {
+        territory_code -> Text,
+        year -> Integer,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        reference -> Text,
+        territory_code -> Text,
+        establishment_uai -> Text,
+        requester_id -> BigInt,
+        title -> Text,
+        title_search -> Text,
+        description -> Text,
+        category_code -> Text,
+        ticket_type -> Text,
+        impact -> Text,
+        urgency -> Text,
+        priority -> Integer,
+        status -> Text,
+        pending_reason -> Nullable<Text>,
+        level -> Integer,
+        owner_queue_id -> BigInt,
+        current_queue_id -> BigInt,
+        assignee_id -> Nullable<BigInt>,
+        technical_file -> Text,
+        third_party_editor_id -> Nullable<BigInt>,
+        third_party_reference -> Nullable<Text>,
+        escalation_justification -> Nullable<Text>,
+        vendor_id -> Nullable<BigInt>,
+        is_major -> Bool,
+        parent_id -> Nullable<BigInt>,
+        reopen_count -> Integer,
+        resolution -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        occurred_at -> Timestamp,
+        kind -> Text,
+        visibility -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_client_id -> Nullable<Text>,
+        actor_label -> Text,
+        actor_organisation_id -> Nullable<BigInt>,
+        body -> Nullable<Text>,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    ticket_hops (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        from_queue_id -> Nullable<BigInt>,
+        to_queue_id -> BigInt,
+        reason -> Text,
+        routing_rule_id -> Nullable<BigInt>,
+        entered_at -> Timestamp,
+        first_response_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+        refused_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        authority_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        at_opening -> Bool,
+        category_code -> Nullable<Text>,
+        category_domain -> Nullable<Text>,
+        establishment_kind -> Nullable<Text>,
+        sector -> Nullable<Text>,
+        vie_scolaire_module -> Nullable<Bool>,
+        target_kind -> Text,
+        target_queue_id -> Nullable<BigInt>,
+        target_domain -> Nullable<Text>,
+        target_editor_id -> Nullable<BigInt>,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    technical_file_requirements (category_code, element) {
+        category_code -> Text,
+        element -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        event_id -> Nullable<BigInt>,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_path -> Text,
+        uploaded_by_label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        owner -> Text,
+        route -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_hops -> tickets (ticket_id));
+diesel::joinable!(attachments -> tickets (ticket_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(organisations -> territories (territory_code));
@@ -163,4 +297,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     service_accounts,
     audit_events,
+    ticket_sequences,
+    tickets,
+    ticket_events,
+    ticket_hops,
+    routing_rules,
+    technical_file_requirements,
+    attachments,
+    idempotency_keys,
 );

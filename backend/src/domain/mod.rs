@@ -1,9 +1,13 @@
 //! Pure rules of the support chain: no I/O, exhaustively unit-tested.
 
 pub mod calendar;
+pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;
 pub mod role;
+pub mod routing;
 pub mod search_key;
+pub mod technical_file;
 pub mod text_enum;
+pub mod ticket_lifecycle;
 pub mod uai;

@@ -8,3 +8,4 @@ pub mod errors;
 pub mod health;
 pub mod params;
 pub mod reference;
+pub mod tickets;

@@ -10,4 +10,5 @@ pub mod health;
 pub mod me;
 pub mod reference;
 pub mod seed;
+pub mod tickets;
 pub mod views;

@@ -34,3 +34,11 @@ pub fn upsert(conn: &mut DbConn, row: &Category) -> QueryResult<Upsert> {
         },
     )
 }
+
+pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Category>> {
+    categories::table
+        .find(code)
+        .select(Category::as_select())
+        .first(conn)
+        .optional()
+}

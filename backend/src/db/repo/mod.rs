@@ -8,9 +8,14 @@ pub mod organisations;
 pub mod queues;
 pub mod refresh_tokens;
 pub mod role_grants;
+pub mod routing_rules;
 pub mod school_holidays;
 pub mod service_accounts;
+pub mod technical_file_requirements;
 pub mod territories;
+pub mod ticket_events;
+pub mod ticket_hops;
+pub mod tickets;
 pub mod users;
 
 use diesel::QueryResult;

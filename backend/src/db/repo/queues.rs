@@ -46,3 +46,40 @@ pub fn upsert(conn: &mut DbConn, row: &NewQueue) -> QueryResult<Upsert> {
         },
     )
 }
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Queue>> {
+    queues::table
+        .find(id)
+        .select(Queue::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Queue>> {
+    queues::table
+        .filter(queues::code.eq(code))
+        .select(Queue::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An organisation's queues, optionally of one domain and level.
+pub fn of_organisation(
+    conn: &mut DbConn,
+    organisation_id: i64,
+    domain: Option<&str>,
+    level: Option<i32>,
+) -> QueryResult<Vec<Queue>> {
+    let mut query = queues::table
+        .filter(queues::organisation_id.eq(organisation_id))
+        .select(Queue::as_select())
+        .order(queues::code)
+        .into_boxed();
+    if let Some(domain) = domain {
+        query = query.filter(queues::domain.eq(domain.to_owned()));
+    }
+    if let Some(level) = level {
+        query = query.filter(queues::level.eq(level));
+    }
+    query.load(conn)
+}

@@ -1,0 +1,29 @@
+use diesel::prelude::*;
+
+use crate::db::models::{NewTicketEvent, TicketEvent};
+use crate::db::schema::ticket_events;
+use crate::db::DbConn;
+
+pub fn insert(conn: &mut DbConn, row: &NewTicketEvent) -> QueryResult<TicketEvent> {
+    diesel::insert_into(ticket_events::table)
+        .values(row)
+        .returning(ticket_events::all_columns)
+        .get_result::<TicketEvent>(conn)
+}
+
+/// A ticket's journal in order; internal events only when asked.
+pub fn list(
+    conn: &mut DbConn,
+    ticket_id: i64,
+    with_internal: bool,
+) -> QueryResult<Vec<TicketEvent>> {
+    let mut query = ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket_id))
+        .select(TicketEvent::as_select())
+        .order(ticket_events::id)
+        .into_boxed();
+    if !with_internal {
+        query = query.filter(ticket_events::visibility.eq("public"));
+    }
+    query.load(conn)
+}

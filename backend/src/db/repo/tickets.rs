@@ -1,0 +1,202 @@
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::db::models::{NewTicket, Ticket};
+use crate::db::schema::{ticket_hops, ticket_sequences, tickets};
+use crate::db::DbConn;
+
+/// The next sequence number of a territory's year (1 for the first ticket).
+pub fn next_sequence(conn: &mut DbConn, territory: &str, year: i32) -> QueryResult<i32> {
+    let key = ticket_sequences::table
+        .filter(ticket_sequences::territory_code.eq(territory))
+        .filter(ticket_sequences::year.eq(year));
+    let bumped = diesel::update(key)
+        .set(ticket_sequences::last_value.eq(ticket_sequences::last_value + 1))
+        .execute(conn)?;
+    if bumped == 0 {
+        diesel::insert_into(ticket_sequences::table)
+            .values((
+                ticket_sequences::territory_code.eq(territory),
+                ticket_sequences::year.eq(year),
+                ticket_sequences::last_value.eq(1),
+            ))
+            .execute(conn)?;
+        return Ok(1);
+    }
+    key.select(ticket_sequences::last_value).first(conn)
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewTicket) -> QueryResult<Ticket> {
+    diesel::insert_into(tickets::table)
+        .values(row)
+        .returning(tickets::all_columns)
+        .get_result::<Ticket>(conn)
+}
+
+pub fn find_by_reference(conn: &mut DbConn, reference: &str) -> QueryResult<Option<Ticket>> {
+    tickets::table
+        .filter(tickets::reference.eq(reference))
+        .select(Ticket::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Ticket>> {
+    tickets::table
+        .find(id)
+        .select(Ticket::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes the ticket if its stored version is still `expected_version`, bumping it. 0 rows:
+/// someone else wrote first.
+pub fn update_if_version(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    expected_version: i32,
+) -> QueryResult<usize> {
+    let mut row = ticket.clone();
+    row.version = expected_version + 1;
+    diesel::update(
+        tickets::table
+            .find(ticket.id)
+            .filter(tickets::version.eq(expected_version)),
+    )
+    .set(&row)
+    .execute(conn)
+}
+
+pub fn children(conn: &mut DbConn, parent_id: i64) -> QueryResult<Vec<Ticket>> {
+    tickets::table
+        .filter(tickets::parent_id.eq(parent_id))
+        .select(Ticket::as_select())
+        .order(tickets::id)
+        .load(conn)
+}
+
+/// Resolved tickets resolved before `before` (candidates for closing by themselves).
+pub fn resolved_before(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Ticket>> {
+    tickets::table
+        .filter(tickets::status.eq("resolved"))
+        .filter(tickets::resolved_at.le(before))
+        .select(Ticket::as_select())
+        .order(tickets::resolved_at)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Which tickets a caller may list: the union of its grants' sets.
+#[derive(Debug, Default, Clone)]
+pub struct Visibility {
+    pub establishments: Vec<String>,
+    pub owner_queues: Vec<i64>,
+    pub current_queues: Vec<i64>,
+    /// Queues whose past stays also make a ticket visible.
+    pub visited_queues: Vec<i64>,
+    pub vendors: Vec<i64>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct TicketFilter {
+    pub queue: Option<i64>,
+    pub status: Option<String>,
+    pub level: Option<i32>,
+    pub priority: Option<i32>,
+    pub establishment: Option<String>,
+    pub category: Option<String>,
+    pub text: Option<String>,
+    /// Only tickets handed to this vendor.
+    pub vendor: Option<i64>,
+    /// Keyset: (priority, created_at, id) of the last row seen.
+    pub after: Option<(i32, NaiveDateTime, i64)>,
+}
+
+type Condition =
+    Box<dyn BoxableExpression<tickets::table, <DbConn as Connection>::Backend, SqlType = Bool>>;
+
+fn visibility_condition(v: &Visibility) -> Condition {
+    let mut condition: Condition = Box::new(sql::<Bool>("1 = 0"));
+    if !v.establishments.is_empty() {
+        condition =
+            Box::new(condition.or(tickets::establishment_uai.eq_any(v.establishments.clone())));
+    }
+    if !v.owner_queues.is_empty() {
+        condition = Box::new(condition.or(tickets::owner_queue_id.eq_any(v.owner_queues.clone())));
+    }
+    if !v.current_queues.is_empty() {
+        condition =
+            Box::new(condition.or(tickets::current_queue_id.eq_any(v.current_queues.clone())));
+    }
+    if !v.visited_queues.is_empty() {
+        let visited = ticket_hops::table
+            .filter(ticket_hops::to_queue_id.eq_any(v.visited_queues.clone()))
+            .select(ticket_hops::ticket_id);
+        condition = Box::new(condition.or(tickets::id.eq_any(visited)));
+    }
+    if !v.vendors.is_empty() {
+        condition = Box::new(
+            condition.or(tickets::vendor_id
+                .assume_not_null()
+                .eq_any(v.vendors.clone())),
+        );
+    }
+    condition
+}
+
+/// One page of visible tickets, by priority then age.
+pub fn list(
+    conn: &mut DbConn,
+    visibility: &Visibility,
+    filter: &TicketFilter,
+    limit: i64,
+) -> QueryResult<Vec<Ticket>> {
+    let mut query = tickets::table
+        .select(Ticket::as_select())
+        .filter(visibility_condition(visibility))
+        .order((tickets::priority, tickets::created_at, tickets::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(queue) = filter.queue {
+        query = query.filter(tickets::current_queue_id.eq(queue));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(tickets::status.eq(status.clone()));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(tickets::level.eq(level));
+    }
+    if let Some(priority) = filter.priority {
+        query = query.filter(tickets::priority.eq(priority));
+    }
+    if let Some(uai) = &filter.establishment {
+        query = query.filter(tickets::establishment_uai.eq(uai.clone()));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(tickets::category_code.eq(category.clone()));
+    }
+    if let Some(text) = &filter.text {
+        query = query.filter(tickets::title_search.like(format!("%{text}%")));
+    }
+    if let Some(vendor) = filter.vendor {
+        query = query.filter(tickets::vendor_id.eq(vendor));
+    }
+    if let Some((priority, created_at, id)) = filter.after {
+        query = query.filter(
+            tickets::priority
+                .gt(priority)
+                .or(tickets::priority.eq(priority).and(
+                    tickets::created_at
+                        .gt(created_at)
+                        .or(tickets::created_at.eq(created_at).and(tickets::id.gt(id))),
+                )),
+        );
+    }
+    query.load(conn)
+}

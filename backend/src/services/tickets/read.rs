@@ -1,0 +1,316 @@
+//! Reading tickets: one ticket, its journal and hops, and the lists.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::access::{visible_ticket, Access};
+use super::views::*;
+use crate::db::models::{Queue, Ticket};
+use crate::db::repo::tickets::{TicketFilter, Visibility};
+use crate::db::repo::{
+    establishments, organisations, queues, ticket_events, ticket_hops, tickets, users,
+};
+use crate::db::DbConn;
+use crate::domain::role::Role;
+use crate::domain::search_key::search_key;
+use crate::domain::technical_file::TechnicalFile;
+use crate::domain::ticket_lifecycle::{allowed_actions, TicketStatus};
+use crate::error::AppError;
+use crate::services::caller::{Caller, GrantScope};
+use crate::services::cursor;
+use crate::services::reference::stored;
+
+fn organisation_code(conn: &mut DbConn, id: i64) -> Result<String, AppError> {
+    Ok(organisations::find(conn, id)?
+        .ok_or_else(|| AppError::Internal(format!("organisation {id} missing")))?
+        .code)
+}
+
+pub fn queue_ref(conn: &mut DbConn, queue: &Queue) -> Result<QueueRef, AppError> {
+    Ok(QueueRef {
+        code: queue.code.clone(),
+        name: queue.name.clone(),
+        level: queue.level,
+        organisation: organisation_code(conn, queue.organisation_id)?,
+    })
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+pub fn technical_file(ticket: &Ticket) -> Result<TechnicalFile, AppError> {
+    serde_json::from_str(&ticket.technical_file)
+        .map_err(|e| AppError::Internal(format!("ticket {} technical file: {e}", ticket.reference)))
+}
+
+pub fn ticket_view(
+    conn: &mut DbConn,
+    ticket: Ticket,
+    access: &Access,
+) -> Result<TicketView, AppError> {
+    let establishment = establishments::find(conn, &ticket.establishment_uai)?
+        .map(|(e, _, _)| e.name)
+        .unwrap_or_default();
+    let requester = users::find(conn, ticket.requester_id)?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    let assignee = match ticket.assignee_id {
+        Some(id) => users::find(conn, id)?.map(|u| u.email),
+        None => None,
+    };
+    let third_party = match ticket.third_party_editor_id {
+        Some(id) => Some(ThirdPartyView {
+            editor: organisation_code(conn, id)?,
+            external_reference: ticket.third_party_reference.clone(),
+        }),
+        None => None,
+    };
+    let parent = match ticket.parent_id {
+        Some(id) => tickets::find(conn, id)?.map(|p| p.reference),
+        None => None,
+    };
+    let status: TicketStatus = stored(&ticket.status)?;
+    Ok(TicketView {
+        establishment_name: establishment,
+        requester,
+        ticket_type: stored(&ticket.ticket_type)?,
+        impact: stored(&ticket.impact)?,
+        urgency: stored(&ticket.urgency)?,
+        priority: ticket.priority,
+        status,
+        pending_reason: ticket.pending_reason.as_deref().map(stored).transpose()?,
+        level: ticket.level,
+        owner_queue: queue_ref(conn, &access.owner_queue)?,
+        current_queue: queue_ref(conn, &access.current_queue)?,
+        assignee,
+        technical_file: technical_file(&ticket)?,
+        third_party,
+        escalation_justification: ticket
+            .escalation_justification
+            .as_deref()
+            .map(stored)
+            .transpose()?,
+        is_major: ticket.is_major,
+        parent,
+        reopen_count: ticket.reopen_count,
+        resolved_at: ticket.resolved_at.map(utc),
+        created_at: utc(ticket.created_at),
+        updated_at: utc(ticket.updated_at),
+        version: ticket.version,
+        allowed_actions: allowed_actions(status, &access.parties),
+        resolution: ticket.resolution,
+        reference: ticket.reference,
+        establishment: ticket.establishment_uai,
+        title: ticket.title,
+        description: ticket.description,
+        category: ticket.category_code,
+    })
+}
+
+/// The ticket as the caller sees it after a write (its part may have changed with it).
+pub fn fresh_view(
+    conn: &mut DbConn,
+    caller: &Caller,
+    ticket: Ticket,
+) -> Result<TicketView, AppError> {
+    let access = super::access::access(conn, caller, &ticket)?.ok_or_else(|| {
+        AppError::Internal(format!(
+            "{} lost sight of {}",
+            caller.label(),
+            ticket.reference
+        ))
+    })?;
+    ticket_view(conn, ticket, &access)
+}
+
+pub fn get(conn: &mut DbConn, caller: &Caller, reference: &str) -> Result<TicketView, AppError> {
+    let (ticket, access) = visible_ticket(conn, caller, reference)?;
+    ticket_view(conn, ticket, &access)
+}
+
+pub fn events(
+    conn: &mut DbConn,
+    caller: &Caller,
+    reference: &str,
+) -> Result<Vec<EventView>, AppError> {
+    let (ticket, access) = visible_ticket(conn, caller, reference)?;
+    let rows = ticket_events::list(conn, ticket.id, access.sees_internal)?;
+    rows.into_iter()
+        .map(|e| {
+            Ok(EventView {
+                id: e.id,
+                occurred_at: utc(e.occurred_at),
+                organisation: e
+                    .actor_organisation_id
+                    .map(|id| organisation_code(conn, id))
+                    .transpose()?,
+                kind: e.kind,
+                visibility: e.visibility,
+                by_service_account: e.actor_client_id.is_some(),
+                actor: e.actor_label,
+                body: e.body,
+                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect()
+}
+
+pub fn hops(conn: &mut DbConn, caller: &Caller, reference: &str) -> Result<Vec<HopView>, AppError> {
+    let (ticket, access) = visible_ticket(conn, caller, reference)?;
+    if !access.sees_internal {
+        return Err(AppError::forbidden(
+            "le parcours entre organisations est réservé aux agents",
+        ));
+    }
+    let code = |conn: &mut DbConn, id: i64| -> Result<String, AppError> {
+        Ok(queues::find(conn, id)?.map(|q| q.code).unwrap_or_default())
+    };
+    ticket_hops::list(conn, ticket.id)?
+        .into_iter()
+        .map(|h| {
+            Ok(HopView {
+                from_queue: h.from_queue_id.map(|id| code(conn, id)).transpose()?,
+                to_queue: code(conn, h.to_queue_id)?,
+                reason: h.reason,
+                routing_rule: h.routing_rule_id,
+                entered_at: utc(h.entered_at),
+                first_response_at: h.first_response_at.map(utc),
+                left_at: h.left_at.map(utc),
+                refused_reason: h.refused_reason,
+            })
+        })
+        .collect()
+}
+
+/// The tickets a caller's grants reach; 403 for roles that handle no ticket.
+pub fn visibility(conn: &mut DbConn, caller: &Caller) -> Result<Visibility, AppError> {
+    let mut v = Visibility::default();
+    let mut any = false;
+    for grant in &caller.grants {
+        match (&grant.role, &grant.scope) {
+            (Role::Correspondent, GrantScope::Establishment { uai, .. }) => {
+                v.establishments.push(uai.clone());
+                any = true;
+            }
+            (Role::GuichetAgent, GrantScope::Organisation { id, .. }) => {
+                let ids: Vec<i64> = queues::of_organisation(conn, *id, None, None)?
+                    .iter()
+                    .map(|q| q.id)
+                    .collect();
+                v.owner_queues.extend(&ids);
+                v.current_queues.extend(&ids);
+                v.visited_queues.extend(&ids);
+                any = true;
+            }
+            (
+                Role::AuthorityAgent | Role::CollectiviteAgent,
+                GrantScope::Organisation { id, .. },
+            ) => {
+                let ids: Vec<i64> = queues::of_organisation(conn, *id, None, None)?
+                    .iter()
+                    .map(|q| q.id)
+                    .collect();
+                v.current_queues.extend(&ids);
+                v.visited_queues.extend(&ids);
+                any = true;
+            }
+            (Role::VendorAgent, GrantScope::Organisation { id, .. }) => {
+                v.vendors.push(*id);
+                any = true;
+            }
+            _ => {}
+        }
+    }
+    if any {
+        Ok(v)
+    } else {
+        Err(AppError::forbidden("votre rôle ne traite pas de tickets"))
+    }
+}
+
+/// The filters of a list, as given.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    /// Queue code.
+    pub queue: Option<String>,
+    pub status: Option<TicketStatus>,
+    pub level: Option<i32>,
+    pub priority: Option<i32>,
+    pub establishment: Option<String>,
+    pub category: Option<String>,
+    pub text: Option<String>,
+    pub limit: i64,
+    pub cursor: Option<String>,
+}
+
+fn decode_cursor(raw: &str) -> Result<(i32, NaiveDateTime, i64), AppError> {
+    let key = cursor::decode(raw)?;
+    let bad = || {
+        AppError::invalid_field(
+            "cursor",
+            "invalid_cursor",
+            "curseur de pagination illisible",
+        )
+    };
+    let mut parts = key.splitn(3, '|');
+    let priority = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let created = parts
+        .next()
+        .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        .ok_or_else(bad)?;
+    let id = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
+    Ok((priority, created, id))
+}
+
+pub fn list(conn: &mut DbConn, caller: &Caller, query: ListQuery) -> Result<TicketPage, AppError> {
+    let visibility = visibility(conn, caller)?;
+    let queue = match &query.queue {
+        Some(code) => Some(
+            queues::find_by_code(conn, code)?
+                .ok_or_else(|| {
+                    AppError::invalid_field("queue", "unknown", format!("file {code} inconnue"))
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let filter = TicketFilter {
+        queue,
+        status: query.status.map(|s| s.as_str().to_owned()),
+        level: query.level,
+        priority: query.priority,
+        establishment: query.establishment,
+        category: query.category,
+        text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
+        vendor: None,
+        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
+    };
+    let rows = tickets::list(conn, &visibility, &filter, query.limit + 1)?;
+    let (rows, next_cursor) = cursor::page(rows, query.limit, |t| {
+        format!(
+            "{}|{}|{}",
+            t.priority,
+            t.created_at.format("%Y-%m-%dT%H:%M:%S%.f"),
+            t.id
+        )
+    });
+    let mut items = Vec::with_capacity(rows.len());
+    for t in rows {
+        let current_queue = queues::find(conn, t.current_queue_id)?
+            .map(|q| q.code)
+            .unwrap_or_default();
+        items.push(TicketSummary {
+            status: stored(&t.status)?,
+            created_at: utc(t.created_at),
+            reference: t.reference,
+            establishment: t.establishment_uai,
+            title: t.title,
+            category: t.category_code,
+            priority: t.priority,
+            level: t.level,
+            current_queue,
+            is_major: t.is_major,
+        });
+    }
+    Ok(TicketPage { items, next_cursor })
+}

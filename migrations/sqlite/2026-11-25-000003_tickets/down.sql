@@ -1,0 +1,10 @@
+DROP TRIGGER ticket_events_no_update;
+DROP TRIGGER ticket_events_no_delete;
+DROP TABLE idempotency_keys;
+DROP TABLE attachments;
+DROP TABLE technical_file_requirements;
+DROP TABLE routing_rules;
+DROP TABLE ticket_hops;
+DROP TABLE ticket_events;
+DROP TABLE tickets;
+DROP TABLE ticket_sequences;
