@@ -9,7 +9,7 @@ use actix_web::{web, App, Error};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
-use crate::http::{admin, auth, calendars, errors, health, reference, tickets};
+use crate::http::{admin, auth, calendars, errors, health, reference, routing, tickets};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -58,7 +58,12 @@ where
                 .service(tickets::escalate)
                 .service(tickets::vendor_answer)
                 .service(tickets::declare_major)
-                .service(tickets::link_child),
+                .service(tickets::link_child)
+                .service(routing::list_rules)
+                .service(routing::create_rule)
+                .service(routing::update_rule)
+                .service(routing::delete_rule)
+                .service(routing::simulate),
         )
         .service(
             scope("/health")

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod openapi;
 mod reference;
+mod routing;
 mod seed;
 mod settings_docs;
 mod ticket_chain;

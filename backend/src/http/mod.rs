@@ -8,4 +8,5 @@ pub mod errors;
 pub mod health;
 pub mod params;
 pub mod reference;
+pub mod routing;
 pub mod tickets;

@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod health;
 pub mod me;
 pub mod reference;
+pub mod routing_rules;
 pub mod seed;
 pub mod tickets;
 pub mod views;

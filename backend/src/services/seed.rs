@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::passwords;
 use crate::db::models::{
-    Category, Establishment, NewOrganisation, NewQueue, NewRoutingRule, NewSchoolHoliday, Territory,
+    Category, Establishment, NewOrganisation, NewQueue, NewSchoolHoliday, Territory,
 };
 use crate::db::repo::{
     categories, establishments, organisations, queues, routing_rules, school_holidays,
@@ -22,11 +22,11 @@ use crate::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
-use crate::domain::routing::{RuleConditions, TargetKind};
 use crate::domain::search_key::search_key;
 use crate::domain::technical_file::TechnicalElement;
 use crate::domain::uai::Uai;
 use crate::services::admin::provisioning::{ensure_user, UserSpec};
+use crate::services::routing_rules::{rule_row, RuleSpec};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -135,32 +135,6 @@ pub struct EstablishmentSeed {
     pub uses_vie_scolaire_module: bool,
 }
 
-/// Where a seeded rule sends a ticket.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleTargetSeed {
-    pub kind: TargetKind,
-    /// Queue code, for `queue`.
-    #[serde(default)]
-    pub queue: Option<String>,
-    #[serde(default)]
-    pub domain: Option<CompetenceDomain>,
-    /// Organisation code, for `third_party_editor`.
-    #[serde(default)]
-    pub editor: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RoutingRuleSeed {
-    pub authority: String,
-    pub position: i32,
-    pub name: String,
-    pub at_opening: bool,
-    pub conditions: RuleConditions,
-    pub target: RuleTargetSeed,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementSeed {
@@ -176,7 +150,7 @@ pub struct ReferenceSeed {
     pub queues: Vec<QueueSeed>,
     pub categories: Vec<CategorySeed>,
     pub school_holidays: Vec<SchoolHolidaySeed>,
-    pub routing_rules: Vec<RoutingRuleSeed>,
+    pub routing_rules: Vec<RuleSpec>,
     pub technical_file_requirements: Vec<RequirementSeed>,
 }
 
@@ -467,7 +441,7 @@ fn load_reference(
         }
     }
     for rule in &seed.routing_rules {
-        let row = rule_row(conn, rule)?;
+        let row = rule_row(conn, rule).map_err(|e| invalid(e.to_string()))?;
         report.count(routing_rules::upsert(conn, &row)?);
     }
     for requirement in &seed.technical_file_requirements {
@@ -486,68 +460,6 @@ fn load_reference(
         }
     }
     Ok(())
-}
-
-fn rule_row(conn: &mut DbConn, rule: &RoutingRuleSeed) -> Result<NewRoutingRule, SeedError> {
-    let context = format!("règle {} n°{}", rule.authority, rule.position);
-    let authority = organisations::find_by_code(conn, &rule.authority)?
-        .filter(|o| {
-            o.kind
-                .parse::<OrganisationKind>()
-                .is_ok_and(OrganisationKind::is_authority)
-        })
-        .ok_or_else(|| {
-            invalid(format!(
-                "{context} : {} n'est pas une autorité",
-                rule.authority
-            ))
-        })?;
-    let target = &rule.target;
-    let target_queue_id = match (target.kind, &target.queue) {
-        (TargetKind::Queue, Some(code)) => Some(
-            queues::find_by_code(conn, code)?
-                .ok_or_else(|| invalid(format!("{context} : file {code} inconnue")))?
-                .id,
-        ),
-        (TargetKind::Queue, None) => {
-            return Err(invalid(format!("{context} : file cible requise")))
-        }
-        _ => None,
-    };
-    let target_editor_id = match (target.kind, &target.editor) {
-        (TargetKind::ThirdPartyEditor, Some(code)) => Some(organisation_id(conn, code, &context)?),
-        (TargetKind::ThirdPartyEditor, None) => {
-            return Err(invalid(format!("{context} : éditeur requis")))
-        }
-        _ => None,
-    };
-    if (target.kind == TargetKind::AuthorityDomain) != target.domain.is_some() {
-        return Err(invalid(format!(
-            "{context} : domaine cible requis pour authority_domain, et seulement pour lui"
-        )));
-    }
-    if let Some(code) = &rule.conditions.category {
-        if categories::find(conn, code)?.is_none() {
-            return Err(invalid(format!("{context} : catégorie {code} inconnue")));
-        }
-    }
-    let c = &rule.conditions;
-    Ok(NewRoutingRule {
-        authority_id: authority.id,
-        position: rule.position,
-        name: rule.name.clone(),
-        at_opening: rule.at_opening,
-        category_code: c.category.clone(),
-        category_domain: c.category_domain.map(|d| d.as_str().to_owned()),
-        establishment_kind: c.establishment_kind.map(|k| k.as_str().to_owned()),
-        sector: c.sector.map(|s| s.as_str().to_owned()),
-        vie_scolaire_module: c.vie_scolaire_module,
-        target_kind: target.kind.as_str().to_owned(),
-        target_queue_id,
-        target_domain: target.domain.map(|d| d.as_str().to_owned()),
-        target_editor_id,
-        active: true,
-    })
 }
 
 fn load_demo_users(
