@@ -13,3 +13,4 @@ mod routing;
 mod seed;
 mod settings_docs;
 mod ticket_chain;
+mod tickets;

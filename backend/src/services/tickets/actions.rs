@@ -622,11 +622,17 @@ pub fn refuse(
     check_version(&ticket, if_match)?;
     not_final(&ticket)?;
     let reason = text_field("reason", &request.reason, 2_000)?;
-    let sender = ticket_hops::current(conn, ticket.id)?
+    // Only a hand-off can be refused: not the school's opening, not a ticket sent back by a
+    // refusal.
+    let hops = ticket_hops::list(conn, ticket.id)?;
+    let returned = hops.len() >= 2 && hops[hops.len() - 2].refused_reason.is_some();
+    let sender = hops
+        .last()
+        .filter(|h| h.left_at.is_none() && !returned)
         .and_then(|h| h.from_queue_id)
         .ok_or_else(|| AppError::Conflict {
             code: "nothing_to_refuse",
-            detail: "Ce ticket n'a été transmis par personne : il n'y a rien à refuser".into(),
+            detail: "Ce ticket ne vous a pas été transmis : il n'y a rien à refuser".into(),
         })?;
     let back = queues::find(conn, sender)?
         .ok_or_else(|| AppError::Internal("sender queue missing".into()))?;
