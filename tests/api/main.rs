@@ -7,6 +7,7 @@ mod authorization_matrix;
 mod calendars;
 mod health;
 mod helpers;
+mod idempotency;
 mod openapi;
 mod reference;
 mod routing;

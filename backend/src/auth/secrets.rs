@@ -14,7 +14,12 @@ pub fn random_token() -> String {
 /// The SHA-256 of a high-entropy secret, hex. Such secrets need no slow hash: they cannot be
 /// guessed, and a digest lets the token endpoint find them by equality.
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
+    digest_bytes(secret.as_bytes())
+}
+
+/// The SHA-256 of bytes, hex.
+pub fn digest_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

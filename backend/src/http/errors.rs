@@ -24,17 +24,31 @@ fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
 /// Unparseable JSON is a 400; well-formed JSON with unknown, missing or mistyped fields is a
 /// 422, so that a body trying to set a field the caller may not set is refused as invalid.
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    match &err {
-        JsonPayloadError::Deserialize(e) if e.classify() == serde_json::error::Category::Data => {
-            AppError::Invalid {
-                code: "invalid_body",
-                detail: format!("Corps de requête refusé : {e}"),
-                errors: Vec::new(),
-            }
-            .into()
-        }
-        _ => bad_request("invalid_json", format!("Corps JSON illisible : {err}")),
+    match err {
+        JsonPayloadError::Deserialize(e) => body_error(e).into(),
+        other => bad_request("invalid_json", format!("Corps JSON illisible : {other}")),
     }
+}
+
+/// A JSON body that serde refused: 422 for well-formed JSON with the wrong fields, else 400.
+pub fn body_error(e: serde_json::Error) -> AppError {
+    if e.classify() == serde_json::error::Category::Data {
+        AppError::Invalid {
+            code: "invalid_body",
+            detail: format!("Corps de requête refusé : {e}"),
+            errors: Vec::new(),
+        }
+    } else {
+        AppError::BadRequest {
+            code: "invalid_json",
+            detail: format!("Corps JSON illisible : {e}"),
+        }
+    }
+}
+
+/// Parses a raw JSON body the way the JSON extractor would.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(body_error)
 }
 
 pub fn query_config() -> web::QueryConfig {

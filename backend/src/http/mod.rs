@@ -6,6 +6,7 @@ pub mod authenticated;
 pub mod calendars;
 pub mod errors;
 pub mod health;
+pub mod idempotency;
 pub mod params;
 pub mod reference;
 pub mod routing;

@@ -1,12 +1,14 @@
 //! Tickets: opening, reading, lists, and every write (each with `If-Match`).
 
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::authenticated::Authenticated;
+use super::errors::parse_json;
+use super::idempotency::{once, Answer};
 use super::params;
 use crate::db::DbConn;
 use crate::domain::ticket_lifecycle::TicketStatus;
@@ -38,6 +40,33 @@ fn with_etag(mut response: actix_web::HttpResponseBuilder, view: &TicketView) ->
 
 /// Runs a ticket write with the caller, the reference and `If-Match`, answering the ticket
 /// with its new ETag.
+/// Runs a ticket write with the caller, the reference and `If-Match`.
+async fn write_view<F>(
+    state: &AppState,
+    caller: Caller,
+    reference: String,
+    req: &HttpRequest,
+    work: F,
+) -> Result<TicketView, AppError>
+where
+    F: FnOnce(
+            &mut DbConn,
+            &Caller,
+            &str,
+            Option<i32>,
+            DateTime<Utc>,
+        ) -> Result<TicketView, AppError>
+        + Send
+        + 'static,
+{
+    let version = if_match(req);
+    let now = state.now();
+    state
+        .db(move |c| work(c, &caller, &reference, version, now))
+        .await
+}
+
+/// A ticket write answered with the ticket and its new ETag.
 async fn write<F>(
     state: web::Data<AppState>,
     caller: Authenticated,
@@ -56,18 +85,59 @@ where
         + Send
         + 'static,
 {
-    let version = if_match(req);
-    let now = state.now();
-    let view = state
-        .db(move |c| work(c, &caller.0, &reference, version, now))
-        .await?;
+    let view = write_view(&state, caller.0, reference, req, work).await?;
     Ok(with_etag(HttpResponse::Ok(), &view))
+}
+
+/// The ticket as an answer that `Idempotency-Key` can replay.
+fn ticket_answer(status: StatusCode, view: &TicketView) -> Result<Answer, AppError> {
+    Ok(Answer::json(status, view)?.header("ETag", format!("\"{}\"", view.version)))
+}
+
+/// A ticket write under `Idempotency-Key`, its JSON body parsed as `T`.
+async fn idempotent_write<T, F>(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    reference: String,
+    req: HttpRequest,
+    body: web::Bytes,
+    work: F,
+) -> Result<HttpResponse, AppError>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+    F: FnOnce(
+            &mut DbConn,
+            &Caller,
+            &str,
+            Option<i32>,
+            T,
+            DateTime<Utc>,
+        ) -> Result<TicketView, AppError>
+        + Send
+        + 'static,
+{
+    let request: T = parse_json(&body)?;
+    let caller = caller.0;
+    once(&state, &req, &caller.clone(), &body, || async {
+        let view = write_view(
+            &state,
+            caller,
+            reference,
+            &req,
+            move |c, caller, r, m, now| work(c, caller, r, m, request, now),
+        )
+        .await?;
+        ticket_answer(StatusCode::OK, &view)
+    })
+    .await
 }
 
 const PROBLEM: &str = "application/problem+json";
 
 /// Opens a ticket for one of the caller's establishments (a correspondent).
-#[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = OpenTicket, responses(
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to the same key and body")),
+    request_body = OpenTicket, responses(
     (status = 201, body = TicketView, headers(("ETag" = String))),
     (status = 403, body = Problem, content_type = PROBLEM),
     (status = 422, body = Problem, content_type = PROBLEM),
@@ -76,19 +146,20 @@ const PROBLEM: &str = "application/problem+json";
 pub async fn open_ticket(
     state: web::Data<AppState>,
     caller: Authenticated,
-    body: web::Json<OpenTicket>,
+    req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    let now = state.now();
-    let view = state
-        .db(move |c| open::open(c, &caller.0, request, now))
-        .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!("/api/v1/tickets/{}", view.reference),
-    ));
-    Ok(with_etag(response, &view))
+    let request: OpenTicket = parse_json(&body)?;
+    let caller = caller.0;
+    once(&state, &req, &caller.clone(), &body, || async {
+        let now = state.now();
+        let view = state
+            .db(move |c| open::open(c, &caller, request, now))
+            .await?;
+        Ok(ticket_answer(StatusCode::CREATED, &view)?
+            .header("Location", format!("/api/v1/tickets/{}", view.reference)))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -199,7 +270,8 @@ pub async fn list_hops(
 }
 
 /// A comment, `public` (the school sees it) or `internal` (agents only).
-#[utoipa::path(tag = "tickets", security(("bearer" = [])), params(("reference" = String, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
+    params(("reference" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CommentRequest, responses(
     (status = 201, body = EventView),
     (status = 404, body = Problem, content_type = PROBLEM),
@@ -210,15 +282,20 @@ pub async fn add_comment(
     state: web::Data<AppState>,
     caller: Authenticated,
     path: web::Path<String>,
-    body: web::Json<CommentRequest>,
+    req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
-    let request = body.into_inner();
-    let now = state.now();
-    let event = state
-        .db(move |c| actions::comment(c, &caller.0, &reference, request, now))
-        .await?;
-    Ok(HttpResponse::Created().json(event))
+    let request: CommentRequest = parse_json(&body)?;
+    let caller = caller.0;
+    once(&state, &req, &caller.clone(), &body, || async {
+        let now = state.now();
+        let event = state
+            .db(move |c| actions::comment(c, &caller, &reference, request, now))
+            .await?;
+        Answer::json(StatusCode::CREATED, &event)
+    })
+    .await
 }
 
 /// A lifecycle action (assign, start, suspend, resume, resolve, close, reopen, cancel).
@@ -343,7 +420,7 @@ pub async fn refuse(
 /// Escalates to the vendor (level 1 → 2, with a justification and a complete technical
 /// file), or inside the vendor (2 → 3).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("reference" = String, Path), ("If-Match" = String, Header)),
+    params(("reference" = String, Path), ("If-Match" = String, Header), ("Idempotency-Key" = Option<String>, Header)),
     request_body = EscalateRequest, responses(
     (status = 200, body = TicketView, headers(("ETag" = String))),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -359,22 +436,22 @@ pub async fn escalate(
     caller: Authenticated,
     path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<EscalateRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
+    idempotent_write::<EscalateRequest, _>(
         state,
         caller,
         path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| escalation::escalate(c, caller, r, m, request, now),
+        req,
+        body,
+        escalation::escalate,
     )
     .await
 }
 
 /// The vendor answers: a question to the authority, a workaround, or the solution.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("reference" = String, Path), ("If-Match" = String, Header)),
+    params(("reference" = String, Path), ("If-Match" = String, Header), ("Idempotency-Key" = Option<String>, Header)),
     request_body = VendorAnswer, responses(
     (status = 200, body = TicketView, headers(("ETag" = String))),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -388,15 +465,15 @@ pub async fn vendor_answer(
     caller: Authenticated,
     path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<VendorAnswer>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
+    idempotent_write::<VendorAnswer, _>(
         state,
         caller,
         path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| escalation::answer(c, caller, r, m, request, now),
+        req,
+        body,
+        escalation::answer,
     )
     .await
 }

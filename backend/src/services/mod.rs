@@ -7,6 +7,7 @@ pub mod calendars;
 pub mod caller;
 pub mod cursor;
 pub mod health;
+pub mod idempotency;
 pub mod me;
 pub mod reference;
 pub mod routing_rules;

@@ -4,6 +4,7 @@
 pub mod audit_events;
 pub mod categories;
 pub mod establishments;
+pub mod idempotency_keys;
 pub mod organisations;
 pub mod queues;
 pub mod refresh_tokens;
