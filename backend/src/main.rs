@@ -237,6 +237,10 @@ fn seed_if_empty(pool: &DbPool, mode: Mode) -> Result<bool, String> {
 async fn serve(settings: Settings, pool: DbPool) -> std::io::Result<()> {
     let address = (settings.host, settings.port);
     let workers = settings.workers;
+    let _scheduler =
+        guichet::jobs::scheduler::start(pool.clone(), settings.auto_close_business_days)
+            .await
+            .map_err(std::io::Error::other)?;
     let state = AppState::new(pool, settings);
     let mut server = actix_web::HttpServer::new(move || startup::build_app(state.clone()));
     if let Some(workers) = workers {

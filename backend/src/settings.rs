@@ -110,6 +110,7 @@ pub struct Settings {
     pub login_limit_per_account: NonZeroU32,
     pub login_limit_per_address: NonZeroU32,
     pub sso: Option<SsoSettings>,
+    pub auto_close_business_days: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -195,6 +196,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GUICHET_LOGIN_LIMIT_PER_ADDRESS",
         "30",
         "Tentatives de connexion par adresse IP et par minute avant 429 (1-10000)",
+    ),
+    (
+        "GUICHET_AUTO_CLOSE_BUSINESS_DAYS",
+        "5",
+        "Jours ouvrés après lesquels un ticket résolu que personne ne rouvre se ferme (1-60)",
     ),
     (
         "GUICHET_SSO_ISSUER",
@@ -310,6 +316,7 @@ impl Settings {
             login_limit_per_account: nonzero("GUICHET_LOGIN_LIMIT_PER_ACCOUNT", 1000)?,
             login_limit_per_address: nonzero("GUICHET_LOGIN_LIMIT_PER_ADDRESS", 10_000)?,
             sso: sso_settings(&get)?,
+            auto_close_business_days: positive("GUICHET_AUTO_CLOSE_BUSINESS_DAYS", 60)?,
         })
     }
 }

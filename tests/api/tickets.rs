@@ -565,3 +565,63 @@ async fn lists_are_scoped_filtered_and_paginated() {
             .assert_problem(422, "invalid_parameter");
     }
 }
+
+#[actix_web::test]
+async fn a_resolved_ticket_closes_by_itself_after_five_business_days() {
+    use chrono::{DateTime, Duration, Utc};
+    use guichet::jobs::auto_close::close_resolved;
+
+    let chain = chain().await;
+    let reference = at_moselle(&chain).await;
+    chain
+        .write(
+            &chain.moselle,
+            &reference,
+            "actions",
+            json!({ "action": "start" }),
+        )
+        .await;
+    let resolved = chain
+        .write(
+            &chain.moselle,
+            &reference,
+            "actions",
+            json!({ "action": "resolve", "resolution": "Prise réseau rebranchée" }),
+        )
+        .await;
+    let at: DateTime<Utc> = resolved.body["resolved_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // Not yet: the job leaves it resolved.
+    assert_eq!(
+        close_resolved(&mut chain.app.conn(), at + Duration::days(1), 5).unwrap(),
+        0
+    );
+    assert_eq!(
+        chain.get(&chain.correspondent, &reference).await.body["status"],
+        "resolved"
+    );
+    // Three weeks later, whatever the holidays: closed, and the school is told.
+    assert_eq!(
+        close_resolved(&mut chain.app.conn(), at + Duration::days(21), 5).unwrap(),
+        1
+    );
+    assert_eq!(
+        chain.get(&chain.correspondent, &reference).await.body["status"],
+        "closed"
+    );
+    let journal = chain.events(&chain.correspondent, &reference).await;
+    let closing = journal
+        .iter()
+        .find(|e| e["kind"] == "closed_automatically")
+        .unwrap();
+    assert_eq!(closing["actor"], "guichet");
+    // A second run finds nothing more.
+    assert_eq!(
+        close_resolved(&mut chain.app.conn(), at + Duration::days(22), 5).unwrap(),
+        0
+    );
+}

@@ -120,6 +120,20 @@ impl BusinessCalendar {
             .find(|open| *open >= at)
     }
 
+    /// Business days after the day of `from` up to the day of `to`, both local: a ticket
+    /// resolved on a Monday has 5 business days behind it on the next Monday.
+    pub fn business_days_after(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        let tz = &self.window.timezone;
+        let first = from.with_timezone(tz).date_naive();
+        let last = to.with_timezone(tz).date_naive();
+        first
+            .iter_days()
+            .skip(1)
+            .take_while(|day| *day <= last)
+            .filter(|day| self.is_business_day(*day))
+            .count() as i64
+    }
+
     /// In-window minutes between two instants (0 when `to` is not after `from`); partial
     /// minutes are dropped.
     pub fn business_minutes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
@@ -300,6 +314,31 @@ mod tests {
         // Reversed or empty intervals count nothing.
         assert_eq!(
             cal.business_minutes_between(paris(2026, 11, 24, 10, 0), paris(2026, 11, 24, 9, 0)),
+            0
+        );
+    }
+
+    #[test]
+    fn business_days_after_skip_weekends_and_holidays() {
+        let cal = calendar(zone_b(), false);
+        // Resolved Monday 23 November 2026: five business days on Monday 30.
+        let resolved = paris(2026, 11, 23, 10, 0);
+        assert_eq!(
+            cal.business_days_after(resolved, paris(2026, 11, 27, 18, 0)),
+            4
+        );
+        assert_eq!(
+            cal.business_days_after(resolved, paris(2026, 11, 29, 18, 0)),
+            4
+        );
+        assert_eq!(
+            cal.business_days_after(resolved, paris(2026, 11, 30, 8, 0)),
+            5
+        );
+        assert_eq!(cal.business_days_after(resolved, resolved), 0);
+        // Across the zone B winter break, nothing counts.
+        assert_eq!(
+            cal.business_days_after(paris(2026, 2, 13, 12, 0), paris(2026, 3, 1, 12, 0)),
             0
         );
     }
