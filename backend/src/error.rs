@@ -71,6 +71,9 @@ pub enum AppError {
     /// 412: `If-Match` names an older version.
     #[error("{detail}")]
     PreconditionFailed { detail: String },
+    /// 413: a body over the limit.
+    #[error("{detail}")]
+    PayloadTooLarge { detail: String },
     /// 429: too many attempts; retry after this many seconds.
     #[error("Trop de tentatives : réessayez dans {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
@@ -125,6 +128,7 @@ impl AppError {
             Self::Forbidden { .. } => "forbidden",
             Self::PreconditionRequired { .. } => "precondition_required",
             Self::PreconditionFailed { .. } => "precondition_failed",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::Unavailable { code, .. } => code,
@@ -142,6 +146,7 @@ impl AppError {
             Self::Conflict { .. } => "Conflit",
             Self::PreconditionRequired { .. } => "En-tête If-Match requis",
             Self::PreconditionFailed { .. } => "Version périmée",
+            Self::PayloadTooLarge { .. } => "Contenu trop volumineux",
             Self::TooManyRequests { .. } => "Trop de requêtes",
             Self::Unavailable { .. } => "Service indisponible",
             Self::Internal(_) => "Erreur interne",
@@ -181,6 +186,7 @@ impl ResponseError for AppError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -111,6 +111,8 @@ pub struct Settings {
     pub login_limit_per_address: NonZeroU32,
     pub sso: Option<SsoSettings>,
     pub auto_close_business_days: i64,
+    pub data_dir: PathBuf,
+    pub max_attachment_bytes: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -201,6 +203,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GUICHET_AUTO_CLOSE_BUSINESS_DAYS",
         "5",
         "Jours ouvrés après lesquels un ticket résolu que personne ne rouvre se ferme (1-60)",
+    ),
+    (
+        "GUICHET_DATA_DIR",
+        "data",
+        "Répertoire des pièces jointes (créé s'il manque)",
+    ),
+    (
+        "GUICHET_MAX_ATTACHMENT_BYTES",
+        "10485760",
+        "Taille maximale d'une pièce jointe, en octets (1-104857600)",
     ),
     (
         "GUICHET_SSO_ISSUER",
@@ -317,6 +329,8 @@ impl Settings {
             login_limit_per_address: nonzero("GUICHET_LOGIN_LIMIT_PER_ADDRESS", 10_000)?,
             sso: sso_settings(&get)?,
             auto_close_business_days: positive("GUICHET_AUTO_CLOSE_BUSINESS_DAYS", 60)?,
+            data_dir: PathBuf::from(get("GUICHET_DATA_DIR")),
+            max_attachment_bytes: positive("GUICHET_MAX_ATTACHMENT_BYTES", 104_857_600)? as u64,
         })
     }
 }

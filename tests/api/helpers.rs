@@ -94,6 +94,8 @@ pub struct TestApp {
     pub settings: Vec<(&'static str, String)>,
     /// The bearer token `get` sends: a Grand Est steering member once seeded.
     pub token: Option<String>,
+    /// The data directory (attachments) of this test.
+    pub files: tempfile::TempDir,
     state: std::sync::OnceLock<AppState>,
 }
 
@@ -107,6 +109,7 @@ impl TestApp {
             db,
             settings: Vec::new(),
             token: None,
+            files: tempfile::tempdir().expect("data dir"),
             state: std::sync::OnceLock::new(),
         }
     }
@@ -171,6 +174,7 @@ impl TestApp {
                         .map(|(_, v)| v.clone())
                         .or_else(|| match name {
                             "GUICHET_JWT_SECRET" => Some(TEST_JWT_SECRET.to_owned()),
+                            "GUICHET_DATA_DIR" => Some(self.files.path().display().to_string()),
                             "GUICHET_LOGIN_LIMIT_PER_ACCOUNT" => Some("1000".to_owned()),
                             "GUICHET_LOGIN_LIMIT_PER_ADDRESS" => Some("10000".to_owned()),
                             _ => None,
@@ -224,6 +228,9 @@ impl TestApp {
         if let Some(body) = &call.body {
             request = request.set_json(body);
         }
+        if let Some(raw) = &call.raw {
+            request = request.set_payload(raw.clone());
+        }
         let response = test::call_service(&app, request.to_request()).await;
         let status = response.status();
         let header = |name: &str| {
@@ -237,6 +244,11 @@ impl TestApp {
         let retry_after = header("retry-after");
         let www_authenticate = header("www-authenticate");
         let etag = header("etag");
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
         let bytes = test::read_body(response).await;
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Response {
@@ -245,6 +257,8 @@ impl TestApp {
             retry_after,
             www_authenticate,
             etag,
+            headers,
+            raw: bytes.to_vec(),
             body,
         }
     }
@@ -265,6 +279,7 @@ pub struct Call {
     pub body: Option<Value>,
     pub peer: String,
     pub headers: Vec<(String, String)>,
+    pub raw: Option<Vec<u8>>,
 }
 
 impl Call {
@@ -276,6 +291,7 @@ impl Call {
             body: None,
             peer: "192.0.2.10:40000".to_owned(),
             headers: Vec::new(),
+            raw: None,
         }
     }
 
@@ -290,6 +306,11 @@ impl Call {
 
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    pub fn bytes(mut self, raw: &[u8]) -> Self {
+        self.raw = Some(raw.to_vec());
         self
     }
 
@@ -311,6 +332,8 @@ pub struct Response {
     pub retry_after: Option<String>,
     pub www_authenticate: Option<String>,
     pub etag: Option<String>,
+    pub headers: std::collections::HashMap<String, String>,
+    pub raw: Vec<u8>,
     pub body: Value,
 }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL database when TEST_DATABASE_URL is set).
 
 mod admin;
+mod attachments;
 mod auth_tokens;
 mod authorization_matrix;
 mod calendars;

@@ -17,6 +17,7 @@ use crate::services::caller::Caller;
 use crate::services::tickets::actions::{
     self, ActionRequest, CommentRequest, LinkChild, QualifyRequest, RefuseRequest, RouteRequest,
 };
+use crate::services::tickets::attachments::{self, AttachmentView, Upload};
 use crate::services::tickets::escalation::{self, EscalateRequest, VendorAnswer};
 use crate::services::tickets::open::{self, OpenTicket};
 use crate::services::tickets::read::{self, ListQuery};
@@ -532,4 +533,112 @@ pub async fn link_child(
         move |c, caller, r, m, now| actions::link_child(c, caller, r, m, request, now),
     )
     .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// The file's name (its path is dropped).
+    pub filename: String,
+    /// Id of the comment (journal event) the file goes with.
+    #[param(value_type = Option<i64>)]
+    pub comment: Option<String>,
+}
+
+/// Attaches a file (the raw request body) to the ticket, or to one of its comments.
+#[utoipa::path(tag = "tickets", security(("bearer" = [])), params(("reference" = String, Path), UploadParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses(
+    (status = 201, body = AttachmentView),
+    (status = 404, body = Problem, content_type = PROBLEM),
+    (status = 413, description = "Over GUICHET_MAX_ATTACHMENT_BYTES", body = Problem, content_type = PROBLEM),
+    (status = 422, body = Problem, content_type = PROBLEM),
+))]
+#[post("/tickets/{reference}/attachments")]
+pub async fn upload_attachment(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+    query: web::Query<UploadParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let limit = state.settings.max_attachment_bytes as usize;
+    let bytes = match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            return Err(AppError::BadRequest {
+                code: "invalid_body",
+                detail: format!("Corps illisible : {e}"),
+            })
+        }
+        Err(_) => {
+            return Err(AppError::PayloadTooLarge {
+                detail: format!("Une pièce jointe ne dépasse pas {limit} octets"),
+            })
+        }
+    };
+    let query = query.into_inner();
+    let comment = params::integer("comment", query.comment.as_deref(), 1, i64::MAX)?;
+    let upload = Upload {
+        filename: query.filename,
+        comment,
+        bytes: bytes.to_vec(),
+    };
+    let reference = path.into_inner();
+    let data_dir = state.settings.data_dir.clone();
+    let now = state.now();
+    let attachment = state
+        .db(move |c| attachments::add(c, &caller.0, &reference, upload, &data_dir, now))
+        .await?;
+    Ok(HttpResponse::Created().json(attachment))
+}
+
+#[utoipa::path(tag = "tickets", security(("bearer" = [])), params(("reference" = String, Path)), responses(
+    (status = 200, body = Items<AttachmentView>),
+    (status = 404, body = Problem, content_type = PROBLEM),
+))]
+#[get("/tickets/{reference}/attachments")]
+pub async fn list_attachments(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let reference = path.into_inner();
+    let items = state
+        .db(move |c| attachments::list(c, &caller.0, &reference))
+        .await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// The file, always as a download (`Content-Disposition: attachment`, `nosniff`).
+#[utoipa::path(tag = "tickets", security(("bearer" = [])), params(("reference" = String, Path), ("id" = i64, Path)), responses(
+    (status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+    (status = 404, body = Problem, content_type = PROBLEM),
+))]
+#[get("/tickets/{reference}/attachments/{id}")]
+pub async fn download_attachment(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (reference, id) = path.into_inner();
+    let data_dir = state.settings.data_dir.clone();
+    let (attachment, bytes) = state
+        .db(move |c| attachments::read(c, &caller.0, &reference, id, &data_dir))
+        .await?;
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![header::DispositionParam::FilenameExt(
+            header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: attachment.filename.into_bytes(),
+            },
+        )],
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, attachment.content_type))
+        .insert_header(disposition)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(bytes))
 }

@@ -1,6 +1,7 @@
 //! Repositories: functions on `&mut DbConn` returning `QueryResult`, alike inside or outside
 //! a transaction.
 
+pub mod attachments;
 pub mod audit_events;
 pub mod categories;
 pub mod establishments;

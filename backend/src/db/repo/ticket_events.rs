@@ -27,3 +27,11 @@ pub fn list(
     }
     query.load(conn)
 }
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<TicketEvent>> {
+    ticket_events::table
+        .find(id)
+        .select(TicketEvent::as_select())
+        .first(conn)
+        .optional()
+}

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod attachments;
 pub mod escalation;
 pub mod journal;
 pub mod open;
