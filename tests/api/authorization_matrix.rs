@@ -51,6 +51,27 @@ struct Fixture {
     target_hdf: i64,
     account_ge: String,
     account_hdf: String,
+    /// A ticket of a Metz collège, at the Nancy-Metz guichet; and one of a Paris school.
+    ticket_in: String,
+    ticket_out: String,
+    /// An attachment of each.
+    attachment_in: i64,
+    attachment_out: i64,
+    /// A routing rule of Nancy-Metz, and one of Lille.
+    rule_in: i64,
+    rule_out: i64,
+    /// Guichet agents who can read each ticket's ETag.
+    reader_in: String,
+    reader_out: String,
+}
+
+impl Fixture {
+    fn ticket(&self, scope: Scope) -> &str {
+        match scope {
+            Scope::In => &self.ticket_in,
+            Scope::Out => &self.ticket_out,
+        }
+    }
 }
 
 struct Route {
@@ -60,6 +81,10 @@ struct Route {
     body: fn(Scope, usize) -> Option<Value>,
     /// The statuses each actor may get, by scope.
     expect: fn(Actor, Scope) -> &'static [u16],
+    /// Sends the ticket's current ETag in `If-Match`.
+    if_match: bool,
+    /// Sends these bytes as the body instead of JSON.
+    raw: Option<&'static [u8]>,
 }
 
 fn no_body(_: Scope, _: usize) -> Option<Value> {
@@ -92,6 +117,68 @@ fn admin_object(ok: &'static [u16]) -> impl Fn(Actor, Scope) -> &'static [u16] {
     }
 }
 
+/// Routes on a ticket: nobody sees the Paris ticket; the Metz one is seen by its school's
+/// correspondent, the Nancy-Metz guichet and the authority's agents (its queue is theirs).
+fn on_ticket(
+    actor: Actor,
+    scope: Scope,
+    correspondent: &'static [u16],
+    guichet: &'static [u16],
+    authority: &'static [u16],
+) -> &'static [u16] {
+    match (actor, scope) {
+        (Actor::Anonymous, _) => &[401],
+        (_, Scope::Out) => &[404],
+        (Actor::Correspondent, _) => correspondent,
+        (Actor::GuichetAgent, _) => guichet,
+        (Actor::AuthorityAgent, _) => authority,
+        _ => &[404],
+    }
+}
+
+fn ticket_write(
+    name: &'static str,
+    route: &'static str,
+    body: fn(Scope, usize) -> Option<Value>,
+    expect: fn(Actor, Scope) -> &'static [u16],
+) -> Route {
+    let path: fn(&Fixture, Scope) -> String = match route {
+        "actions" => |f, s| format!("/api/v1/tickets/{}/actions", f.ticket(s)),
+        "qualification" => |f, s| format!("/api/v1/tickets/{}/qualification", f.ticket(s)),
+        "escalation" => |f, s| format!("/api/v1/tickets/{}/escalation", f.ticket(s)),
+        "vendor-answers" => |f, s| format!("/api/v1/tickets/{}/vendor-answers", f.ticket(s)),
+        "major" => |f, s| format!("/api/v1/tickets/{}/major", f.ticket(s)),
+        "children" => |f, s| format!("/api/v1/tickets/{}/children", f.ticket(s)),
+        "refusal" => |f, s| format!("/api/v1/tickets/{}/refusal", f.ticket(s)),
+        "routing" => |f, s| format!("/api/v1/tickets/{}/routing", f.ticket(s)),
+        _ => unreachable!(),
+    };
+    Route {
+        name,
+        method: "POST",
+        path,
+        body,
+        expect,
+        if_match: true,
+        raw: None,
+    }
+}
+
+/// Admin-only routing-rule routes: a Grand Est admin reaches Nancy-Metz, not Lille.
+fn rule_admin(ok: &'static [u16]) -> impl Fn(Actor, Scope) -> &'static [u16] {
+    admin_object(ok)
+}
+
+fn rule_spec(scope: Scope, position: usize, name: &str) -> Value {
+    let authority = if scope == Scope::In {
+        "ac-nancy-metz"
+    } else {
+        "ac-lille"
+    };
+    json!({ "authority": authority, "position": position, "name": name, "at_opening": false,
+            "conditions": { "category": "wifi" }, "target": { "kind": "collectivite_in_charge" } })
+}
+
 fn user_path(suffix: &'static str) -> fn(&Fixture, Scope) -> String {
     match suffix {
         "" => |f, s| format!("/api/v1/admin/users/{}", f.user(s)),
@@ -120,6 +207,8 @@ fn routes() -> Vec<Route> {
         path,
         body: no_body,
         expect: reader,
+        if_match: false,
+        raw: None,
     };
     vec![
         Route {
@@ -128,6 +217,8 @@ fn routes() -> Vec<Route> {
             path: |_, _| "/health/live".into(),
             body: no_body,
             expect: |_, _| &[200],
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "health ready",
@@ -135,6 +226,8 @@ fn routes() -> Vec<Route> {
             path: |_, _| "/health/ready".into(),
             body: no_body,
             expect: |_, _| &[200],
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "token with wrong credentials",
@@ -146,6 +239,8 @@ fn routes() -> Vec<Route> {
                 )
             },
             expect: |_, _| &[401],
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "refresh with an unknown token",
@@ -153,6 +248,8 @@ fn routes() -> Vec<Route> {
             path: |_, _| "/api/v1/auth/refresh".into(),
             body: |_, _| Some(json!({ "refresh_token": "unknown" })),
             expect: |_, _| &[401],
+            if_match: false,
+            raw: None,
         },
         read("me", |_, _| "/api/v1/me".into()),
         read("territories", |_, _| "/api/v1/territories".into()),
@@ -182,6 +279,8 @@ fn routes() -> Vec<Route> {
                 a if is_admin(a) => &[200],
                 _ => &[403],
             },
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "create user",
@@ -199,6 +298,8 @@ fn routes() -> Vec<Route> {
                 (a, _) if is_admin(a) => &[201],
                 _ => &[403],
             },
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "get user",
@@ -206,6 +307,8 @@ fn routes() -> Vec<Route> {
             path: user_path(""),
             body: no_body,
             expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "grant role",
@@ -217,6 +320,8 @@ fn routes() -> Vec<Route> {
             },
             // The second admin finds the grant made by the first.
             expect: |a, s| admin_object(&[201, 409])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "revoke grant",
@@ -224,6 +329,8 @@ fn routes() -> Vec<Route> {
             path: user_path("/grants/999999"),
             body: no_body,
             expect: |a, s| admin_object(&[404])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "disable user",
@@ -231,6 +338,8 @@ fn routes() -> Vec<Route> {
             path: user_path("/disable"),
             body: empty_body,
             expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "enable user",
@@ -238,6 +347,8 @@ fn routes() -> Vec<Route> {
             path: user_path("/enable"),
             body: empty_body,
             expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "set password",
@@ -245,6 +356,8 @@ fn routes() -> Vec<Route> {
             path: user_path("/password"),
             body: |_, _| Some(json!({ "password": "a long matrix password" })),
             expect: |a, s| admin_object(&[204])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "create service account",
@@ -264,6 +377,8 @@ fn routes() -> Vec<Route> {
                 (a, _) if is_admin(a) => &[201],
                 _ => &[403],
             },
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "list service accounts",
@@ -275,6 +390,8 @@ fn routes() -> Vec<Route> {
                 a if is_admin(a) => &[200],
                 _ => &[403],
             },
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "revoke service account",
@@ -285,6 +402,8 @@ fn routes() -> Vec<Route> {
             },
             body: empty_body,
             expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
         },
         Route {
             name: "audit events",
@@ -296,6 +415,245 @@ fn routes() -> Vec<Route> {
                 a if is_admin(a) => &[200],
                 _ => &[403],
             },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "open ticket",
+            method: "POST",
+            path: |_, _| "/api/v1/tickets".into(),
+            body: |s, _| {
+                let uai = if s == Scope::In {
+                    "0579001Z"
+                } else {
+                    "0750655E"
+                };
+                Some(
+                    json!({ "establishment": uai, "title": "Matrice", "description": "Matrice", "category": "messagerie" }),
+                )
+            },
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::Correspondent, Scope::In) => &[201],
+                (Actor::Correspondent, Scope::Out) => &[422],
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "list tickets",
+            method: "GET",
+            path: |_, _| "/api/v1/tickets".into(),
+            body: no_body,
+            expect: |a, _| match a {
+                Actor::Anonymous => &[401],
+                Actor::Steering | Actor::Admin | Actor::GlobalAdmin => &[403],
+                _ => &[200],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "get ticket",
+            method: "GET",
+            path: |f, s| format!("/api/v1/tickets/{}", f.ticket(s)),
+            body: no_body,
+            expect: |a, s| on_ticket(a, s, &[200], &[200], &[200]),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "ticket events",
+            method: "GET",
+            path: |f, s| format!("/api/v1/tickets/{}/events", f.ticket(s)),
+            body: no_body,
+            expect: |a, s| on_ticket(a, s, &[200], &[200], &[200]),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "ticket hops",
+            method: "GET",
+            path: |f, s| format!("/api/v1/tickets/{}/hops", f.ticket(s)),
+            body: no_body,
+            expect: |a, s| on_ticket(a, s, &[403], &[200], &[200]),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "list attachments",
+            method: "GET",
+            path: |f, s| format!("/api/v1/tickets/{}/attachments", f.ticket(s)),
+            body: no_body,
+            expect: |a, s| on_ticket(a, s, &[200], &[200], &[200]),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "download attachment",
+            method: "GET",
+            path: |f, s| match s {
+                Scope::In => format!(
+                    "/api/v1/tickets/{}/attachments/{}",
+                    f.ticket_in, f.attachment_in
+                ),
+                Scope::Out => format!(
+                    "/api/v1/tickets/{}/attachments/{}",
+                    f.ticket_out, f.attachment_out
+                ),
+            },
+            body: no_body,
+            expect: |a, s| on_ticket(a, s, &[200], &[200], &[200]),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "upload attachment",
+            method: "POST",
+            path: |f, s| {
+                format!(
+                    "/api/v1/tickets/{}/attachments?filename=matrice.txt",
+                    f.ticket(s)
+                )
+            },
+            body: no_body,
+            expect: |a, s| on_ticket(a, s, &[201], &[201], &[201]),
+            if_match: false,
+            raw: Some(b"matrice"),
+        },
+        Route {
+            name: "comment",
+            method: "POST",
+            path: |f, s| format!("/api/v1/tickets/{}/comments", f.ticket(s)),
+            body: |_, _| Some(json!({ "body": "Matrice" })),
+            expect: |a, s| on_ticket(a, s, &[201], &[201], &[201]),
+            if_match: false,
+            raw: None,
+        },
+        ticket_write(
+            "assign",
+            "actions",
+            |_, _| Some(json!({ "action": "assign" })),
+            |a, s| on_ticket(a, s, &[403], &[200], &[200]),
+        ),
+        ticket_write(
+            "qualify",
+            "qualification",
+            |_, _| Some(json!({ "urgency": "low" })),
+            |a, s| on_ticket(a, s, &[403], &[200], &[403]),
+        ),
+        // Without a justification: refused as incomplete by those who may escalate.
+        ticket_write(
+            "escalate",
+            "escalation",
+            |_, _| Some(json!({})),
+            |a, s| on_ticket(a, s, &[403], &[422], &[422]),
+        ),
+        ticket_write(
+            "vendor answer",
+            "vendor-answers",
+            |_, _| Some(json!({ "kind": "workaround", "body": "x" })),
+            |a, s| on_ticket(a, s, &[403], &[403], &[403]),
+        ),
+        ticket_write(
+            "declare major",
+            "major",
+            |_, _| Some(json!({})),
+            |a, s| on_ticket(a, s, &[403], &[200], &[403]),
+        ),
+        // The Paris ticket is no child the Grand Est guichet can see.
+        ticket_write(
+            "link child",
+            "children",
+            |_, _| Some(json!({ "child": "PARIS-2026-999999" })),
+            |a, s| on_ticket(a, s, &[403], &[422], &[403]),
+        ),
+        // Nobody sent it: nothing to refuse.
+        ticket_write(
+            "refuse",
+            "refusal",
+            |_, _| Some(json!({ "reason": "Matrice" })),
+            |a, s| on_ticket(a, s, &[403], &[409], &[409]),
+        ),
+        // The second mover finds it there already.
+        ticket_write(
+            "route",
+            "routing",
+            |_, _| Some(json!({ "queue": "ac-nancy-metz/dane", "reason": "Matrice" })),
+            |a, s| on_ticket(a, s, &[403], &[200, 422], &[200, 422]),
+        ),
+        Route {
+            name: "list routing rules",
+            method: "GET",
+            path: |_, s| match s {
+                Scope::In => "/api/v1/routing/rules?authority=ac-nancy-metz".into(),
+                Scope::Out => "/api/v1/routing/rules?authority=ac-lille".into(),
+            },
+            body: no_body,
+            expect: |a, s| match (a, s) {
+                (Actor::GuichetAgent, Scope::In) => &[200],
+                (Actor::GuichetAgent, Scope::Out) => &[404],
+                _ => rule_admin(&[200])(a, s),
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "create routing rule",
+            method: "POST",
+            path: |_, _| "/api/v1/routing/rules".into(),
+            body: |s, n| Some(rule_spec(s, 1000 + n, "Matrice")),
+            expect: |a, s| rule_admin(&[201])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "update routing rule",
+            method: "PUT",
+            path: |f, s| match s {
+                Scope::In => format!("/api/v1/routing/rules/{}", f.rule_in),
+                Scope::Out => format!("/api/v1/routing/rules/{}", f.rule_out),
+            },
+            body: |s, _| Some(rule_spec(s, 900, "Matrice renommée")),
+            expect: |a, s| rule_admin(&[200])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "delete routing rule",
+            method: "DELETE",
+            path: |_, _| "/api/v1/routing/rules/999999".into(),
+            body: no_body,
+            expect: |a, _| match a {
+                Actor::Anonymous => &[401],
+                a if is_admin(a) => &[404],
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "simulate routing",
+            method: "POST",
+            path: |_, _| "/api/v1/routing/simulate".into(),
+            body: |s, _| {
+                let uai = if s == Scope::In {
+                    "0579001Z"
+                } else {
+                    "0750655E"
+                };
+                Some(json!({ "uai": uai, "category": "wifi" }))
+            },
+            expect: |a, _| match a {
+                Actor::Anonymous => &[401],
+                Actor::Admin | Actor::GlobalAdmin | Actor::GuichetAgent | Actor::AuthorityAgent => {
+                    &[200]
+                }
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
         },
         // Last: it ends the caller's tokens, so the second call ("Out") is refused.
         Route {
@@ -309,6 +667,8 @@ fn routes() -> Vec<Route> {
                 (_, Scope::In) => &[204],
                 (_, Scope::Out) => &[401],
             },
+            if_match: false,
+            raw: None,
         },
     ]
 }
@@ -326,6 +686,32 @@ async fn service_account(app: &TestApp, admin: &str, vendor: &str) -> (String, S
         created.body["client_id"].as_str().unwrap().to_owned(),
         created.body["client_secret"].as_str().unwrap().to_owned(),
     )
+}
+
+/// A ticket opened by a territory's demo correspondent, with an attachment.
+async fn ticket(app: &TestApp, role: &str, territory: &str, uai: &str) -> (String, i64) {
+    let token = app.demo_token(role, territory);
+    let opened = app
+        .post_as(
+            Some(&token),
+            "/api/v1/tickets",
+            json!({ "establishment": uai, "title": "Cible", "description": "Cible", "category": "messagerie" }),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{:#}", opened.body);
+    let reference = opened.body["reference"].as_str().unwrap().to_owned();
+    let attached = app
+        .call(
+            Call::new(
+                "POST",
+                &format!("/api/v1/tickets/{reference}/attachments?filename=cible.txt"),
+            )
+            .bearer(Some(&token))
+            .bytes(b"cible"),
+        )
+        .await;
+    assert_eq!(attached.status, 201, "{:#}", attached.body);
+    (reference, attached.body["id"].as_i64().unwrap())
 }
 
 fn target(app: &TestApp, email: &str, territory: &str) -> i64 {
@@ -348,11 +734,36 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
     let (account_hdf, _) = service_account(&app, &global, "titulaire-ent-hdf").await;
     let (actor_client, actor_secret) =
         service_account(&app, &global, "titulaire-ent-grand-est").await;
+    let (ticket_in, attachment_in) = ticket(&app, "correspondent", "ge", "0579001Z").await;
+    let (ticket_out, attachment_out) = ticket(&app, "correspondent", "paris", "0750655E").await;
+    let rule = |scope: Scope| {
+        let app = &app;
+        let global = global.clone();
+        async move {
+            let created = app
+                .post_as(
+                    Some(&global),
+                    "/api/v1/routing/rules",
+                    rule_spec(scope, 900, "Matrice"),
+                )
+                .await;
+            assert_eq!(created.status, 201, "{:#}", created.body);
+            created.body["id"].as_i64().unwrap()
+        }
+    };
     let fixture = Fixture {
         target_ge: target(&app, "target.ge@matrix.example", "GE"),
         target_hdf: target(&app, "target.hdf@matrix.example", "HDF"),
         account_ge,
         account_hdf,
+        ticket_in,
+        ticket_out,
+        attachment_in,
+        attachment_out,
+        rule_in: rule(Scope::In).await,
+        rule_out: rule(Scope::Out).await,
+        reader_in: app.demo_token("guichet_agent", "ge"),
+        reader_out: app.demo_token("guichet_agent", "paris"),
     };
     let client_token = app
         .post_as(
@@ -393,6 +804,22 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
                 if let Some(body) = (route.body)(scope, cells) {
                     call = call.json(body);
                 }
+                if let Some(raw) = route.raw {
+                    call = call.bytes(raw);
+                }
+                if route.if_match {
+                    let reader = match scope {
+                        Scope::In => &fixture.reader_in,
+                        Scope::Out => &fixture.reader_out,
+                    };
+                    let read = app
+                        .get_as(
+                            reader,
+                            &format!("/api/v1/tickets/{}", fixture.ticket(scope)),
+                        )
+                        .await;
+                    call = call.header("If-Match", &read.etag.expect("the reader sees the ticket"));
+                }
                 let status = app.call(call).await.status.as_u16();
                 let expected = (route.expect)(*actor, scope);
                 if !expected.contains(&status) {
@@ -407,7 +834,7 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
             }
         }
     }
-    assert!(cells > 400, "{cells} cells");
+    assert!(cells > 800, "{cells} cells");
     assert!(
         failures.is_empty(),
         "authorisation matrix mismatches:\n{failures}"

@@ -315,6 +315,14 @@ fn rule_in_reach(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(RoutingRule, Organisation), AppError> {
+    if caller.admin_scope().is_none() {
+        return Err(audit::deny(
+            conn,
+            caller,
+            "gérer les règles de routage",
+            now,
+        ));
+    }
     let rule = routing_rules::find(conn, id)?
         .ok_or_else(|| AppError::not_found(format!("Aucune règle {id}")))?;
     let code = organisations::find(conn, rule.authority_id)?
