@@ -625,3 +625,96 @@ async fn a_resolved_ticket_closes_by_itself_after_five_business_days() {
         0
     );
 }
+
+#[actix_web::test]
+async fn the_vendor_asks_the_authority_and_passes_to_level_three() {
+    let chain = chain().await;
+    let opened = chain
+        .open(
+            "0579001Z",
+            "espaces-collaboratifs",
+            "Les espaces de classe ont disparu",
+        )
+        .await;
+    let reference = opened.body["reference"].as_str().unwrap().to_owned();
+    let file = json!({
+        "affected_profiles": ["teacher", "pupil"], "users_affected": 300, "occurred_at": "2026-11-24T07:45:00Z",
+        "steps_to_reproduce": "Ouvrir Mes espaces", "error_message": "Aucun espace", "browser_device": "Chrome 142",
+        "url": "https://ent.example/espaces"
+    });
+    // Only the vendor answers as the vendor.
+    chain
+        .write(
+            &chain.guichet,
+            &reference,
+            "vendor-answers",
+            json!({ "kind": "solution", "body": "x" }),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    let escalated = chain
+        .write(
+            &chain.guichet,
+            &reference,
+            "escalation",
+            json!({ "justification": "unresolved_at_level_1", "technical_file": file }),
+        )
+        .await;
+    assert_eq!(escalated.body["level"], 2, "{:#}", escalated.body);
+
+    let question = chain
+        .write(
+            &chain.vendor_client,
+            &reference,
+            "vendor-answers",
+            json!({ "kind": "question", "body": "Depuis quelle heure exactement ?" }),
+        )
+        .await;
+    assert_eq!(question.status, 200, "{:#}", question.body);
+    assert_eq!(question.body["status"], "pending");
+    assert_eq!(question.body["pending_reason"], "vendor_info");
+    // The question is for the authority, not the school.
+    let school = chain.events(&chain.correspondent, &reference).await;
+    assert!(!school.iter().any(|e| e["kind"] == "vendor_question"));
+    let agents = chain.events(&chain.guichet, &reference).await;
+    assert!(agents
+        .iter()
+        .any(|e| e["kind"] == "vendor_question" && e["by_service_account"] == true));
+
+    chain
+        .app
+        .post_as(
+            Some(&chain.guichet),
+            &format!("/api/v1/tickets/{reference}/comments"),
+            json!({ "body": "Depuis 7 h 40", "visibility": "internal" }),
+        )
+        .await;
+    let resumed = chain
+        .write(
+            &chain.vendor_client,
+            &reference,
+            "actions",
+            json!({ "action": "resume" }),
+        )
+        .await;
+    assert_eq!(resumed.body["status"], "in_progress", "{:#}", resumed.body);
+
+    // Level 2 → 3 stays inside the vendor; the authority cannot do it.
+    chain
+        .write(&chain.guichet, &reference, "escalation", json!({}))
+        .await
+        .assert_problem(403, "forbidden");
+    let level3 = chain
+        .write(&chain.vendor_client, &reference, "escalation", json!({}))
+        .await;
+    assert_eq!(level3.status, 200, "{:#}", level3.body);
+    assert_eq!(level3.body["level"], 3);
+    assert_eq!(
+        level3.body["current_queue"]["code"],
+        "titulaire-ent-grand-est/support-n3"
+    );
+    chain
+        .write(&chain.vendor_client, &reference, "escalation", json!({}))
+        .await
+        .assert_problem(409, "invalid_transition");
+}
