@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::access::{visible_ticket, Access};
-use super::journal::{record, Author, Entry, Visibility};
+use super::journal::{record, record_by, Author, Entry, Visibility};
 use super::open::text_field;
 use super::read::{fresh_view, technical_file};
 use super::routing::{category as find_category, decide};
@@ -195,13 +195,7 @@ pub(crate) fn change_status(
     if let Some(text) = &resolution {
         entry = entry.with_body(text);
     }
-    record(
-        conn,
-        ticket.id,
-        Author::Caller(caller, access.acting_organisation),
-        entry,
-        now,
-    )?;
+    record_by(conn, caller, access, ticket.id, entry, now)?;
     if action == TicketAction::Resolve && ticket.is_major {
         resolve_children(conn, &ticket, now)?;
     }
@@ -258,13 +252,7 @@ pub fn act(
         )?;
         if let Some(comment) = request.comment.as_deref().filter(|c| !c.trim().is_empty()) {
             let entry = Entry::public("comment", json!({})).with_body(comment);
-            record(
-                conn,
-                ticket.id,
-                Author::Caller(caller, access.acting_organisation),
-                entry,
-                now,
-            )?;
+            record_by(conn, caller, &access, ticket.id, entry, now)?;
         }
         fresh_view(conn, caller, ticket)
     })
@@ -311,13 +299,7 @@ pub fn comment(
             body: Some(&body),
             data: json!({}),
         };
-        let event = record(
-            conn,
-            ticket.id,
-            Author::Caller(caller, access.acting_organisation),
-            entry,
-            now,
-        )?;
+        let event = record_by(conn, caller, &access, ticket.id, entry, now)?;
         Ok(EventView {
             id: event.id,
             occurred_at: event.occurred_at.and_utc(),
@@ -362,6 +344,24 @@ fn require(
         .ok_or_else(|| audit::deny(conn, caller, what, now))
 }
 
+/// The ticket the caller may change as one of `parties`: 404, 403, 428/412 and 409 (final)
+/// in that order.
+fn writable(
+    conn: &mut DbConn,
+    caller: &Caller,
+    reference: &str,
+    if_match: Option<i32>,
+    parties: &[Party],
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<(Ticket, Access, Party), AppError> {
+    let (ticket, access) = visible_ticket(conn, caller, reference)?;
+    let party = require(conn, caller, &access, parties, what, now)?;
+    check_version(&ticket, if_match)?;
+    not_final(&ticket)?;
+    Ok((ticket, access, party))
+}
+
 fn not_final(ticket: &Ticket) -> Result<(), AppError> {
     let status: TicketStatus = stored(&ticket.status)?;
     if is_final(status) {
@@ -382,17 +382,15 @@ pub fn qualify(
     request: QualifyRequest,
     now: DateTime<Utc>,
 ) -> Result<TicketView, AppError> {
-    let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
-    require(
+    let (mut ticket, access, _) = writable(
         conn,
         caller,
-        &access,
+        reference,
+        if_match,
         &[Party::Guichet],
         "qualifier un ticket",
         now,
     )?;
-    check_version(&ticket, if_match)?;
-    not_final(&ticket)?;
     if let Some(code) = &request.category {
         ticket.category_code = find_category(conn, code)?.code;
     }
@@ -420,7 +418,7 @@ pub fn qualify(
             json!({ "category": ticket.category_code, "type": ticket.ticket_type,
                     "impact": ticket.impact, "urgency": ticket.urgency, "priority": ticket.priority }),
         );
-        record(conn, ticket.id, Author::Caller(caller, access.acting_organisation), entry, now)?;
+        record_by(conn, caller, &access, ticket.id, entry, now)?;
         fresh_view(conn, caller, ticket)
     })
 }
@@ -492,17 +490,15 @@ pub fn route(
     request: RouteRequest,
     now: DateTime<Utc>,
 ) -> Result<TicketView, AppError> {
-    let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
-    let party = require(
+    let (mut ticket, access, party) = writable(
         conn,
         caller,
-        &access,
+        reference,
+        if_match,
         &[Party::Guichet, Party::Handler],
         "orienter un ticket",
         now,
     )?;
-    check_version(&ticket, if_match)?;
-    not_final(&ticket)?;
     let (target, rule, why, editor) = if request.by_rule {
         let (establishment, authority, collectivite) =
             establishments::find(conn, &ticket.establishment_uai)?
@@ -583,10 +579,11 @@ pub fn route(
             "why": why,
             "third_party_editor": editor.as_ref().map(|e| e.code.clone()),
         });
-        record(
+        record_by(
             conn,
+            caller,
+            &access,
             ticket.id,
-            Author::Caller(caller, access.acting_organisation),
             Entry::internal("routed", data),
             now,
         )?;
@@ -610,17 +607,15 @@ pub fn refuse(
     request: RefuseRequest,
     now: DateTime<Utc>,
 ) -> Result<TicketView, AppError> {
-    let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
-    require(
+    let (mut ticket, access, _) = writable(
         conn,
         caller,
-        &access,
+        reference,
+        if_match,
         &[Party::Handler],
         "refuser un ticket",
         now,
     )?;
-    check_version(&ticket, if_match)?;
-    not_final(&ticket)?;
     let reason = text_field("reason", &request.reason, 2_000)?;
     // Only a hand-off can be refused: not the school's opening, not a ticket sent back by a
     // refusal.
@@ -651,13 +646,7 @@ pub fn refuse(
         let ticket = save(conn, ticket, version, now)?;
         let entry =
             Entry::internal("hand_off_refused", json!({ "back_to": back.code })).with_body(&reason);
-        record(
-            conn,
-            ticket.id,
-            Author::Caller(caller, access.acting_organisation),
-            entry,
-            now,
-        )?;
+        record_by(conn, caller, &access, ticket.id, entry, now)?;
         fresh_view(conn, caller, ticket)
     })
 }
@@ -670,17 +659,15 @@ pub fn declare_major(
     if_match: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<TicketView, AppError> {
-    let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
-    require(
+    let (mut ticket, access, _) = writable(
         conn,
         caller,
-        &access,
+        reference,
+        if_match,
         &[Party::Guichet],
         "déclarer un incident majeur",
         now,
     )?;
-    check_version(&ticket, if_match)?;
-    not_final(&ticket)?;
     if ticket.parent_id.is_some() {
         return Err(AppError::Conflict {
             code: "already_linked",
@@ -691,10 +678,11 @@ pub fn declare_major(
     conn.transaction(|conn| {
         let version = ticket.version;
         let ticket = save(conn, ticket, version, now)?;
-        record(
+        record_by(
             conn,
+            caller,
+            &access,
             ticket.id,
-            Author::Caller(caller, access.acting_organisation),
             Entry::public("major_incident_declared", json!({})),
             now,
         )?;

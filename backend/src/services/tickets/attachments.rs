@@ -11,7 +11,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::access::{visible_ticket, Access};
-use super::journal::{record, Author, Entry, Visibility};
+use super::journal::{record_by, Entry, Visibility};
 use crate::auth::secrets;
 use crate::db::repo::attachments::{self, Attachment, NewAttachment};
 use crate::db::repo::ticket_events;
@@ -155,13 +155,7 @@ pub fn add(
             body: None,
             data: json!({ "attachment": attachment.id, "filename": filename }),
         };
-        record(
-            conn,
-            ticket.id,
-            Author::Caller(caller, access.acting_organisation),
-            entry,
-            now,
-        )?;
+        record_by(conn, caller, &access, ticket.id, entry, now)?;
         Ok::<_, AppError>(attachment)
     });
     if saved.is_err() {

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::access::visible_ticket;
 use super::actions::{change_status, move_to, StatusChange};
-use super::journal::{record, Author, Entry, Visibility};
+use super::journal::{record_by, Entry, Visibility};
 use super::open::text_field;
 use super::read::{fresh_view, technical_file};
 use super::routing::territory_vendor;
@@ -187,13 +187,7 @@ pub fn escalate(
             "escalated",
             json!({ "level": ticket.level, "queue": target.code, "justification": justification }),
         );
-        record(
-            conn,
-            ticket.id,
-            Author::Caller(caller, access.acting_organisation),
-            entry,
-            now,
-        )?;
+        record_by(conn, caller, &access, ticket.id, entry, now)?;
         fresh_view(conn, caller, ticket)
     })
 }
@@ -295,13 +289,7 @@ pub fn answer(
             body: Some(&body),
             data: json!({ "level": ticket.level }),
         };
-        record(
-            conn,
-            ticket.id,
-            Author::Caller(caller, access.acting_organisation),
-            entry,
-            now,
-        )?;
+        record_by(conn, caller, &access, ticket.id, entry, now)?;
         fresh_view(conn, caller, ticket)
     })
 }

@@ -58,6 +58,24 @@ pub enum Author<'a> {
     System,
 }
 
+/// Records an entry written by `caller` acting for the organisation `access` gives it.
+pub fn record_by(
+    conn: &mut DbConn,
+    caller: &Caller,
+    access: &super::access::Access,
+    ticket_id: i64,
+    entry: Entry,
+    now: DateTime<Utc>,
+) -> Result<TicketEvent, AppError> {
+    record(
+        conn,
+        ticket_id,
+        Author::Caller(caller, access.acting_organisation),
+        entry,
+        now,
+    )
+}
+
 pub fn record(
     conn: &mut DbConn,
     ticket_id: i64,
