@@ -9,7 +9,7 @@ use guichet::domain::role::{Role, ScopeKind};
 use guichet::services::admin::provisioning::{self, UserSpec};
 use guichet::services::admin::views::GrantRequest;
 use guichet::services::seed::{self, DemoSeed, ReferenceSeed};
-use guichet::settings::{Mode, Settings};
+use guichet::settings::{DatabaseUrl, Mode, Settings};
 use guichet::state::AppState;
 use guichet::{openapi, startup};
 
@@ -37,6 +37,19 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Fill a database with synthetic tickets and time the queue views (a temporary SQLite
+    /// file unless --database-url names an empty database).
+    Bench {
+        /// How many tickets to insert.
+        #[arg(long, default_value_t = 100_000)]
+        tickets: usize,
+        /// How many keyset pages to follow in the deep-page timings.
+        #[arg(long, default_value_t = 100)]
+        pages: usize,
+        /// An empty database to fill (postgres://… or sqlite://…).
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// Write the OpenAPI document, or check that the committed one is current.
     Openapi {
@@ -111,6 +124,11 @@ fn run(command: Command) -> Result<(), String> {
             }
             serve(settings, pool).map_err(|e| format!("serveur HTTP : {e}"))
         }
+        Command::Bench {
+            tickets,
+            pages,
+            database_url,
+        } => run_bench(tickets, pages, database_url),
         Command::Migrate => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
@@ -175,6 +193,23 @@ fn grant_request(role: Role, scope: Option<String>) -> GrantRequest {
         ScopeKind::TerritoryOrGlobal => request.territory = scope.filter(|s| s != "global"),
     }
     request
+}
+
+fn run_bench(tickets: usize, pages: usize, database_url: Option<String>) -> Result<(), String> {
+    let temporary = std::env::temp_dir().join(format!("guichet-bench-{}.db", std::process::id()));
+    let raw = database_url.unwrap_or_else(|| format!("sqlite://{}", temporary.display()));
+    let url = DatabaseUrl::parse(&raw).map_err(|e| format!("--database-url : {e}"))?;
+    let pool = connect_pool(&url, 2).map_err(|e| format!("connexion impossible : {e}"))?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
+    let report = guichet::bench::run(&mut conn, &guichet::bench::BenchOptions { tickets, pages });
+    drop(conn);
+    drop(pool);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", temporary.display()));
+    }
+    println!("{}", report?);
+    Ok(())
 }
 
 fn run_openapi(check: bool, output: &PathBuf) -> Result<(), String> {

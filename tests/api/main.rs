@@ -5,6 +5,7 @@ mod admin;
 mod attachments;
 mod auth_tokens;
 mod authorization_matrix;
+mod bench;
 mod calendars;
 mod health;
 mod helpers;

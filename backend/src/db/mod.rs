@@ -1,6 +1,7 @@
 //! Persistence: one connection type over PostgreSQL and SQLite, its pool, the embedded
 //! migrations, the schema, row models and repositories.
 
+pub mod backend_specific;
 pub mod connection;
 pub mod migrations;
 pub mod models;

@@ -200,3 +200,12 @@ pub fn list(
     }
     query.load(conn)
 }
+
+/// Inserts many tickets (the benchmark's fill).
+pub fn insert_many(conn: &mut DbConn, rows: &[NewTicket]) -> QueryResult<usize> {
+    crate::db::backend_specific::insert_tickets(conn, rows)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    tickets::table.count().get_result(conn)
+}

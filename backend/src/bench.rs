@@ -1,0 +1,259 @@
+//! `guichet bench`: fills a database with synthetic tickets, then times the queue views a
+//! guichet agent and a correspondent use, first pages and deep keyset pages.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Span, Utc};
+use diesel::Connection;
+
+use crate::db::models::NewTicket;
+use crate::db::repo::{establishments, organisations, queues, tickets, users};
+use crate::db::DbConn;
+use crate::domain::priority::{priority, Level3};
+use crate::domain::reference_kinds::CompetenceDomain;
+use crate::services::caller::{user_caller, Caller};
+use crate::services::seed::{self, DemoSeed, ReferenceSeed};
+use crate::services::tickets::read::{self, ListQuery};
+
+/// Tickets per insert statement (PostgreSQL allows 65,535 parameters).
+const BATCH: usize = 1_000;
+
+pub struct BenchOptions {
+    pub tickets: usize,
+    pub pages: usize,
+}
+
+/// Latencies of one view, in milliseconds.
+pub struct Timing {
+    pub name: &'static str,
+    pub samples: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+pub struct BenchReport {
+    pub backend: &'static str,
+    pub tickets: usize,
+    pub fill: Duration,
+    pub timings: Vec<Timing>,
+}
+
+impl fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} : {} tickets insérés en {:.1} s",
+            self.backend,
+            self.tickets,
+            self.fill.as_secs_f64()
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>7} {:>9} {:>9} {:>9}",
+            "vue", "mesures", "p50 ms", "p95 ms", "max ms"
+        )?;
+        for t in &self.timings {
+            writeln!(
+                f,
+                "{:<44} {:>7} {:>9.2} {:>9.2} {:>9.2}",
+                t.name, t.samples, t.p50_ms, t.p95_ms, t.max_ms
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn timing(name: &'static str, mut samples: Vec<Duration>) -> Timing {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| ms(samples[((samples.len() as f64 - 1.0) * q).round() as usize]);
+    Timing {
+        name,
+        samples: samples.len(),
+        p50_ms: at(0.5),
+        p95_ms: at(0.95),
+        max_ms: ms(*samples.last().expect("at least one sample")),
+    }
+}
+
+fn demo_caller(conn: &mut DbConn, email: &str) -> Result<Caller, String> {
+    let user = users::find_by_email(conn, email)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("utilisateur de démonstration {email} absent"))?;
+    user_caller(conn, user.id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{email} inactif"))
+}
+
+/// Times `samples` first pages, then follows the cursor for up to `pages` pages.
+fn time_view(
+    conn: &mut DbConn,
+    caller: &Caller,
+    query: &ListQuery,
+    samples: usize,
+    pages: usize,
+) -> Result<(Vec<Duration>, Vec<Duration>), String> {
+    let mut first = Vec::new();
+    for _ in 0..samples {
+        let started = Instant::now();
+        read::list(conn, caller, query.clone()).map_err(|e| e.to_string())?;
+        first.push(started.elapsed());
+    }
+    let mut deep = Vec::new();
+    let mut next = query.clone();
+    for _ in 0..pages {
+        let started = Instant::now();
+        let page = read::list(conn, caller, next.clone()).map_err(|e| e.to_string())?;
+        deep.push(started.elapsed());
+        match page.next_cursor {
+            Some(cursor) => next.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    Ok((first, deep))
+}
+
+/// Seeds the demo data if needed, inserts the tickets, and times the views.
+pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, String> {
+    if tickets::count(conn).map_err(|e| e.to_string())? > 0 {
+        return Err(
+            "la base contient déjà des tickets : le banc d'essai veut une base vide".into(),
+        );
+    }
+    if seed::is_empty(conn).map_err(|e| e.to_string())? {
+        let reference = ReferenceSeed::embedded().map_err(|e| e.to_string())?;
+        let demo = DemoSeed::embedded().map_err(|e| e.to_string())?;
+        seed::load(conn, &reference, Some(&demo)).map_err(|e| e.to_string())?;
+    }
+    let correspondent = demo_caller(conn, "correspondent.ge@demo.guichet.example")?;
+    let guichet = demo_caller(conn, "guichet-agent.ge@demo.guichet.example")?;
+    let authority = organisations::find_by_code(conn, "ac-nancy-metz")
+        .map_err(|e| e.to_string())?
+        .ok_or("ac-nancy-metz absente")?;
+    let queue = queues::of_organisation(
+        conn,
+        authority.id,
+        Some(CompetenceDomain::Guichet.as_str()),
+        Some(1),
+    )
+    .map_err(|e| e.to_string())?
+    .pop()
+    .ok_or("file du guichet absente")?;
+    let schools: Vec<String> = establishments::list(
+        conn,
+        &establishments::EstablishmentFilter {
+            authority: Some(authority.code.clone()),
+            ..Default::default()
+        },
+        200,
+    )
+    .map_err(|e| e.to_string())?
+    .into_iter()
+    .map(|(e, _, _)| e.uai)
+    .collect();
+    let requester = correspondent
+        .user_id()
+        .ok_or("correspondant sans identifiant")?;
+
+    let levels = [Level3::High, Level3::Medium, Level3::Low];
+    let statuses = ["new", "assigned", "in_progress", "resolved", "closed"];
+    let start = Utc::now() - Span::days(365);
+    let filled = Instant::now();
+    let mut n = 0;
+    while n < options.tickets {
+        let batch: Vec<NewTicket> = (n..(n + BATCH).min(options.tickets))
+            .map(|i| {
+                let impact = levels[i % 3];
+                let urgency = levels[(i / 3) % 3];
+                let at = (start + Span::seconds(i as i64 * 31)).naive_utc();
+                let title = format!("Ticket de charge {i}");
+                NewTicket {
+                    reference: format!("BENCH-{i:09}"),
+                    territory_code: "GE".into(),
+                    establishment_uai: schools[i % schools.len()].clone(),
+                    requester_id: requester,
+                    title_search: crate::domain::search_key::search_key(&title),
+                    title,
+                    description: "Ticket synthétique du banc d'essai".into(),
+                    category_code: "messagerie".into(),
+                    ticket_type: "incident".into(),
+                    impact: impact.as_str().into(),
+                    urgency: urgency.as_str().into(),
+                    priority: i32::from(priority(impact, urgency)),
+                    status: statuses[i % statuses.len()].into(),
+                    pending_reason: None,
+                    level: 1,
+                    owner_queue_id: queue.id,
+                    current_queue_id: queue.id,
+                    technical_file: "{}".into(),
+                    vendor_id: None,
+                    third_party_editor_id: None,
+                    resolution: None,
+                    resolved_at: None,
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                }
+            })
+            .collect();
+        conn.transaction(|c| tickets::insert_many(c, &batch))
+            .map_err(|e| e.to_string())?;
+        n += batch.len();
+    }
+    let fill = filled.elapsed();
+
+    let base = ListQuery {
+        limit: 50,
+        ..Default::default()
+    };
+    let samples = 50;
+    let mut timings = Vec::new();
+    let guichet_queue = ListQuery {
+        queue: Some(queue.code.clone()),
+        ..base.clone()
+    };
+    let (first, deep) = time_view(conn, &guichet, &guichet_queue, samples, options.pages)?;
+    timings.push(timing("guichet : file, 1re page de 50", first));
+    timings.push(timing("guichet : file, pages suivantes (curseur)", deep));
+    let urgent = ListQuery {
+        priority: Some(1),
+        status: Some(crate::domain::ticket_lifecycle::TicketStatus::New),
+        ..base.clone()
+    };
+    let (first, _) = time_view(conn, &guichet, &urgent, samples, 0)?;
+    timings.push(timing("guichet : P1 nouveaux, 1re page", first));
+    // The correspondent's own school (the first of the authority's it corresponds for).
+    let own = correspondent
+        .grants
+        .iter()
+        .find_map(|g| match &g.scope {
+            crate::services::caller::GrantScope::Establishment { uai, .. }
+                if schools.contains(uai) =>
+            {
+                Some(uai.clone())
+            }
+            _ => None,
+        })
+        .ok_or("le correspondant de démonstration n'a pas d'école de Nancy-Metz")?;
+    let school = ListQuery {
+        establishment: Some(own),
+        ..base.clone()
+    };
+    let (first, deep) = time_view(conn, &correspondent, &school, samples, options.pages)?;
+    timings.push(timing("correspondant : son établissement, 1re page", first));
+    timings.push(timing("correspondant : pages suivantes (curseur)", deep));
+    let text = ListQuery {
+        text: Some("charge 4242".into()),
+        ..base
+    };
+    let (first, _) = time_view(conn, &guichet, &text, 10, 0)?;
+    timings.push(timing("guichet : recherche dans le titre", first));
+    Ok(BenchReport {
+        backend: conn.backend_name(),
+        tickets: options.tickets,
+        fill,
+        timings,
+    })
+}
