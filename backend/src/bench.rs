@@ -202,6 +202,7 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
             .map_err(|e| e.to_string())?;
         n += batch.len();
     }
+    crate::db::backend_specific::analyze(conn).map_err(|e| e.to_string())?;
     let fill = filled.elapsed();
 
     let base = ListQuery {

@@ -19,3 +19,13 @@ pub fn insert_tickets(conn: &mut DbConn, rows: &[NewTicket]) -> QueryResult<usiz
         }),
     }
 }
+
+/// Refreshes the planner's statistics after a bulk load (PostgreSQL's autovacuum would do
+/// it later; SQLite keeps none until asked).
+pub fn analyze(conn: &mut DbConn) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Postgres(pg) => pg.batch_execute("ANALYZE tickets; ANALYZE ticket_hops;"),
+        DbConn::Sqlite(sqlite) => sqlite.batch_execute("ANALYZE;"),
+    }
+}

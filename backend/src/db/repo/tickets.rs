@@ -188,14 +188,16 @@ pub fn list(
         query = query.filter(tickets::vendor_id.eq(vendor));
     }
     if let Some((priority, created_at, id)) = filter.after {
+        // A row-value comparison (both backends have it) lets the index that orders the page
+        // also start it; the equivalent OR chain makes PostgreSQL filter row by row.
         query = query.filter(
-            tickets::priority
-                .gt(priority)
-                .or(tickets::priority.eq(priority).and(
-                    tickets::created_at
-                        .gt(created_at)
-                        .or(tickets::created_at.eq(created_at).and(tickets::id.gt(id))),
-                )),
+            sql::<Bool>("(tickets.priority, tickets.created_at, tickets.id) > (")
+                .bind::<diesel::sql_types::Integer, _>(priority)
+                .sql(", ")
+                .bind::<diesel::sql_types::Timestamp, _>(created_at)
+                .sql(", ")
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .sql(")"),
         );
     }
     query.load(conn)

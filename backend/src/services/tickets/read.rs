@@ -1,5 +1,7 @@
 //! Reading tickets: one ticket, its journal and hops, and the lists.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::access::{visible_ticket, Access};
@@ -295,10 +297,19 @@ pub fn list(conn: &mut DbConn, caller: &Caller, query: ListQuery) -> Result<Tick
         )
     });
     let mut items = Vec::with_capacity(rows.len());
+    // A page holds few distinct queues: read each once.
+    let mut queue_codes: HashMap<i64, String> = HashMap::new();
     for t in rows {
-        let current_queue = queues::find(conn, t.current_queue_id)?
-            .map(|q| q.code)
-            .unwrap_or_default();
+        let current_queue = match queue_codes.get(&t.current_queue_id) {
+            Some(code) => code.clone(),
+            None => {
+                let code = queues::find(conn, t.current_queue_id)?
+                    .map(|q| q.code)
+                    .unwrap_or_default();
+                queue_codes.insert(t.current_queue_id, code.clone());
+                code
+            }
+        };
         items.push(TicketSummary {
             status: stored(&t.status)?,
             created_at: utc(t.created_at),
