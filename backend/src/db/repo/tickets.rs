@@ -112,8 +112,6 @@ pub struct TicketFilter {
     pub establishment: Option<String>,
     pub category: Option<String>,
     pub text: Option<String>,
-    /// Only tickets handed to this vendor.
-    pub vendor: Option<i64>,
     /// Keyset: (priority, created_at, id) of the last row seen.
     pub after: Option<(i32, NaiveDateTime, i64)>,
 }
@@ -183,9 +181,6 @@ pub fn list(
     }
     if let Some(text) = &filter.text {
         query = query.filter(tickets::title_search.like(format!("%{text}%")));
-    }
-    if let Some(vendor) = filter.vendor {
-        query = query.filter(tickets::vendor_id.eq(vendor));
     }
     if let Some((priority, created_at, id)) = filter.after {
         // A row-value comparison (both backends have it) lets the index that orders the page

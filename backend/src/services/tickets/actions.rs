@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::access::{visible_ticket, Access};
 use super::journal::{record, record_by, Author, Entry, Visibility};
 use super::open::text_field;
-use super::read::{fresh_view, technical_file};
+use super::read::{event_view, fresh_view, technical_file};
 use super::routing::{category as find_category, decide};
 use super::views::{EventView, TicketView};
 use super::{check_version, save};
@@ -300,17 +300,7 @@ pub fn comment(
             data: json!({}),
         };
         let event = record_by(conn, caller, &access, ticket.id, entry, now)?;
-        Ok(EventView {
-            id: event.id,
-            occurred_at: event.occurred_at.and_utc(),
-            kind: event.kind,
-            visibility: event.visibility,
-            actor: event.actor_label,
-            by_service_account: event.actor_client_id.is_some(),
-            organisation: None,
-            body: event.body,
-            data: json!({}),
-        })
+        event_view(conn, event)
     })
 }
 
@@ -440,7 +430,7 @@ pub struct RouteRequest {
 }
 
 /// Records a stay in `to`, ending the current one.
-fn hop(
+pub(crate) fn hop(
     conn: &mut DbConn,
     ticket: &Ticket,
     to: &Queue,

@@ -9,14 +9,14 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::access::visible_ticket;
-use super::actions::{change_status, move_to, StatusChange};
+use super::actions::{change_status, hop, move_to, StatusChange};
 use super::journal::{record_by, Entry, Visibility};
 use super::open::text_field;
 use super::read::{fresh_view, technical_file};
 use super::routing::territory_vendor;
 use super::views::TicketView;
 use super::{check_version, save};
-use crate::db::models::{NewTicketHop, Queue};
+use crate::db::models::Queue;
 use crate::db::repo::{
     establishments, organisations, queues, technical_file_requirements, ticket_hops,
 };
@@ -159,22 +159,12 @@ pub fn escalate(
     conn.transaction(|conn| {
         if let Some(current) = ticket_hops::current(conn, ticket.id)? {
             ticket_hops::first_response(conn, current.id, now.naive_utc())?;
-            ticket_hops::leave(conn, current.id, now.naive_utc(), None)?;
         }
-        ticket_hops::insert(
-            conn,
-            &NewTicketHop {
-                ticket_id: ticket.id,
-                from_queue_id: Some(ticket.current_queue_id),
-                to_queue_id: target.id,
-                reason: match justification {
-                    Some(j) => format!("escalade au titulaire : {j}"),
-                    None => "passage au niveau 3".to_owned(),
-                },
-                routing_rule_id: None,
-                entered_at: now.naive_utc(),
-            },
-        )?;
+        let reason = match justification {
+            Some(j) => format!("escalade au titulaire : {j}"),
+            None => "passage au niveau 3".to_owned(),
+        };
+        hop(conn, &ticket, &target, &reason, None, None, now)?;
         move_to(conn, &mut ticket, &target)?;
         ticket.technical_file =
             serde_json::to_string(&file).map_err(|e| AppError::Internal(e.to_string()))?;

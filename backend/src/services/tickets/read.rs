@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::access::{visible_ticket, Access};
 use super::views::*;
-use crate::db::models::{Queue, Ticket};
+use crate::db::models::{Queue, Ticket, TicketEvent};
 use crate::db::repo::tickets::{TicketFilter, Visibility};
 use crate::db::repo::{
     establishments, organisations, queues, ticket_events, ticket_hops, tickets, users,
@@ -137,24 +137,25 @@ pub fn events(
 ) -> Result<Vec<EventView>, AppError> {
     let (ticket, access) = visible_ticket(conn, caller, reference)?;
     let rows = ticket_events::list(conn, ticket.id, access.sees_internal)?;
-    rows.into_iter()
-        .map(|e| {
-            Ok(EventView {
-                id: e.id,
-                occurred_at: utc(e.occurred_at),
-                organisation: e
-                    .actor_organisation_id
-                    .map(|id| organisation_code(conn, id))
-                    .transpose()?,
-                kind: e.kind,
-                visibility: e.visibility,
-                by_service_account: e.actor_client_id.is_some(),
-                actor: e.actor_label,
-                body: e.body,
-                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
-            })
-        })
-        .collect()
+    rows.into_iter().map(|e| event_view(conn, e)).collect()
+}
+
+/// A journal event as the API shows it.
+pub fn event_view(conn: &mut DbConn, e: TicketEvent) -> Result<EventView, AppError> {
+    Ok(EventView {
+        id: e.id,
+        occurred_at: utc(e.occurred_at),
+        organisation: e
+            .actor_organisation_id
+            .map(|id| organisation_code(conn, id))
+            .transpose()?,
+        kind: e.kind,
+        visibility: e.visibility,
+        by_service_account: e.actor_client_id.is_some(),
+        actor: e.actor_label,
+        body: e.body,
+        data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+    })
 }
 
 pub fn hops(conn: &mut DbConn, caller: &Caller, reference: &str) -> Result<Vec<HopView>, AppError> {
@@ -284,7 +285,6 @@ pub fn list(conn: &mut DbConn, caller: &Caller, query: ListQuery) -> Result<Tick
         establishment: query.establishment,
         category: query.category,
         text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
-        vendor: None,
         after: query.cursor.as_deref().map(decode_cursor).transpose()?,
     };
     let rows = tickets::list(conn, &visibility, &filter, query.limit + 1)?;
