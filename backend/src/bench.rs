@@ -12,6 +12,7 @@ use crate::db::repo::{establishments, organisations, queues, tickets, users};
 use crate::db::DbConn;
 use crate::domain::priority::{priority, Level3};
 use crate::domain::reference_kinds::CompetenceDomain;
+use crate::domain::ticket_lifecycle::TicketStatus;
 use crate::services::caller::{user_caller, Caller};
 use crate::services::seed::{self, DemoSeed, ReferenceSeed};
 use crate::services::tickets::read::{self, ListQuery};
@@ -158,7 +159,13 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
         .ok_or("correspondant sans identifiant")?;
 
     let levels = [Level3::High, Level3::Medium, Level3::Low];
-    let statuses = ["new", "assigned", "in_progress", "resolved", "closed"];
+    let statuses = [
+        TicketStatus::New,
+        TicketStatus::Assigned,
+        TicketStatus::InProgress,
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+    ];
     let start = Utc::now() - Span::days(365);
     let filled = Instant::now();
     let mut n = 0;
@@ -178,16 +185,16 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
                     title,
                     description: "Ticket synthétique du banc d'essai".into(),
                     category_code: "messagerie".into(),
-                    ticket_type: "incident".into(),
-                    impact: impact.as_str().into(),
-                    urgency: urgency.as_str().into(),
+                    ticket_type: crate::domain::reference_kinds::TicketType::Incident,
+                    impact,
+                    urgency,
                     priority: i32::from(priority(impact, urgency)),
-                    status: statuses[i % statuses.len()].into(),
+                    status: statuses[i % statuses.len()],
                     pending_reason: None,
                     level: 1,
                     owner_queue_id: queue.id,
                     current_queue_id: queue.id,
-                    technical_file: "{}".into(),
+                    technical_file: Default::default(),
                     vendor_id: None,
                     third_party_editor_id: None,
                     resolution: None,

@@ -8,6 +8,7 @@ pub mod models;
 pub mod pool;
 pub mod repo;
 pub mod schema;
+pub mod text_columns;
 
 pub use connection::DbConn;
 pub use pool::{connect_pool, DbPool};

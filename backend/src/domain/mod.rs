@@ -1,6 +1,8 @@
 //! Pure rules of the support chain: no I/O, exhaustively unit-tested.
 
+pub mod audit;
 pub mod calendar;
+pub mod journal;
 pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;

@@ -24,13 +24,16 @@ impl fmt::Display for UnknownValue {
 impl std::error::Error for UnknownValue {}
 
 /// Declares an enum whose variants map one-to-one to snake_case strings
-/// (serde, OpenAPI schema, `FromStr`, `Display` and `as_str` all agree).
+/// (serde, OpenAPI schema, `FromStr`, `Display` and `as_str` all agree). It is also a TEXT
+/// column type: `db::text_columns` reads and writes it at the row boundary.
 #[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-                 serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+                 serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+                 diesel::AsExpression, diesel::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }

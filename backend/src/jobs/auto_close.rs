@@ -40,7 +40,7 @@ pub fn close_resolved(
             .map_err(|_| AppError::Internal("the system may close a resolved ticket".into()))?;
         conn.transaction(|conn| {
             let version = ticket.version;
-            ticket.status = to.as_str().to_owned();
+            ticket.status = to;
             let ticket = save(conn, ticket, version, now)?;
             let entry = Entry::public(
                 "closed_automatically",

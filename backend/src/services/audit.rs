@@ -7,26 +7,12 @@ use serde_json::Value;
 
 use crate::db::models::NewAuditEvent;
 use crate::db::repo::audit_events;
+use crate::db::text_columns::Json;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::services::caller::Caller;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
-    Denied,
-}
-
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Denied => "denied",
-        }
-    }
-}
+pub use crate::domain::audit::AuditOutcome as Outcome;
 
 /// Who acted: a known caller, or someone who only presented a name (a failed login).
 #[derive(Debug, Clone, Default)]
@@ -102,14 +88,14 @@ pub fn record(conn: &mut DbConn, event: Event, now: DateTime<Utc>) -> Result<(),
         &NewAuditEvent {
             occurred_at: now.naive_utc(),
             action: event.action.to_owned(),
-            outcome: event.outcome.as_str().to_owned(),
+            outcome: event.outcome,
             actor_user_id: event.actor.user_id,
             actor_client_id: event.actor.client_id,
             actor_label: event.actor.label,
             territory_code: event.territory,
             target: event.target,
             client_address: event.actor.address,
-            detail: event.detail.to_string(),
+            detail: Json(event.detail),
         },
     )?;
     Ok(())

@@ -1,14 +1,11 @@
 //! Calendars: school holidays per zone, public holidays, and the business calendar that
 //! applies to one establishment.
 
-use chrono::{NaiveTime, Weekday};
-
-use super::reference::stored;
 use super::views::{Items, SchoolHolidayView};
-use crate::db::models::Territory;
+
 use crate::db::repo::{establishments, school_holidays, territories};
 use crate::db::DbConn;
-use crate::domain::calendar::{BusinessCalendar, BusinessWindow, HolidayPeriod};
+use crate::domain::calendar::{BusinessCalendar, HolidayPeriod};
 use crate::domain::public_holidays::{self, is_alsace_moselle, PublicHoliday};
 use crate::domain::reference_kinds::HolidayZone;
 use crate::domain::uai::Uai;
@@ -18,11 +15,11 @@ pub fn list_school_holidays(
     conn: &mut DbConn,
     zone: Option<HolidayZone>,
 ) -> Result<Items<SchoolHolidayView>, AppError> {
-    let items = school_holidays::list(conn, zone.map(HolidayZone::as_str))?
+    let items = school_holidays::list(conn, zone)?
         .into_iter()
         .map(|h| {
             Ok(SchoolHolidayView {
-                zone: stored(&h.zone)?,
+                zone: h.zone,
                 school_year: h.school_year,
                 name: h.name,
                 first_day: h.first_day,
@@ -41,33 +38,6 @@ pub fn list_public_holidays(year: i32, departement: Option<&str>) -> Items<Publi
     }
 }
 
-/// The territory's business window, from its stored definition.
-pub fn business_window(t: &Territory) -> Result<BusinessWindow, AppError> {
-    let broken = |what: &str| AppError::Internal(format!("territory {}: bad {what}", t.code));
-    let weekdays = t
-        .window_weekdays
-        .split(',')
-        .map(|d| {
-            d.trim()
-                .parse::<u8>()
-                .ok()
-                .filter(|n| (1..=7).contains(n))
-                .and_then(|n| Weekday::try_from(n - 1).ok())
-                .ok_or_else(|| broken("window_weekdays"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let time = |minutes: i32| {
-        NaiveTime::from_hms_opt((minutes / 60) as u32, (minutes % 60) as u32, 0)
-            .ok_or_else(|| broken("window minutes"))
-    };
-    Ok(BusinessWindow {
-        weekdays,
-        opens: time(t.window_opens_minute)?,
-        closes: time(t.window_closes_minute)?,
-        timezone: t.timezone.parse().map_err(|_| broken("timezone"))?,
-    })
-}
-
 /// The calendar of an establishment: its territory's window, its authority's holiday zone,
 /// its département's public holidays.
 pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalendar, AppError> {
@@ -82,7 +52,7 @@ pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalenda
         .holiday_zone
         .unwrap_or_else(|| territory.holiday_zone.clone());
     let holidays = if territory.window_excludes_school_holidays {
-        school_holidays::list(conn, Some(&zone))?
+        school_holidays::list(conn, Some(zone))?
             .into_iter()
             .map(|h| HolidayPeriod {
                 first_day: h.first_day,
@@ -93,7 +63,7 @@ pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalenda
         Vec::new()
     };
     Ok(BusinessCalendar::new(
-        business_window(&territory)?,
+        territory.business_window().map_err(AppError::Internal)?,
         holidays,
         is_alsace_moselle(&establishment.departement),
     ))

@@ -8,7 +8,6 @@ use crate::db::DbConn;
 use crate::domain::reference_kinds::OrganisationKind;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::reference::stored;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
@@ -160,7 +159,7 @@ pub fn resolve_grant(conn: &mut DbConn, grant: &RoleGrant) -> Result<Grant, AppE
         let o = organisations::find(conn, id)?.ok_or_else(broken)?;
         GrantScope::Organisation {
             id: o.id,
-            kind: stored(&o.kind)?,
+            kind: o.kind,
             code: o.code,
             territory: o.territory_code,
         }
@@ -171,7 +170,7 @@ pub fn resolve_grant(conn: &mut DbConn, grant: &RoleGrant) -> Result<Grant, AppE
     };
     Ok(Grant {
         id: Some(grant.id),
-        role: stored(&grant.role)?,
+        role: grant.role,
         scope,
     })
 }
@@ -224,7 +223,7 @@ pub fn authenticate(conn: &mut DbConn, token: &VerifiedToken) -> Result<Caller, 
                     role: Role::VendorAgent,
                     scope: GrantScope::Organisation {
                         id: vendor.id,
-                        kind: stored(&vendor.kind)?,
+                        kind: vendor.kind,
                         code: vendor.code,
                         territory: vendor.territory_code,
                     },

@@ -2,9 +2,7 @@
 //! categories.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
-use super::calendars::business_window;
 use super::cursor;
 use super::views::*;
 use crate::db::models::{Organisation, Territory};
@@ -15,32 +13,21 @@ use crate::db::repo::{categories, establishments, organisations, queues, territo
 use crate::db::DbConn;
 use crate::domain::reference_kinds::{EstablishmentKind, OrganisationKind};
 use crate::domain::search_key::search_key;
-use crate::domain::text_enum::UnknownValue;
 use crate::domain::uai::Uai;
 use crate::error::{AppError, FieldError};
-
-/// Reads a stored vocabulary value; the CHECK constraints make a failure a bug.
-pub(crate) fn stored<T: FromStr<Err = UnknownValue>>(text: &str) -> Result<T, AppError> {
-    text.parse()
-        .map_err(|e: UnknownValue| AppError::Internal(format!("stored {}: {e}", e.type_name)))
-}
-
-fn stored_opt<T: FromStr<Err = UnknownValue>>(text: Option<&str>) -> Result<Option<T>, AppError> {
-    text.map(stored).transpose()
-}
 
 fn organisation_ref(o: &Organisation) -> Result<OrganisationRef, AppError> {
     Ok(OrganisationRef {
         code: o.code.clone(),
         name: o.name.clone(),
-        kind: stored(&o.kind)?,
+        kind: o.kind,
     })
 }
 
 fn territory_view(t: Territory, vendor: Option<&Organisation>) -> Result<TerritoryView, AppError> {
-    let window = business_window(&t)?;
+    let window = t.business_window().map_err(AppError::Internal)?;
     Ok(TerritoryView {
-        holiday_zone: stored(&t.holiday_zone)?,
+        holiday_zone: t.holiday_zone,
         vendor: vendor.map(organisation_ref).transpose()?,
         availability: AvailabilityCommitments {
             in_window_percent: f64::from(t.availability_in_window_bp) / 100.0,
@@ -103,9 +90,9 @@ pub fn list_organisations(
             },
         };
         items.push(OrganisationView {
-            kind: stored(&o.kind)?,
-            collectivite_subkind: stored_opt(o.collectivite_subkind.as_deref())?,
-            holiday_zone: stored_opt(o.holiday_zone.as_deref())?,
+            kind: o.kind,
+            collectivite_subkind: o.collectivite_subkind,
+            holiday_zone: o.holiday_zone,
             code: o.code,
             name: o.name,
             territory: o.territory_code,
@@ -120,10 +107,10 @@ fn establishment_view(
     (e, authority, collectivite): EstablishmentRow,
 ) -> Result<EstablishmentView, AppError> {
     Ok(EstablishmentView {
-        kind: stored(&e.kind)?,
-        sector: stored(&e.sector)?,
+        kind: e.kind,
+        sector: e.sector,
         territory: authority.territory_code.clone(),
-        holiday_zone: stored_opt(authority.holiday_zone.as_deref())?,
+        holiday_zone: authority.holiday_zone,
         authority: organisation_ref(&authority)?,
         collectivite: organisation_ref(&collectivite)?,
         uai: e.uai,
@@ -195,7 +182,7 @@ pub fn list_queues(
         .into_iter()
         .map(|(q, o)| {
             Ok(QueueView {
-                domain: stored(&q.domain)?,
+                domain: q.domain,
                 organisation: organisation_ref(&o)?,
                 code: q.code,
                 name: q.name,
@@ -211,8 +198,8 @@ pub fn list_categories(conn: &mut DbConn) -> Result<Items<CategoryView>, AppErro
         .into_iter()
         .map(|c| {
             Ok(CategoryView {
-                domain: stored(&c.domain)?,
-                default_type: stored(&c.default_type)?,
+                domain: c.domain,
+                default_type: c.default_type,
                 code: c.code,
                 label: c.label,
             })

@@ -15,7 +15,7 @@ use crate::domain::routing::{RuleConditions, TargetKind};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::{Caller, GrantScope};
-use crate::services::reference::{parse_uai, stored};
+use crate::services::reference::parse_uai;
 use crate::services::tickets::routing::{category, decide, domain_queue};
 
 /// Where a rule sends a ticket.
@@ -82,11 +82,7 @@ impl From<RuleError> for AppError {
 
 fn authority(conn: &mut DbConn, code: &str) -> Result<Organisation, RuleError> {
     organisations::find_by_code(conn, code)?
-        .filter(|o| {
-            o.kind
-                .parse::<OrganisationKind>()
-                .is_ok_and(OrganisationKind::is_authority)
-        })
+        .filter(|o| o.kind.is_authority())
         .ok_or_else(|| {
             invalid(format!(
                 "{code} n'est pas une autorité académique ou agricole"
@@ -137,7 +133,7 @@ pub fn rule_row(conn: &mut DbConn, rule: &RuleSpec) -> Result<NewRoutingRule, Ru
     let target_editor_id = match &target.editor {
         Some(code) => Some(
             organisations::find_by_code(conn, code)?
-                .filter(|o| o.kind == OrganisationKind::SoftwareEditor.as_str())
+                .filter(|o| o.kind == OrganisationKind::SoftwareEditor)
                 .ok_or_else(|| {
                     invalid(format!(
                         "{context} : {code} n'est pas un éditeur de logiciel"
@@ -167,13 +163,13 @@ pub fn rule_row(conn: &mut DbConn, rule: &RuleSpec) -> Result<NewRoutingRule, Ru
         name: rule.name.trim().to_owned(),
         at_opening: rule.at_opening,
         category_code: c.category.clone(),
-        category_domain: c.category_domain.map(|d| d.as_str().to_owned()),
-        establishment_kind: c.establishment_kind.map(|k| k.as_str().to_owned()),
-        sector: c.sector.map(|s| s.as_str().to_owned()),
+        category_domain: c.category_domain,
+        establishment_kind: c.establishment_kind,
+        sector: c.sector,
         vie_scolaire_module: c.vie_scolaire_module,
-        target_kind: target.kind.as_str().to_owned(),
+        target_kind: target.kind,
         target_queue_id,
-        target_domain: target.domain.map(|d| d.as_str().to_owned()),
+        target_domain: target.domain,
         target_editor_id,
         active: true,
     })
@@ -195,12 +191,12 @@ fn view(conn: &mut DbConn, rule: RoutingRule) -> Result<RuleView, AppError> {
             at_opening: rule.at_opening,
             conditions: crate::services::tickets::routing::conditions(&rule)?,
             target: RuleTarget {
-                kind: stored(&rule.target_kind)?,
+                kind: rule.target_kind,
                 queue: match rule.target_queue_id {
                     Some(id) => queues::find(conn, id)?.map(|q| q.code),
                     None => None,
                 },
-                domain: rule.target_domain.as_deref().map(stored).transpose()?,
+                domain: rule.target_domain,
                 editor: rule.target_editor_id.map(|id| code(conn, id)).transpose()?,
             },
         },

@@ -303,7 +303,7 @@ fn territory_row(t: &TerritorySeed, vendor_id: Option<i64>) -> Result<Territory,
         code: t.code.clone(),
         name: t.name.clone(),
         ent_name: t.ent_name.clone(),
-        holiday_zone: t.holiday_zone.as_str().to_owned(),
+        holiday_zone: t.holiday_zone,
         vendor_id,
         availability_in_window_bp: percent_bp(t.availability.in_window_percent, "disponibilité")?,
         availability_out_of_window_bp: percent_bp(
@@ -352,13 +352,13 @@ fn organisation_row(conn: &mut DbConn, o: &OrganisationSeed) -> Result<NewOrgani
     };
     Ok(NewOrganisation {
         code: o.code.clone(),
-        kind: o.kind.as_str().to_owned(),
-        collectivite_subkind: o.collectivite_subkind.map(|s| s.as_str().to_owned()),
+        kind: o.kind,
+        collectivite_subkind: o.collectivite_subkind,
         name: o.name.clone(),
         territory_code: o.territory.clone(),
         parent_id,
         contact_email: o.contact_email.clone(),
-        holiday_zone: o.holiday_zone.map(|z| z.as_str().to_owned()),
+        holiday_zone: o.holiday_zone,
     })
 }
 
@@ -382,7 +382,7 @@ fn load_reference(
     for t in &seed.territories {
         let context = format!("territoire {}", t.code);
         let vendor = organisations::find_by_code(conn, &t.vendor)?
-            .filter(|v| v.kind == OrganisationKind::Vendor.as_str())
+            .filter(|v| v.kind == OrganisationKind::Vendor)
             .ok_or_else(|| {
                 invalid(format!(
                     "{context} : {} n'est pas un éditeur d'ENT",
@@ -409,7 +409,7 @@ fn load_reference(
             organisation_id: organisation_id(conn, &q.organisation, &format!("file {}", q.code))?,
             name: q.name.clone(),
             level: q.level,
-            domain: q.domain.as_str().to_owned(),
+            domain: q.domain,
         };
         report.count(queues::upsert(conn, &row)?);
     }
@@ -417,8 +417,8 @@ fn load_reference(
         let row = Category {
             code: c.code.clone(),
             label: c.label.clone(),
-            domain: c.domain.as_str().to_owned(),
-            default_type: c.default_type.as_str().to_owned(),
+            domain: c.domain,
+            default_type: c.default_type,
         };
         report.count(categories::upsert(conn, &row)?);
     }
@@ -431,7 +431,7 @@ fn load_reference(
         }
         for zone in &h.zones {
             let row = NewSchoolHoliday {
-                zone: zone.as_str().to_owned(),
+                zone: *zone,
                 school_year: h.school_year.clone(),
                 name: h.name.clone(),
                 first_day: h.first_day,
@@ -455,7 +455,7 @@ fn load_reference(
             report.count(technical_file_requirements::ensure(
                 conn,
                 &requirement.category,
-                element.as_str(),
+                *element,
             )?);
         }
     }
@@ -490,11 +490,7 @@ fn establishment_row(conn: &mut DbConn, e: &EstablishmentSeed) -> Result<Establi
         Uai::parse(&e.uai).map_err(|err| invalid(format!("établissement {} : {err}", e.uai)))?;
     let context = format!("établissement {uai}");
     let authority = organisations::find_by_code(conn, &e.authority)?
-        .filter(|o| {
-            o.kind
-                .parse::<OrganisationKind>()
-                .is_ok_and(OrganisationKind::is_authority)
-        })
+        .filter(|o| o.kind.is_authority())
         .ok_or_else(|| {
             invalid(format!(
                 "{context} : {} n'est pas une autorité académique",
@@ -502,7 +498,7 @@ fn establishment_row(conn: &mut DbConn, e: &EstablishmentSeed) -> Result<Establi
             ))
         })?;
     let collectivite = organisations::find_by_code(conn, &e.collectivite)?
-        .filter(|o| o.kind == OrganisationKind::Collectivite.as_str())
+        .filter(|o| o.kind == OrganisationKind::Collectivite)
         .ok_or_else(|| {
             invalid(format!(
                 "{context} : {} n'est pas une collectivité",
@@ -514,8 +510,8 @@ fn establishment_row(conn: &mut DbConn, e: &EstablishmentSeed) -> Result<Establi
         departement: uai.departement(),
         uai: uai.to_string(),
         name: e.name.clone(),
-        kind: e.kind.as_str().to_owned(),
-        sector: e.sector.as_str().to_owned(),
+        kind: e.kind,
+        sector: e.sector,
         authority_id: authority.id,
         collectivite_id: collectivite.id,
         uses_vie_scolaire_module: e.uses_vie_scolaire_module,

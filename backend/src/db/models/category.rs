@@ -1,5 +1,8 @@
 use diesel::prelude::*;
 
+use crate::domain::reference_kinds::CompetenceDomain;
+use crate::domain::reference_kinds::TicketType;
+
 use crate::db::schema::categories;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -7,6 +10,6 @@ use crate::db::schema::categories;
 pub struct Category {
     pub code: String,
     pub label: String,
-    pub domain: String,
-    pub default_type: String,
+    pub domain: CompetenceDomain,
+    pub default_type: TicketType,
 }

@@ -1,5 +1,8 @@
 use diesel::prelude::*;
 
+use crate::domain::reference_kinds::EstablishmentKind;
+use crate::domain::reference_kinds::Sector;
+
 use crate::db::schema::establishments;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -8,8 +11,8 @@ pub struct Establishment {
     pub uai: String,
     pub name: String,
     pub search_key: String,
-    pub kind: String,
-    pub sector: String,
+    pub kind: EstablishmentKind,
+    pub sector: Sector,
     pub authority_id: i64,
     pub collectivite_id: i64,
     pub departement: String,

@@ -1,5 +1,9 @@
 use diesel::prelude::*;
 
+use crate::domain::reference_kinds::CollectiviteSubkind;
+use crate::domain::reference_kinds::HolidayZone;
+use crate::domain::reference_kinds::OrganisationKind;
+
 use crate::db::schema::organisations;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -7,13 +11,13 @@ use crate::db::schema::organisations;
 pub struct Organisation {
     pub id: i64,
     pub code: String,
-    pub kind: String,
-    pub collectivite_subkind: Option<String>,
+    pub kind: OrganisationKind,
+    pub collectivite_subkind: Option<CollectiviteSubkind>,
     pub name: String,
     pub territory_code: Option<String>,
     pub parent_id: Option<i64>,
     pub contact_email: Option<String>,
-    pub holiday_zone: Option<String>,
+    pub holiday_zone: Option<HolidayZone>,
 }
 
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
@@ -21,13 +25,13 @@ pub struct Organisation {
 #[diesel(treat_none_as_null = true)]
 pub struct NewOrganisation {
     pub code: String,
-    pub kind: String,
-    pub collectivite_subkind: Option<String>,
+    pub kind: OrganisationKind,
+    pub collectivite_subkind: Option<CollectiviteSubkind>,
     pub name: String,
     pub territory_code: Option<String>,
     pub parent_id: Option<i64>,
     pub contact_email: Option<String>,
-    pub holiday_zone: Option<String>,
+    pub holiday_zone: Option<HolidayZone>,
 }
 
 impl From<Organisation> for NewOrganisation {

@@ -1,5 +1,7 @@
 use diesel::prelude::*;
 
+use crate::domain::reference_kinds::CompetenceDomain;
+
 use crate::db::schema::queues;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -10,7 +12,7 @@ pub struct Queue {
     pub organisation_id: i64,
     pub name: String,
     pub level: i32,
-    pub domain: String,
+    pub domain: CompetenceDomain,
 }
 
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
@@ -20,7 +22,7 @@ pub struct NewQueue {
     pub organisation_id: i64,
     pub name: String,
     pub level: i32,
-    pub domain: String,
+    pub domain: CompetenceDomain,
 }
 
 impl From<Queue> for NewQueue {

@@ -1,5 +1,10 @@
 use diesel::prelude::*;
 
+use crate::domain::reference_kinds::CompetenceDomain;
+use crate::domain::reference_kinds::EstablishmentKind;
+use crate::domain::reference_kinds::Sector;
+use crate::domain::routing::TargetKind;
+
 use crate::db::schema::routing_rules;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -11,13 +16,13 @@ pub struct RoutingRule {
     pub name: String,
     pub at_opening: bool,
     pub category_code: Option<String>,
-    pub category_domain: Option<String>,
-    pub establishment_kind: Option<String>,
-    pub sector: Option<String>,
+    pub category_domain: Option<CompetenceDomain>,
+    pub establishment_kind: Option<EstablishmentKind>,
+    pub sector: Option<Sector>,
     pub vie_scolaire_module: Option<bool>,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_queue_id: Option<i64>,
-    pub target_domain: Option<String>,
+    pub target_domain: Option<CompetenceDomain>,
     pub target_editor_id: Option<i64>,
     pub active: bool,
 }
@@ -31,13 +36,13 @@ pub struct NewRoutingRule {
     pub name: String,
     pub at_opening: bool,
     pub category_code: Option<String>,
-    pub category_domain: Option<String>,
-    pub establishment_kind: Option<String>,
-    pub sector: Option<String>,
+    pub category_domain: Option<CompetenceDomain>,
+    pub establishment_kind: Option<EstablishmentKind>,
+    pub sector: Option<Sector>,
     pub vie_scolaire_module: Option<bool>,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_queue_id: Option<i64>,
-    pub target_domain: Option<String>,
+    pub target_domain: Option<CompetenceDomain>,
     pub target_editor_id: Option<i64>,
     pub active: bool,
 }

@@ -1,13 +1,15 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use crate::domain::reference_kinds::HolidayZone;
+
 use crate::db::schema::school_holidays;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = school_holidays)]
 pub struct SchoolHoliday {
     pub id: i64,
-    pub zone: String,
+    pub zone: HolidayZone,
     pub school_year: String,
     pub name: String,
     pub first_day: NaiveDate,
@@ -17,7 +19,7 @@ pub struct SchoolHoliday {
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
 #[diesel(table_name = school_holidays)]
 pub struct NewSchoolHoliday {
-    pub zone: String,
+    pub zone: HolidayZone,
     pub school_year: String,
     pub name: String,
     pub first_day: NaiveDate,

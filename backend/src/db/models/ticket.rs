@@ -1,6 +1,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::text_columns::Json;
+use crate::domain::priority::Level3;
+use crate::domain::reference_kinds::TicketType;
+use crate::domain::technical_file::EscalationJustification;
+use crate::domain::technical_file::TechnicalFile;
+use crate::domain::ticket_lifecycle::PendingReason;
+use crate::domain::ticket_lifecycle::TicketStatus;
+
 use crate::db::schema::tickets;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Insertable, AsChangeset)]
@@ -16,20 +24,20 @@ pub struct Ticket {
     pub title_search: String,
     pub description: String,
     pub category_code: String,
-    pub ticket_type: String,
-    pub impact: String,
-    pub urgency: String,
+    pub ticket_type: TicketType,
+    pub impact: Level3,
+    pub urgency: Level3,
     pub priority: i32,
-    pub status: String,
-    pub pending_reason: Option<String>,
+    pub status: TicketStatus,
+    pub pending_reason: Option<PendingReason>,
     pub level: i32,
     pub owner_queue_id: i64,
     pub current_queue_id: i64,
     pub assignee_id: Option<i64>,
-    pub technical_file: String,
+    pub technical_file: Json<TechnicalFile>,
     pub third_party_editor_id: Option<i64>,
     pub third_party_reference: Option<String>,
-    pub escalation_justification: Option<String>,
+    pub escalation_justification: Option<EscalationJustification>,
     pub vendor_id: Option<i64>,
     pub is_major: bool,
     pub parent_id: Option<i64>,
@@ -53,16 +61,16 @@ pub struct NewTicket {
     pub title_search: String,
     pub description: String,
     pub category_code: String,
-    pub ticket_type: String,
-    pub impact: String,
-    pub urgency: String,
+    pub ticket_type: TicketType,
+    pub impact: Level3,
+    pub urgency: Level3,
     pub priority: i32,
-    pub status: String,
-    pub pending_reason: Option<String>,
+    pub status: TicketStatus,
+    pub pending_reason: Option<PendingReason>,
     pub level: i32,
     pub owner_queue_id: i64,
     pub current_queue_id: i64,
-    pub technical_file: String,
+    pub technical_file: Json<TechnicalFile>,
     pub vendor_id: Option<i64>,
     pub third_party_editor_id: Option<i64>,
     pub resolution: Option<String>,

@@ -1,6 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::text_columns::Json;
+use crate::domain::journal::Visibility;
+
 use crate::db::schema::ticket_events;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -10,13 +13,13 @@ pub struct TicketEvent {
     pub ticket_id: i64,
     pub occurred_at: NaiveDateTime,
     pub kind: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub actor_user_id: Option<i64>,
     pub actor_client_id: Option<String>,
     pub actor_label: String,
     pub actor_organisation_id: Option<i64>,
     pub body: Option<String>,
-    pub data: String,
+    pub data: Json<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -25,11 +28,11 @@ pub struct NewTicketEvent {
     pub ticket_id: i64,
     pub occurred_at: NaiveDateTime,
     pub kind: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub actor_user_id: Option<i64>,
     pub actor_client_id: Option<String>,
     pub actor_label: String,
     pub actor_organisation_id: Option<i64>,
     pub body: Option<String>,
-    pub data: String,
+    pub data: Json<serde_json::Value>,
 }

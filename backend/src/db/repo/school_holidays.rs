@@ -4,15 +4,16 @@ use super::{reconcile, Upsert};
 use crate::db::models::{NewSchoolHoliday, SchoolHoliday};
 use crate::db::schema::school_holidays;
 use crate::db::DbConn;
+use crate::domain::reference_kinds::HolidayZone;
 
 /// The holidays of a zone (or of every zone), in date order.
-pub fn list(conn: &mut DbConn, zone: Option<&str>) -> QueryResult<Vec<SchoolHoliday>> {
+pub fn list(conn: &mut DbConn, zone: Option<HolidayZone>) -> QueryResult<Vec<SchoolHoliday>> {
     let mut query = school_holidays::table
         .select(SchoolHoliday::as_select())
         .order((school_holidays::first_day, school_holidays::zone))
         .into_boxed();
     if let Some(zone) = zone {
-        query = query.filter(school_holidays::zone.eq(zone.to_owned()));
+        query = query.filter(school_holidays::zone.eq(zone));
     }
     query.load(conn)
 }

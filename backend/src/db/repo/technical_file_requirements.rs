@@ -3,9 +3,10 @@ use diesel::prelude::*;
 use super::Upsert;
 use crate::db::schema::technical_file_requirements as requirements;
 use crate::db::DbConn;
+use crate::domain::technical_file::TechnicalElement;
 
 /// The elements a category requires before escalation.
-pub fn for_category(conn: &mut DbConn, category: &str) -> QueryResult<Vec<String>> {
+pub fn for_category(conn: &mut DbConn, category: &str) -> QueryResult<Vec<TechnicalElement>> {
     requirements::table
         .filter(requirements::category_code.eq(category))
         .select(requirements::element)
@@ -13,7 +14,7 @@ pub fn for_category(conn: &mut DbConn, category: &str) -> QueryResult<Vec<String
         .load(conn)
 }
 
-pub fn ensure(conn: &mut DbConn, category: &str, element: &str) -> QueryResult<Upsert> {
+pub fn ensure(conn: &mut DbConn, category: &str, element: TechnicalElement) -> QueryResult<Upsert> {
     let exists = requirements::table
         .filter(requirements::category_code.eq(category))
         .filter(requirements::element.eq(element))

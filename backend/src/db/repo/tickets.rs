@@ -6,6 +6,7 @@ use diesel::sql_types::Bool;
 use crate::db::models::{NewTicket, Ticket};
 use crate::db::schema::{ticket_hops, ticket_sequences, tickets};
 use crate::db::DbConn;
+use crate::domain::ticket_lifecycle::TicketStatus;
 
 /// The next sequence number of a territory's year (1 for the first ticket).
 pub fn next_sequence(conn: &mut DbConn, territory: &str, year: i32) -> QueryResult<i32> {
@@ -84,7 +85,7 @@ pub fn resolved_before(
     limit: i64,
 ) -> QueryResult<Vec<Ticket>> {
     tickets::table
-        .filter(tickets::status.eq("resolved"))
+        .filter(tickets::status.eq(TicketStatus::Resolved))
         .filter(tickets::resolved_at.le(before))
         .select(Ticket::as_select())
         .order(tickets::resolved_at)
@@ -106,7 +107,7 @@ pub struct Visibility {
 #[derive(Debug, Default, Clone)]
 pub struct TicketFilter {
     pub queue: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<TicketStatus>,
     pub level: Option<i32>,
     pub priority: Option<i32>,
     pub establishment: Option<String>,
@@ -165,7 +166,7 @@ pub fn list(
         query = query.filter(tickets::current_queue_id.eq(queue));
     }
     if let Some(status) = &filter.status {
-        query = query.filter(tickets::status.eq(status.clone()));
+        query = query.filter(tickets::status.eq(*status));
     }
     if let Some(level) = filter.level {
         query = query.filter(tickets::level.eq(level));

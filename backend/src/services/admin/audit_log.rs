@@ -35,7 +35,7 @@ pub fn list(
             territory: e.territory_code,
             target: e.target,
             client_address: e.client_address,
-            detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+            detail: e.detail.0,
         })
         .collect();
     Ok(AuditPage { items, next_cursor })

@@ -45,7 +45,7 @@ pub fn create(
         ));
     }
     let vendor = organisations::find_by_code(conn, &request.vendor)?
-        .filter(|o| o.kind == OrganisationKind::Vendor.as_str())
+        .filter(|o| o.kind == OrganisationKind::Vendor)
         .ok_or_else(|| {
             AppError::invalid_field(
                 "vendor",

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::{resolve_grant, AdminScope, Caller, Grant, GrantScope};
 use crate::services::cursor;
-use crate::services::reference::{parse_uai, stored};
+use crate::services::reference::parse_uai;
 
 pub fn grant_view(grant: &Grant) -> GrantView {
     let mut view = GrantView {
@@ -254,7 +254,7 @@ pub(crate) fn resolve_scope(
     ];
     let mut row = NewRoleGrant {
         user_id: 0,
-        role: request.role.as_str().to_owned(),
+        role: request.role,
         establishment_uai: None,
         organisation_id: None,
         territory_code: None,
@@ -275,7 +275,7 @@ pub(crate) fn resolve_scope(
             let code = request.organisation.as_deref().unwrap_or_default();
             let o = organisations::find_by_code(conn, code)?
                 .ok_or_else(|| scope_error(format!("organisation {code} inconnue")))?;
-            let kind: OrganisationKind = stored(&o.kind)?;
+            let kind: OrganisationKind = o.kind;
             if !kinds.contains(&kind) {
                 return Err(scope_error(format!(
                     "le rôle {} ne s'exerce pas sur une organisation de type {kind}",

@@ -109,7 +109,7 @@ pub struct AuditEventView {
     pub occurred_at: DateTime<Utc>,
     pub action: String,
     /// `success`, `failure` or `denied`.
-    pub outcome: String,
+    pub outcome: crate::domain::audit::AuditOutcome,
     pub actor_user_id: Option<i64>,
     pub actor_client_id: Option<String>,
     pub actor_label: Option<String>,

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::access::{visible_ticket, Access};
 use super::journal::{record, record_by, Author, Entry, Visibility};
 use super::open::text_field;
-use super::read::{event_view, fresh_view, technical_file};
+use super::read::{event_view, fresh_view};
 use super::routing::{category as find_category, decide};
 use super::views::{EventView, TicketView};
 use super::{check_version, save};
@@ -29,7 +29,6 @@ use crate::domain::ticket_lifecycle::{
 use crate::error::{AppError, FieldError};
 use crate::services::audit;
 use crate::services::caller::Caller;
-use crate::services::reference::stored;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -112,9 +111,9 @@ fn assignee(conn: &mut DbConn, queue: &Queue, email: &str) -> Result<i64, AppErr
     let user = users::find_by_email(conn, email)?
         .filter(|u| u.active)
         .ok_or_else(refuse)?;
-    let agent = role_grants::list_for_user(conn, user.id)?.iter().any(|g| {
-        g.organisation_id == Some(queue.organisation_id) && g.role != Role::Correspondent.as_str()
-    });
+    let agent = role_grants::list_for_user(conn, user.id)?
+        .iter()
+        .any(|g| g.organisation_id == Some(queue.organisation_id) && g.role != Role::Correspondent);
     if agent {
         Ok(user.id)
     } else {
@@ -129,12 +128,12 @@ fn resolve_children(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     for mut child in tickets::children(conn, parent.id)? {
-        let status: TicketStatus = stored(&child.status)?;
+        let status: TicketStatus = child.status;
         if is_final(status) || status == TicketStatus::Resolved {
             continue;
         }
         let version = child.version;
-        child.status = TicketStatus::Resolved.as_str().to_owned();
+        child.status = TicketStatus::Resolved;
         child.pending_reason = None;
         child.resolution = parent.resolution.clone();
         child.resolved_at = Some(now.naive_utc());
@@ -166,7 +165,7 @@ pub(crate) fn change_status(
     change: StatusChange,
     now: DateTime<Utc>,
 ) -> Result<Ticket, AppError> {
-    let from: TicketStatus = stored(&ticket.status)?;
+    let from: TicketStatus = ticket.status;
     let StatusChange {
         to,
         action,
@@ -174,8 +173,8 @@ pub(crate) fn change_status(
         resolution,
     } = change;
     let version = ticket.version;
-    ticket.status = to.as_str().to_owned();
-    ticket.pending_reason = pending_reason.map(|r| r.as_str().to_owned());
+    ticket.status = to;
+    ticket.pending_reason = pending_reason;
     match action {
         TicketAction::Resolve => {
             ticket.resolution = resolution.clone();
@@ -212,7 +211,7 @@ pub fn act(
 ) -> Result<TicketView, AppError> {
     let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
     check_version(&ticket, if_match)?;
-    let from: TicketStatus = stored(&ticket.status)?;
+    let from: TicketStatus = ticket.status;
     let (to, party) = allowed(conn, caller, &access, from, request.action, now)?;
     let pending_reason = match request.action {
         TicketAction::Suspend => Some(request.pending_reason.ok_or_else(|| {
@@ -353,7 +352,7 @@ fn writable(
 }
 
 fn not_final(ticket: &Ticket) -> Result<(), AppError> {
-    let status: TicketStatus = stored(&ticket.status)?;
+    let status: TicketStatus = ticket.status;
     if is_final(status) {
         return Err(AppError::Conflict {
             code: "invalid_transition",
@@ -385,21 +384,18 @@ pub fn qualify(
         ticket.category_code = find_category(conn, code)?.code;
     }
     if let Some(t) = request.ticket_type {
-        ticket.ticket_type = t.as_str().to_owned();
+        ticket.ticket_type = t;
     }
     if let Some(i) = request.impact {
-        ticket.impact = i.as_str().to_owned();
+        ticket.impact = i;
     }
     if let Some(u) = request.urgency {
-        ticket.urgency = u.as_str().to_owned();
+        ticket.urgency = u;
     }
     if let Some(update) = request.technical_file {
-        let mut file = technical_file(&ticket)?;
-        file.merge(update);
-        ticket.technical_file =
-            serde_json::to_string(&file).map_err(|e| AppError::Internal(e.to_string()))?;
+        ticket.technical_file.0.merge(update);
     }
-    ticket.priority = i32::from(priority(stored(&ticket.impact)?, stored(&ticket.urgency)?));
+    ticket.priority = i32::from(priority(ticket.impact, ticket.urgency));
     conn.transaction(|conn| {
         let version = ticket.version;
         let ticket = save(conn, ticket, version, now)?;
@@ -461,11 +457,11 @@ pub(crate) fn move_to(conn: &mut DbConn, ticket: &mut Ticket, to: &Queue) -> Res
     ticket.current_queue_id = to.id;
     ticket.level = to.level;
     ticket.assignee_id = None;
-    ticket.status = TicketStatus::New.as_str().to_owned();
+    ticket.status = TicketStatus::New;
     ticket.pending_reason = None;
     let organisation = organisations::find(conn, to.organisation_id)?
         .ok_or_else(|| AppError::Internal("queue without organisation".into()))?;
-    if organisation.kind == OrganisationKind::Vendor.as_str() {
+    if organisation.kind == OrganisationKind::Vendor {
         ticket.vendor_id = Some(organisation.id);
     }
     Ok(())
@@ -556,8 +552,8 @@ pub fn route(
             move_to(conn, &mut ticket, &target)?;
         }
         if let Some(editor) = &editor {
-            ticket.status = TicketStatus::Pending.as_str().to_owned();
-            ticket.pending_reason = Some(PendingReason::ThirdParty.as_str().to_owned());
+            ticket.status = TicketStatus::Pending;
+            ticket.pending_reason = Some(PendingReason::ThirdParty);
             ticket.third_party_editor_id = Some(editor.id);
             ticket.third_party_reference = request.external_reference.clone();
         }

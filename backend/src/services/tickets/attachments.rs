@@ -76,8 +76,9 @@ fn visible(conn: &mut DbConn, access: &Access, attachment: &Attachment) -> Resul
         return Ok(true);
     }
     Ok(match attachment.event_id {
-        Some(id) => ticket_events::find(conn, id)?
-            .is_some_and(|e| e.visibility == Visibility::Public.as_str()),
+        Some(id) => {
+            ticket_events::find(conn, id)?.is_some_and(|e| e.visibility == Visibility::Public)
+        }
         None => true,
     })
 }
@@ -105,7 +106,7 @@ pub fn add(
         Some(id) => {
             let event = ticket_events::find(conn, id)?
                 .filter(|e| e.ticket_id == ticket.id && e.kind == "comment")
-                .filter(|e| access.sees_internal || e.visibility == Visibility::Public.as_str())
+                .filter(|e| access.sees_internal || e.visibility == Visibility::Public)
                 .ok_or_else(|| {
                     AppError::invalid_field(
                         "comment",
@@ -113,10 +114,7 @@ pub fn add(
                         format!("aucun commentaire {id} sur ce ticket"),
                     )
                 })?;
-            event
-                .visibility
-                .parse::<Visibility>()
-                .map_err(|e| AppError::Internal(e.to_string()))?
+            event.visibility
         }
         None => Visibility::Public,
     };

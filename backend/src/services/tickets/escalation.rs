@@ -12,7 +12,7 @@ use super::access::visible_ticket;
 use super::actions::{change_status, hop, move_to, StatusChange};
 use super::journal::{record_by, Entry, Visibility};
 use super::open::text_field;
-use super::read::{fresh_view, technical_file};
+use super::read::fresh_view;
 use super::routing::territory_vendor;
 use super::views::TicketView;
 use super::{check_version, save};
@@ -30,7 +30,6 @@ use crate::domain::ticket_lifecycle::{is_final, Party, PendingReason, TicketActi
 use crate::error::{AppError, FieldError};
 use crate::services::audit;
 use crate::services::caller::{Caller, GrantScope};
-use crate::services::reference::stored;
 use crate::text_enum;
 
 /// Asked when a category lists no requirement of its own.
@@ -88,11 +87,11 @@ fn refusal(refusal: EscalationRefusal) -> AppError {
 }
 
 fn required_elements(conn: &mut DbConn, category: &str) -> Result<Vec<TechnicalElement>, AppError> {
-    let stored_elements = technical_file_requirements::for_category(conn, category)?;
-    if stored_elements.is_empty() {
+    let required = technical_file_requirements::for_category(conn, category)?;
+    if required.is_empty() {
         return Ok(DEFAULT_REQUIREMENTS.to_vec());
     }
-    stored_elements.iter().map(|e| stored(e)).collect()
+    Ok(required)
 }
 
 fn vendor_queue(conn: &mut DbConn, vendor_id: i64, level: i32) -> Result<Queue, AppError> {
@@ -124,14 +123,14 @@ pub fn escalate(
         return Err(audit::deny(conn, caller, "escalader un ticket", now));
     }
     check_version(&ticket, if_match)?;
-    let status: TicketStatus = stored(&ticket.status)?;
+    let status: TicketStatus = ticket.status;
     if is_final(status) || status == TicketStatus::Resolved {
         return Err(AppError::Conflict {
             code: "invalid_transition",
             detail: format!("Un ticket {status} ne s'escalade pas"),
         });
     }
-    let mut file = technical_file(&ticket)?;
+    let mut file = ticket.technical_file.0.clone();
     if let Some(update) = request.technical_file {
         file.merge(update);
     }
@@ -166,10 +165,9 @@ pub fn escalate(
         };
         hop(conn, &ticket, &target, &reason, None, None, now)?;
         move_to(conn, &mut ticket, &target)?;
-        ticket.technical_file =
-            serde_json::to_string(&file).map_err(|e| AppError::Internal(e.to_string()))?;
+        ticket.technical_file.0 = file;
         if let Some(j) = justification {
-            ticket.escalation_justification = Some(j.as_str().to_owned());
+            ticket.escalation_justification = Some(j);
         }
         let version = ticket.version;
         let ticket = save(conn, ticket, version, now)?;
@@ -217,7 +215,7 @@ pub fn answer(
                 && matches!(g.scope, GrantScope::Organisation { id, .. } if id == access.current_queue.organisation_id)
         });
     let held_by_vendor = organisations::find(conn, access.current_queue.organisation_id)?
-        .is_some_and(|o| o.kind == OrganisationKind::Vendor.as_str());
+        .is_some_and(|o| o.kind == OrganisationKind::Vendor);
     if !(vendor_handler && held_by_vendor) {
         return Err(audit::deny(
             conn,
@@ -228,7 +226,7 @@ pub fn answer(
     }
     check_version(&ticket, if_match)?;
     let body = text_field("body", &request.body, 20_000)?;
-    let status: TicketStatus = stored(&ticket.status)?;
+    let status: TicketStatus = ticket.status;
     if is_final(status) || status == TicketStatus::Resolved {
         return Err(AppError::Conflict {
             code: "invalid_transition",

@@ -6,18 +6,12 @@ use serde_json::Value;
 
 use crate::db::models::{NewTicketEvent, TicketEvent};
 use crate::db::repo::ticket_events;
+use crate::db::text_columns::Json;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::services::caller::Caller;
-use crate::text_enum;
 
-text_enum! {
-    /// Who may read an event: `public` reaches the school, `internal` only agents.
-    Visibility {
-        Public => "public",
-        Internal => "internal",
-    }
-}
+pub use crate::domain::journal::Visibility;
 
 /// One entry to write.
 pub struct Entry<'a> {
@@ -98,13 +92,13 @@ pub fn record(
             ticket_id,
             occurred_at: now.naive_utc(),
             kind: entry.kind.to_owned(),
-            visibility: entry.visibility.as_str().to_owned(),
+            visibility: entry.visibility,
             actor_user_id: user,
             actor_client_id: client,
             actor_label: label,
             actor_organisation_id: organisation,
             body: entry.body.map(str::to_owned),
-            data: entry.data.to_string(),
+            data: Json(entry.data),
         },
     )?)
 }

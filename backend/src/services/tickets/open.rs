@@ -14,6 +14,7 @@ use super::routing::{category as find_category, decide, domain_queue};
 use super::views::TicketView;
 use crate::db::models::{NewTicket, NewTicketHop};
 use crate::db::repo::{establishments, organisations, ticket_hops, tickets};
+use crate::db::text_columns::Json;
 use crate::db::DbConn;
 use crate::domain::priority::{priority, Level3};
 use crate::domain::reference_kinds::{CompetenceDomain, OrganisationKind};
@@ -127,7 +128,7 @@ pub fn open(
         Some(d) => {
             let owner = organisations::find(conn, d.queue.organisation_id)?;
             owner
-                .filter(|o| o.kind == OrganisationKind::Vendor.as_str())
+                .filter(|o| o.kind == OrganisationKind::Vendor)
                 .map(|o| o.id)
         }
         None => None,
@@ -145,18 +146,15 @@ pub fn open(
             description: description.clone(),
             category_code: category.code.clone(),
             ticket_type: category.default_type.clone(),
-            impact: impact.as_str().to_owned(),
-            urgency: urgency.as_str().to_owned(),
+            impact,
+            urgency,
             priority: i32::from(priority(impact, urgency)),
-            status: status.as_str().to_owned(),
+            status,
             pending_reason: None,
             level,
             owner_queue_id: guichet.id,
             current_queue_id: current.id,
-            technical_file: serde_json::to_string(
-                &request.technical_file.clone().unwrap_or_default(),
-            )
-            .map_err(|e| AppError::Internal(e.to_string()))?,
+            technical_file: Json(request.technical_file.clone().unwrap_or_default()),
             vendor_id,
             third_party_editor_id: third_party.as_ref().map(|e| e.id),
             resolution: resolution.clone(),
@@ -166,8 +164,8 @@ pub fn open(
             version: 1,
         };
         if third_party.is_some() {
-            row.status = TicketStatus::Pending.as_str().to_owned();
-            row.pending_reason = Some(PendingReason::ThirdParty.as_str().to_owned());
+            row.status = TicketStatus::Pending;
+            row.pending_reason = Some(PendingReason::ThirdParty);
         }
         let ticket = tickets::insert(conn, &row)?;
         let author = || Author::Caller(caller, None);

@@ -14,12 +14,10 @@ use crate::db::repo::{
 use crate::db::DbConn;
 use crate::domain::role::Role;
 use crate::domain::search_key::search_key;
-use crate::domain::technical_file::TechnicalFile;
 use crate::domain::ticket_lifecycle::{allowed_actions, TicketStatus};
 use crate::error::AppError;
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::cursor;
-use crate::services::reference::stored;
 
 fn organisation_code(conn: &mut DbConn, id: i64) -> Result<String, AppError> {
     Ok(organisations::find(conn, id)?
@@ -38,11 +36,6 @@ pub fn queue_ref(conn: &mut DbConn, queue: &Queue) -> Result<QueueRef, AppError>
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
-}
-
-pub fn technical_file(ticket: &Ticket) -> Result<TechnicalFile, AppError> {
-    serde_json::from_str(&ticket.technical_file)
-        .map_err(|e| AppError::Internal(format!("ticket {} technical file: {e}", ticket.reference)))
 }
 
 pub fn ticket_view(
@@ -71,27 +64,23 @@ pub fn ticket_view(
         Some(id) => tickets::find(conn, id)?.map(|p| p.reference),
         None => None,
     };
-    let status: TicketStatus = stored(&ticket.status)?;
+    let status: TicketStatus = ticket.status;
     Ok(TicketView {
         establishment_name: establishment,
         requester,
-        ticket_type: stored(&ticket.ticket_type)?,
-        impact: stored(&ticket.impact)?,
-        urgency: stored(&ticket.urgency)?,
+        ticket_type: ticket.ticket_type,
+        impact: ticket.impact,
+        urgency: ticket.urgency,
         priority: ticket.priority,
         status,
-        pending_reason: ticket.pending_reason.as_deref().map(stored).transpose()?,
+        pending_reason: ticket.pending_reason,
         level: ticket.level,
         owner_queue: queue_ref(conn, &access.owner_queue)?,
         current_queue: queue_ref(conn, &access.current_queue)?,
         assignee,
-        technical_file: technical_file(&ticket)?,
+        technical_file: ticket.technical_file.0,
         third_party,
-        escalation_justification: ticket
-            .escalation_justification
-            .as_deref()
-            .map(stored)
-            .transpose()?,
+        escalation_justification: ticket.escalation_justification,
         is_major: ticket.is_major,
         parent,
         reopen_count: ticket.reopen_count,
@@ -154,7 +143,7 @@ pub fn event_view(conn: &mut DbConn, e: TicketEvent) -> Result<EventView, AppErr
         by_service_account: e.actor_client_id.is_some(),
         actor: e.actor_label,
         body: e.body,
-        data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+        data: e.data.0,
     })
 }
 
@@ -279,7 +268,7 @@ pub fn list(conn: &mut DbConn, caller: &Caller, query: ListQuery) -> Result<Tick
     };
     let filter = TicketFilter {
         queue,
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         level: query.level,
         priority: query.priority,
         establishment: query.establishment,
@@ -311,7 +300,7 @@ pub fn list(conn: &mut DbConn, caller: &Caller, query: ListQuery) -> Result<Tick
             }
         };
         items.push(TicketSummary {
-            status: stored(&t.status)?,
+            status: t.status,
             created_at: utc(t.created_at),
             reference: t.reference,
             establishment: t.establishment_uai,

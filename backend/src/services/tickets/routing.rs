@@ -6,7 +6,6 @@ use crate::db::DbConn;
 use crate::domain::reference_kinds::CompetenceDomain;
 use crate::domain::routing::{first_match, RoutingFacts, Rule, RuleConditions, TargetKind};
 use crate::error::AppError;
-use crate::services::reference::stored;
 
 /// Where a ticket goes, by which rule and why.
 #[derive(Debug, Clone)]
@@ -58,9 +57,9 @@ pub fn territory_vendor(
 pub fn conditions(rule: &RoutingRule) -> Result<RuleConditions, AppError> {
     Ok(RuleConditions {
         category: rule.category_code.clone(),
-        category_domain: rule.category_domain.as_deref().map(stored).transpose()?,
-        establishment_kind: rule.establishment_kind.as_deref().map(stored).transpose()?,
-        sector: rule.sector.as_deref().map(stored).transpose()?,
+        category_domain: rule.category_domain,
+        establishment_kind: rule.establishment_kind,
+        sector: rule.sector,
         vie_scolaire_module: rule.vie_scolaire_module,
     })
 }
@@ -71,7 +70,7 @@ fn resolve(
     authority: &Organisation,
     collectivite: &Organisation,
 ) -> Result<(Queue, Option<Organisation>), AppError> {
-    let kind: TargetKind = stored(&rule.target_kind)?;
+    let kind: TargetKind = rule.target_kind;
     Ok(match kind {
         TargetKind::Queue => {
             let id = rule.target_queue_id.unwrap_or_default();
@@ -92,8 +91,9 @@ fn resolve(
             )
         }
         TargetKind::AuthorityDomain => {
-            let domain: CompetenceDomain =
-                stored(rule.target_domain.as_deref().unwrap_or_default())?;
+            let domain = rule
+                .target_domain
+                .ok_or_else(|| missing(format!("domaine de la règle {}", rule.id)))?;
             (domain_queue(conn, authority, domain)?, None)
         }
         TargetKind::ThirdPartyEditor => {
@@ -120,9 +120,9 @@ pub fn decide(
 ) -> Result<Option<Decision>, AppError> {
     let facts = RoutingFacts {
         category_code: category.code.clone(),
-        category_domain: stored(&category.domain)?,
-        establishment_kind: stored(&establishment.kind)?,
-        sector: stored(&establishment.sector)?,
+        category_domain: category.domain,
+        establishment_kind: establishment.kind,
+        sector: establishment.sector,
         uses_vie_scolaire_module: establishment.uses_vie_scolaire_module,
     };
     let rules: Vec<Rule<RoutingRule>> = routing_rules::list(conn, authority.id)?

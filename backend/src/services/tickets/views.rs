@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::journal::Visibility;
 use crate::domain::priority::Level3;
 use crate::domain::reference_kinds::TicketType;
 use crate::domain::technical_file::{EscalationJustification, TechnicalFile};
@@ -90,7 +91,7 @@ pub struct EventView {
     pub occurred_at: DateTime<Utc>,
     pub kind: String,
     /// `public` or `internal`.
-    pub visibility: String,
+    pub visibility: Visibility,
     /// Email of a person, client id of a service account, or `guichet` for the jobs.
     pub actor: String,
     /// True when a vendor's service account wrote it through the API.
