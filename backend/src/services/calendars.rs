@@ -48,9 +48,7 @@ pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalenda
     })?;
     let territory = territories::find(conn, &territory_code)?
         .ok_or_else(|| AppError::Internal(format!("territory {territory_code} missing")))?;
-    let zone = authority
-        .holiday_zone
-        .unwrap_or_else(|| territory.holiday_zone.clone());
+    let zone = authority.holiday_zone.unwrap_or(territory.holiday_zone);
     let holidays = if territory.window_excludes_school_holidays {
         school_holidays::list(conn, Some(zone))?
             .into_iter()

@@ -21,7 +21,7 @@ pub fn list(conn: &mut DbConn, zone: Option<HolidayZone>) -> QueryResult<Vec<Sch
 /// Writes a holiday by its key (zone, school year, name).
 pub fn upsert(conn: &mut DbConn, row: &NewSchoolHoliday) -> QueryResult<Upsert> {
     let key = school_holidays::zone
-        .eq(row.zone.clone())
+        .eq(row.zone)
         .and(school_holidays::school_year.eq(row.school_year.clone()))
         .and(school_holidays::name.eq(row.name.clone()));
     let existing = school_holidays::table

@@ -145,7 +145,7 @@ pub fn open(
             title: title.clone(),
             description: description.clone(),
             category_code: category.code.clone(),
-            ticket_type: category.default_type.clone(),
+            ticket_type: category.default_type,
             impact,
             urgency,
             priority: i32::from(priority(impact, urgency)),
