@@ -99,14 +99,14 @@ fn time_view(
     let mut first = Vec::new();
     for _ in 0..samples {
         let started = Instant::now();
-        read::list(conn, caller, query.clone()).map_err(|e| e.to_string())?;
+        read::list_page(conn, caller, query.clone()).map_err(|e| e.to_string())?;
         first.push(started.elapsed());
     }
     let mut deep = Vec::new();
     let mut next = query.clone();
     for _ in 0..pages {
         let started = Instant::now();
-        let page = read::list(conn, caller, next.clone()).map_err(|e| e.to_string())?;
+        let page = read::list_page(conn, caller, next.clone()).map_err(|e| e.to_string())?;
         deep.push(started.elapsed());
         match page.next_cursor {
             Some(cursor) => next.cursor = Some(cursor),

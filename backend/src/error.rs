@@ -74,15 +74,23 @@ pub enum AppError {
     /// 413: a body over the limit.
     #[error("{detail}")]
     PayloadTooLarge { detail: String },
+    /// 415: a body in a media type the route does not take.
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
     /// 429: too many attempts; retry after this many seconds.
     #[error("Trop de tentatives : réessayez dans {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
     /// 404: absent, or outside the caller's scope.
     #[error("{detail}")]
     NotFound { detail: String },
-    /// 503: the database cannot be reached or is not migrated.
+    /// 503: the database cannot be reached, is busy beyond its wait, is not migrated, or
+    /// the disk is full; the client may retry after `retry_after_secs`.
     #[error("{detail}")]
-    Unavailable { code: &'static str, detail: String },
+    Unavailable {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// 500: a bug or an unexpected failure; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -129,6 +137,7 @@ impl AppError {
             Self::PreconditionRequired { .. } => "precondition_required",
             Self::PreconditionFailed { .. } => "precondition_failed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::Unavailable { code, .. } => code,
@@ -147,6 +156,7 @@ impl AppError {
             Self::PreconditionRequired { .. } => "En-tête If-Match requis",
             Self::PreconditionFailed { .. } => "Version périmée",
             Self::PayloadTooLarge { .. } => "Contenu trop volumineux",
+            Self::UnsupportedMediaType { .. } => "Type de contenu non pris en charge",
             Self::TooManyRequests { .. } => "Trop de requêtes",
             Self::Unavailable { .. } => "Service indisponible",
             Self::Internal(_) => "Erreur interne",
@@ -187,6 +197,7 @@ impl ResponseError for AppError {
             Self::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -205,7 +216,10 @@ impl ResponseError for AppError {
             Self::Unauthorized { .. } => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::Unavailable {
+                retry_after_secs, ..
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             _ => {}
@@ -214,18 +228,92 @@ impl ResponseError for AppError {
     }
 }
 
+impl AppError {
+    /// 503 `service_unavailable`: a resource outside the request's control failed; retry.
+    pub fn unavailable(detail: impl Into<String>, retry_after_secs: u64) -> Self {
+        Self::Unavailable {
+            code: "service_unavailable",
+            detail: detail.into(),
+            retry_after_secs,
+        }
+    }
+
+    /// A file-system failure: a full disk (or quota) is a 503 to retry later, anything
+    /// else a bug.
+    pub fn storage(context: &str, e: &std::io::Error) -> Self {
+        use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+        if matches!(e.kind(), StorageFull | QuotaExceeded | FileTooLarge) {
+            return Self::unavailable(
+                "Espace disque insuffisant : réessayez plus tard".to_owned(),
+                60,
+            );
+        }
+        Self::Internal(format!("{context}: {e}"))
+    }
+}
+
+/// Database failures mapped by cause: what the client can act on is a 409, 422 or 503;
+/// only the unexpected is a 500.
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        Self::Internal(format!("database: {e}"))
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        let Error::DatabaseError(kind, info) = &e else {
+            return Self::Internal(format!("database: {e}"));
+        };
+        let message = info.message().to_ascii_lowercase();
+        match kind {
+            Kind::UniqueViolation => Self::Conflict {
+                code: "already_exists",
+                detail: "Cet objet existe déjà (modification concurrente) : relisez-le".into(),
+            },
+            Kind::ForeignKeyViolation => Self::Conflict {
+                code: "reference_conflict",
+                detail: "Un objet lié a changé entre-temps (supprimé ou encore utilisé) : relisez"
+                    .into(),
+            },
+            Kind::CheckViolation | Kind::NotNullViolation => Self::Invalid {
+                code: "constraint_violation",
+                detail: "Une valeur ne respecte pas les règles de la base".into(),
+                errors: Vec::new(),
+            },
+            Kind::SerializationFailure | Kind::ClosedConnection => {
+                tracing::warn!(error = %e, "transient database failure");
+                Self::unavailable(
+                    "La base de données est momentanément occupée : réessayez",
+                    1,
+                )
+            }
+            _ if message.contains("database is locked") || message.contains("database is busy") => {
+                tracing::warn!(error = %e, "database busy beyond the busy timeout");
+                Self::unavailable(
+                    "La base de données est momentanément occupée : réessayez",
+                    1,
+                )
+            }
+            _ if message.contains("disk is full")
+                || message.contains("no space left")
+                || message.contains("could not extend file") =>
+            {
+                tracing::error!(error = %e, "database disk full");
+                Self::unavailable("Espace disque insuffisant : réessayez plus tard", 60)
+            }
+            _ if message.contains("invalid byte sequence") => Self::Invalid {
+                code: "invalid_text",
+                detail: "Un texte contient un caractère refusé (octet nul)".into(),
+                errors: Vec::new(),
+            },
+            _ => Self::Internal(format!("database: {e}")),
+        }
     }
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
-        Self::Unavailable {
-            code: "database_unavailable",
-            detail: format!("Base de données injoignable : {e}"),
-        }
+        tracing::error!(error = %e, "no database connection");
+        Self::unavailable(
+            "Base de données injoignable : réessayez dans quelques secondes",
+            5,
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod bench;
+pub mod clock;
 pub mod db;
 pub mod domain;
 pub mod error;

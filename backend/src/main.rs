@@ -199,7 +199,8 @@ fn run_bench(tickets: usize, pages: usize, database_url: Option<String>) -> Resu
     let temporary = std::env::temp_dir().join(format!("guichet-bench-{}.db", std::process::id()));
     let raw = database_url.unwrap_or_else(|| format!("sqlite://{}", temporary.display()));
     let url = DatabaseUrl::parse(&raw).map_err(|e| format!("--database-url : {e}"))?;
-    let pool = connect_pool(&url, 2).map_err(|e| format!("connexion impossible : {e}"))?;
+    let pool = connect_pool(&url, 2, std::time::Duration::from_secs(10))
+        .map_err(|e| format!("connexion impossible : {e}"))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
     let report = guichet::bench::run(&mut conn, &guichet::bench::BenchOptions { tickets, pages });
@@ -236,7 +237,7 @@ fn run_openapi(check: bool, output: &PathBuf) -> Result<(), String> {
 fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
     let url = &settings.database_url;
     tracing::info!(database = %url.redacted(), "connecting");
-    let pool = connect_pool(url, settings.db_pool_size)
+    let pool = connect_pool(url, settings.db_pool_size, settings.db_connect_timeout)
         .map_err(|e| format!("connexion à {} impossible : {e}", url.redacted()))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let applied = migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
@@ -272,11 +273,10 @@ fn seed_if_empty(pool: &DbPool, mode: Mode) -> Result<bool, String> {
 async fn serve(settings: Settings, pool: DbPool) -> std::io::Result<()> {
     let address = (settings.host, settings.port);
     let workers = settings.workers;
-    let _scheduler =
-        guichet::jobs::scheduler::start(pool.clone(), settings.auto_close_business_days)
-            .await
-            .map_err(std::io::Error::other)?;
     let state = AppState::new(pool, settings);
+    let _scheduler = guichet::jobs::scheduler::start(state.clone())
+        .await
+        .map_err(std::io::Error::other)?;
     let mut server = actix_web::HttpServer::new(move || startup::build_app(state.clone()));
     if let Some(workers) = workers {
         server = server.workers(workers);

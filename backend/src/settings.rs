@@ -41,6 +41,23 @@ impl DatabaseUrl {
         Err("le schéma doit être sqlite://, postgres:// ou postgresql://".into())
     }
 
+    /// A PostgreSQL URL with libpq's `connect_timeout` (whole seconds, at least 1) unless it
+    /// sets one, so that an unreachable server fails within the pool's wait.
+    pub fn with_connect_timeout(&self, timeout: std::time::Duration) -> Self {
+        match self {
+            Self::Postgres(raw) => match url::Url::parse(raw) {
+                Ok(mut url) if !url.query_pairs().any(|(k, _)| k == "connect_timeout") => {
+                    let seconds = timeout.as_secs().max(1).to_string();
+                    url.query_pairs_mut()
+                        .append_pair("connect_timeout", &seconds);
+                    Self::Postgres(url.to_string())
+                }
+                _ => self.clone(),
+            },
+            Self::Sqlite(_) => self.clone(),
+        }
+    }
+
     /// The URL with any password masked, for logs.
     pub fn redacted(&self) -> String {
         match self {
@@ -98,6 +115,8 @@ pub struct Settings {
     pub port: u16,
     pub mode: Mode,
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before answering 503.
+    pub db_connect_timeout: std::time::Duration,
     pub workers: Option<usize>,
     /// HS256 secret of access tokens (at least 32 bytes).
     pub jwt_secret: Vec<u8>,
@@ -113,6 +132,12 @@ pub struct Settings {
     pub auto_close_business_days: i64,
     pub data_dir: PathBuf,
     pub max_attachment_bytes: u64,
+    /// How long an `Idempotency-Key` and its answer are kept.
+    pub idempotency_key_hours: i64,
+    /// Password hashes computed at once (each takes ~19 MiB while it runs).
+    pub password_hashers: usize,
+    /// Logins that may wait for a hasher before the next ones answer 503.
+    pub password_queue: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -168,6 +193,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "Nombre maximal de connexions à la base (1-100)",
     ),
     (
+        "GUICHET_DB_CONNECT_TIMEOUT_MS",
+        "2000",
+        "Attente maximale d'une connexion à la base avant de répondre 503, en millisecondes (100-60000)",
+    ),
+    (
         "GUICHET_WORKERS",
         "",
         "Nombre de workers HTTP (vide : un par cœur)",
@@ -213,6 +243,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GUICHET_MAX_ATTACHMENT_BYTES",
         "10485760",
         "Taille maximale d'une pièce jointe, en octets (1-104857600)",
+    ),
+    (
+        "GUICHET_IDEMPOTENCY_KEY_HOURS",
+        "24",
+        "Durée de conservation d'une clé Idempotency-Key et de sa réponse, en heures (1-720)",
+    ),
+    (
+        "GUICHET_PASSWORD_HASHERS",
+        "2",
+        "Calculs de mot de passe simultanés (argon2, ~19 Mio chacun) (1-16)",
+    ),
+    (
+        "GUICHET_PASSWORD_QUEUE",
+        "32",
+        "Connexions en attente d'un calcul de mot de passe avant de répondre 503 (1-1000)",
     ),
     (
         "GUICHET_SSO_ISSUER",
@@ -279,6 +324,10 @@ impl Settings {
         };
         let db_pool_size = parse_in_range(&get("GUICHET_DB_POOL_SIZE"), 1, 100)
             .map_err(|p| fail("GUICHET_DB_POOL_SIZE", p))? as u32;
+        let db_connect_timeout = std::time::Duration::from_millis(
+            parse_in_range(&get("GUICHET_DB_CONNECT_TIMEOUT_MS"), 100, 60_000)
+                .map_err(|p| fail("GUICHET_DB_CONNECT_TIMEOUT_MS", p))? as u64,
+        );
         let workers = match get("GUICHET_WORKERS") {
             w if w.is_empty() => None,
             w => {
@@ -318,6 +367,7 @@ impl Settings {
             port,
             mode,
             db_pool_size,
+            db_connect_timeout,
             workers,
             jwt_secret,
             jwt_secret_generated,
@@ -331,6 +381,9 @@ impl Settings {
             auto_close_business_days: positive("GUICHET_AUTO_CLOSE_BUSINESS_DAYS", 60)?,
             data_dir: PathBuf::from(get("GUICHET_DATA_DIR")),
             max_attachment_bytes: positive("GUICHET_MAX_ATTACHMENT_BYTES", 104_857_600)? as u64,
+            idempotency_key_hours: positive("GUICHET_IDEMPOTENCY_KEY_HOURS", 720)?,
+            password_hashers: positive("GUICHET_PASSWORD_HASHERS", 16)? as usize,
+            password_queue: positive("GUICHET_PASSWORD_QUEUE", 1000)? as usize,
         })
     }
 }

@@ -1,43 +1,32 @@
-//! What every request handler shares.
+//! What every request handler and scheduled job shares.
 
 use std::sync::Arc;
 
-use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 
+use crate::auth::hasher::PasswordHasherPool;
 use crate::auth::jwt::TokenKeys;
-use crate::auth::rate_limit::LoginRateLimiter;
-use crate::db::{DbConn, DbPool};
-use crate::error::AppError;
+use crate::clock::Clock;
+use crate::db::DbPool;
 use crate::settings::Settings;
-
-/// The time source: the system clock, or a fixed instant in tests.
-#[derive(Clone)]
-pub enum Clock {
-    System,
-    Fixed(DateTime<Utc>),
-}
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Self::System => Utc::now(),
-            Self::Fixed(at) => *at,
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
     pub keys: Arc<TokenKeys>,
-    pub limiter: Arc<LoginRateLimiter>,
+    pub hasher: Arc<PasswordHasherPool>,
     pub clock: Clock,
+    /// Names this process among the instances sharing the database (job leases).
+    pub instance: String,
 }
 
 impl AppState {
     pub fn new(pool: DbPool, settings: Settings) -> Self {
+        Self::with_clock(pool, settings, Clock::System)
+    }
+
+    pub fn with_clock(pool: DbPool, settings: Settings, clock: Clock) -> Self {
         let mut keys = TokenKeys::hs256(
             &settings.jwt_secret,
             &settings.jwt_issuer,
@@ -49,33 +38,23 @@ impl AppState {
             keys = keys.with_external(sso.external_issuer().expect("validated SSO key"));
         }
         Self {
-            limiter: Arc::new(LoginRateLimiter::new(
-                settings.login_limit_per_account,
-                settings.login_limit_per_address,
+            hasher: Arc::new(PasswordHasherPool::new(
+                settings.password_hashers,
+                settings.password_queue,
             )),
             keys: Arc::new(keys),
             pool,
             settings: Arc::new(settings),
-            clock: Clock::System,
+            clock,
+            instance: format!(
+                "{}-{}",
+                std::process::id(),
+                &crate::auth::secrets::random_token()[..8]
+            ),
         }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
-    }
-
-    /// Runs `work` with a pooled connection on the blocking thread pool: diesel is
-    /// synchronous and must never hold an actix worker.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
     }
 }

@@ -41,7 +41,7 @@ async fn an_unknown_route_is_a_problem_404() {
 fn an_unreachable_postgres_reports_its_own_error() {
     let url =
         guichet::settings::DatabaseUrl::parse("postgres://guichet@127.0.0.1:1/guichet").unwrap();
-    let err = guichet::db::connect_pool(&url, 1).unwrap_err();
+    let err = guichet::db::connect_pool(&url, 1, std::time::Duration::from_secs(2)).unwrap_err();
     // libpq's own words, not a pool time-out.
     assert!(
         err.contains("127.0.0.1") && err.contains("refused"),

@@ -8,6 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::Connection;
 use guichet::auth::jwt::Subject;
+use guichet::clock::Clock;
 use guichet::db::{connect_pool, migrations, DbPool};
 use guichet::services::seed::{self, DemoSeed, ReferenceSeed, SeedReport};
 use guichet::settings::{DatabaseUrl, Settings};
@@ -96,6 +97,8 @@ pub struct TestApp {
     pub token: Option<String>,
     /// The data directory (attachments) of this test.
     pub files: tempfile::TempDir,
+    /// The app's clock: real time, which a test may set or move.
+    pub clock: Clock,
     state: std::sync::OnceLock<AppState>,
 }
 
@@ -103,13 +106,14 @@ impl TestApp {
     /// Connected, not migrated.
     pub fn unmigrated() -> Self {
         let db = TestDb::fresh();
-        let pool = connect_pool(&db.url, 4).expect("test pool");
+        let pool = connect_pool(&db.url, 8, std::time::Duration::from_secs(5)).expect("test pool");
         Self {
             pool,
             db,
             settings: Vec::new(),
             token: None,
             files: tempfile::tempdir().expect("data dir"),
+            clock: Clock::adjustable(),
             state: std::sync::OnceLock::new(),
         }
     }
@@ -144,7 +148,7 @@ impl TestApp {
         self.state().keys.issue(
             &Subject::User(user.id),
             user.token_version,
-            chrono::Utc::now(),
+            self.clock.now(),
         )
     }
 
@@ -181,7 +185,7 @@ impl TestApp {
                         })
                 })
                 .expect("test settings");
-                AppState::new(self.pool.clone(), settings)
+                AppState::with_clock(self.pool.clone(), settings, self.clock.clone())
             })
             .clone()
     }

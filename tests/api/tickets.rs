@@ -569,7 +569,7 @@ async fn lists_are_scoped_filtered_and_paginated() {
 #[actix_web::test]
 async fn a_resolved_ticket_closes_by_itself_after_five_business_days() {
     use chrono::{DateTime, Duration, Utc};
-    use guichet::jobs::auto_close::close_resolved;
+    use guichet::services::jobs;
 
     let chain = chain().await;
     let reference = at_moselle(&chain).await;
@@ -596,34 +596,34 @@ async fn a_resolved_ticket_closes_by_itself_after_five_business_days() {
         .unwrap();
 
     // Not yet: the job leaves it resolved.
+    let state = chain.app.state();
+    chain.app.clock.set(at + Duration::days(1));
+    assert_eq!(jobs::auto_close(&state).await.unwrap(), Some(0));
+    // Tokens live 15 minutes: the school reads with one of the day.
+    let school = chain.app.demo_token("correspondent", "ge");
     assert_eq!(
-        close_resolved(&mut chain.app.conn(), at + Duration::days(1), 5).unwrap(),
-        0
-    );
-    assert_eq!(
-        chain.get(&chain.correspondent, &reference).await.body["status"],
+        chain.get(&school, &reference).await.body["status"],
         "resolved"
     );
     // Three weeks later, whatever the holidays: closed, and the school is told.
+    chain.app.clock.set(at + Duration::days(21));
+    assert_eq!(jobs::auto_close(&state).await.unwrap(), Some(1));
+    let school = chain.app.demo_token("correspondent", "ge");
     assert_eq!(
-        close_resolved(&mut chain.app.conn(), at + Duration::days(21), 5).unwrap(),
-        1
-    );
-    assert_eq!(
-        chain.get(&chain.correspondent, &reference).await.body["status"],
+        chain.get(&school, &reference).await.body["status"],
         "closed"
     );
-    let journal = chain.events(&chain.correspondent, &reference).await;
+    let journal = chain.events(&school, &reference).await;
     let closing = journal
         .iter()
         .find(|e| e["kind"] == "closed_automatically")
         .unwrap();
     assert_eq!(closing["actor"], "guichet");
-    // A second run finds nothing more.
-    assert_eq!(
-        close_resolved(&mut chain.app.conn(), at + Duration::days(22), 5).unwrap(),
-        0
-    );
+    // The same hour, the job's lease is taken: it does not run again; the next hour it
+    // runs and finds nothing more.
+    assert_eq!(jobs::auto_close(&state).await.unwrap(), None);
+    chain.app.clock.set(at + Duration::days(22));
+    assert_eq!(jobs::auto_close(&state).await.unwrap(), Some(0));
 }
 
 #[actix_web::test]

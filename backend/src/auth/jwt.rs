@@ -73,6 +73,8 @@ pub enum TokenError {
     WrongType(Option<String>),
     #[error("subject {0:?} names nobody")]
     BadSubject(String),
+    #[error("token not valid at this time: {0}")]
+    Time(&'static str),
 }
 
 /// A key set for tokens from an external identity provider, mapped to users by email.
@@ -142,17 +144,33 @@ impl TokenKeys {
         encode(&header, &claims, &self.encoding).expect("HS256 signing cannot fail")
     }
 
-    /// Checks one of our access tokens.
-    pub fn verify(&self, token: &str) -> Result<VerifiedToken, TokenError> {
+    /// Checks one of our access tokens at `now` (the application's clock): signature,
+    /// issuer, audience, type, and times — not expired, not before its `nbf`, not issued in
+    /// the future, and not living longer than the settings allow.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<VerifiedToken, TokenError> {
         let header = decode_header(token)?;
         if header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
             return Err(TokenError::WrongType(header.typ));
         }
-        let data = decode::<AccessClaims>(
-            token,
-            &self.decoding,
-            &validation(Algorithm::HS256, &self.issuer, &self.audience),
-        )?;
+        let mut validation = validation(Algorithm::HS256, &self.issuer, &self.audience);
+        // Times are checked below against the application's clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        let data = decode::<AccessClaims>(token, &self.decoding, &validation)?;
+        let (now, leeway) = (now.timestamp(), LEEWAY_SECONDS as i64);
+        let claims = &data.claims;
+        if claims.exp < now - leeway {
+            return Err(TokenError::Time("expired"));
+        }
+        if claims.nbf > now + leeway {
+            return Err(TokenError::Time("not yet valid"));
+        }
+        if claims.iat > now + leeway {
+            return Err(TokenError::Time("issued in the future"));
+        }
+        if claims.exp - claims.iat > self.access_ttl.num_seconds() {
+            return Err(TokenError::Time("lifetime longer than the settings allow"));
+        }
         let subject = Subject::decode(&data.claims.sub)
             .ok_or_else(|| TokenError::BadSubject(data.claims.sub.clone()))?;
         Ok(VerifiedToken {
@@ -208,12 +226,12 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_to_its_subject_and_version() {
         let token = keys().issue(&Subject::User(42), 3, Utc::now());
-        let verified = keys().verify(&token).unwrap();
+        let verified = keys().verify(&token, Utc::now()).unwrap();
         assert_eq!(verified.subject, Subject::User(42));
         assert_eq!(verified.version, 3);
         let client = keys().issue(&Subject::Client("abc".into()), 0, Utc::now());
         assert_eq!(
-            keys().verify(&client).unwrap().subject,
+            keys().verify(&client, Utc::now()).unwrap().subject,
             Subject::Client("abc".into())
         );
     }
@@ -221,7 +239,28 @@ mod tests {
     #[test]
     fn an_expired_token_is_refused() {
         let token = keys().issue(&Subject::User(1), 0, Utc::now() - Duration::hours(1));
-        assert!(keys().verify(&token).is_err());
+        assert!(keys().verify(&token, Utc::now()).is_err());
+    }
+
+    #[test]
+    fn a_token_from_the_future_or_living_too_long_is_refused() {
+        let now = Utc::now();
+        let ahead = keys().issue(&Subject::User(1), 0, now + Duration::minutes(5));
+        assert!(matches!(
+            keys().verify(&ahead, now),
+            Err(TokenError::Time("not yet valid" | "issued in the future"))
+        ));
+        let long = TokenKeys::hs256(
+            b"0123456789abcdef0123456789abcdef",
+            "guichet",
+            "guichet-api",
+            Duration::hours(10),
+        )
+        .issue(&Subject::User(1), 0, now);
+        assert!(matches!(
+            keys().verify(&long, now),
+            Err(TokenError::Time("lifetime longer than the settings allow"))
+        ));
     }
 
     #[test]

@@ -2,9 +2,113 @@
 
 use diesel::prelude::*;
 
-use super::models::NewTicket;
-use super::schema::tickets;
+use chrono::NaiveDateTime;
+
+use super::models::{NewTicket, Ticket};
+use super::schema::{idempotency_keys, job_leases, login_attempts, ticket_sequences, tickets};
 use super::DbConn;
+
+/// Runs the same diesel code on the concrete connection of each backend, for the statements
+/// `MultiConnection` does not carry (upserts, row locks).
+macro_rules! on_each_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DbConn::Postgres($c) => $body,
+            DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// Bumps the sequence of a territory's year and returns the value given, in one statement:
+/// concurrent first uses of a year cannot collide on the row's creation.
+pub fn next_sequence(conn: &mut DbConn, territory: &str, year: i32) -> QueryResult<i32> {
+    on_each_backend!(conn, |c| diesel::insert_into(ticket_sequences::table)
+        .values((
+            ticket_sequences::territory_code.eq(territory),
+            ticket_sequences::year.eq(year),
+            ticket_sequences::last_value.eq(1),
+        ))
+        .on_conflict((ticket_sequences::territory_code, ticket_sequences::year))
+        .do_update()
+        .set(ticket_sequences::last_value.eq(ticket_sequences::last_value + 1))
+        .returning(ticket_sequences::last_value)
+        .get_result(c))
+}
+
+/// The ticket by reference, its row locked until the transaction ends on PostgreSQL (SQLite
+/// holds the write lock already), so that concurrent writers of one ticket wait their turn.
+pub fn ticket_for_update(conn: &mut DbConn, reference: &str) -> QueryResult<Option<Ticket>> {
+    let by_reference = tickets::table.filter(tickets::reference.eq(reference));
+    match conn {
+        DbConn::Postgres(pg) => by_reference
+            .select(Ticket::as_select())
+            .for_update()
+            .first(pg)
+            .optional(),
+        DbConn::Sqlite(sqlite) => by_reference
+            .select(Ticket::as_select())
+            .first(sqlite)
+            .optional(),
+    }
+}
+
+/// Counts one login attempt in a bucket's window and returns the count so far.
+pub fn count_attempt(
+    conn: &mut DbConn,
+    bucket: &str,
+    window_start: NaiveDateTime,
+) -> QueryResult<i32> {
+    on_each_backend!(conn, |c| diesel::insert_into(login_attempts::table)
+        .values((
+            login_attempts::bucket.eq(bucket),
+            login_attempts::window_start.eq(window_start),
+            login_attempts::attempts.eq(1),
+        ))
+        .on_conflict((login_attempts::bucket, login_attempts::window_start))
+        .do_update()
+        .set(login_attempts::attempts.eq(login_attempts::attempts + 1))
+        .returning(login_attempts::attempts)
+        .get_result(c))
+}
+
+/// Creates the lease row of a job if it has none (0 when it exists).
+pub fn insert_lease_if_absent(
+    conn: &mut DbConn,
+    job: &str,
+    holder: &str,
+    until: NaiveDateTime,
+) -> QueryResult<usize> {
+    on_each_backend!(conn, |c| diesel::insert_into(job_leases::table)
+        .values((
+            job_leases::job.eq(job),
+            job_leases::holder.eq(holder),
+            job_leases::leased_until.eq(until),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))
+}
+
+/// Claims an idempotency key (1) unless a row holds it (0). On PostgreSQL a claim still
+/// uncommitted elsewhere makes this wait for that transaction's outcome.
+pub fn claim_idempotency_key(
+    conn: &mut DbConn,
+    owner: &str,
+    route: &str,
+    key: &str,
+    request_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    on_each_backend!(conn, |c| diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::owner.eq(owner),
+            idempotency_keys::route.eq(route),
+            idempotency_keys::idem_key.eq(key),
+            idempotency_keys::request_hash.eq(request_hash),
+            idempotency_keys::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))
+}
 
 /// Many tickets at once: one multi-row statement on PostgreSQL; SQLite's batch insert cannot
 /// leave a column to its default, so there one statement a row (cheap inside a transaction).
@@ -27,5 +131,16 @@ pub fn analyze(conn: &mut DbConn) -> QueryResult<()> {
     match conn {
         DbConn::Postgres(pg) => pg.batch_execute("ANALYZE tickets; ANALYZE ticket_hops;"),
         DbConn::Sqlite(sqlite) => sqlite.batch_execute("ANALYZE;"),
+    }
+}
+
+/// Lets the current transaction commit without waiting for its WAL to reach the disk
+/// (PostgreSQL). Safe for what a later durable commit relies on: the WAL is written in
+/// order, so that commit makes this one durable too. SQLite has no such mode here.
+pub fn commit_without_waiting(conn: &mut DbConn) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Postgres(pg) => pg.batch_execute("SET LOCAL synchronous_commit = off"),
+        DbConn::Sqlite(_) => Ok(()),
     }
 }

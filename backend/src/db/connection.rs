@@ -44,3 +44,43 @@ impl DbConn {
         }
     }
 }
+
+impl DbConn {
+    /// Runs `work` in a write transaction. On SQLite the transaction takes the write lock
+    /// when it begins (`BEGIN IMMEDIATE`): a deferred one that reads first cannot upgrade
+    /// its lock when another writer holds it and fails at once ("database is locked"),
+    /// where an immediate one waits within the busy timeout.
+    pub fn write_transaction<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        match self {
+            Self::Sqlite(sqlite) => {
+                AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+            }
+            Self::Postgres(pg) => AnsiTransactionManager::begin_transaction(pg)?,
+        }
+        match work(self) {
+            Ok(value) => {
+                <Self as Connection>::TransactionManager::commit_transaction(self)?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The work's error is the one to report; a failed rollback leaves the
+                // connection broken, and the pool discards it.
+                let _ = <Self as Connection>::TransactionManager::rollback_transaction(self);
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the backend runs one writer at a time (SQLite): work that other backends
+    /// move out of a transaction to avoid contention may then stay inside it.
+    pub fn serialises_writers(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+}

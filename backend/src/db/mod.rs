@@ -11,4 +11,4 @@ pub mod schema;
 pub mod text_columns;
 
 pub use connection::DbConn;
-pub use pool::{connect_pool, DbPool};
+pub use pool::{connect_pool, lazy_pool, DbPool};

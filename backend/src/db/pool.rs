@@ -35,13 +35,20 @@ impl ManageConnection for ConnectionManager {
 
 /// Builds the pool and opens its first connection, so that a bad URL or an unreachable
 /// server fails at start with the database's own message.
-pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, String> {
+pub fn connect_pool(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> Result<DbPool, String> {
     // Fail fast with the backend's own error rather than r2d2's time-out.
     DbConn::open(url).map_err(|e| e.to_string())?;
+    Ok(lazy_pool(url, max_size, timeout))
+}
+
+/// A pool that connects on demand: when the database is down, a request waits at most
+/// `timeout` for a connection, then answers 503.
+pub fn lazy_pool(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> DbPool {
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(10))
-        .build(ConnectionManager { url: url.clone() })
-        .map_err(|e| e.to_string())
+        .connection_timeout(timeout)
+        .build_unchecked(ConnectionManager {
+            url: url.with_connect_timeout(timeout),
+        })
 }

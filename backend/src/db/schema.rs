@@ -219,6 +219,23 @@ diesel::table! {
         first_response_at -> Nullable<Timestamp>,
         left_at -> Nullable<Timestamp>,
         refused_reason -> Nullable<Text>,
+        left_event_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    login_attempts (bucket, window_start) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        attempts -> Integer,
+    }
+}
+
+diesel::table! {
+    job_leases (job) {
+        job -> Text,
+        holder -> Text,
+        leased_until -> Timestamp,
     }
 }
 
@@ -305,4 +322,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     technical_file_requirements,
     attachments,
     idempotency_keys,
+    login_attempts,
+    job_leases,
 );

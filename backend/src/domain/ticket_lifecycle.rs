@@ -88,9 +88,11 @@ pub enum TransitionError {
     NotYours,
 }
 
-/// The status `action` leads to from `from`, if `party` may take it.
+/// The status `action` leads to from `from`, if `party` may take it. A requester resumes
+/// only a wait for itself: what the vendor waits for is the authority's to give.
 pub fn transition(
     from: TicketStatus,
+    pending: Option<PendingReason>,
     action: TicketAction,
     party: Party,
 ) -> Result<TicketStatus, TransitionError> {
@@ -98,7 +100,9 @@ pub fn transition(
         .iter()
         .find(|(f, a, _, _)| *f == from && *a == action)
         .ok_or(TransitionError::Invalid)?;
-    if parties.contains(&party) {
+    let waits_for_another =
+        action == Resume && party == Requester && pending != Some(PendingReason::Requester);
+    if parties.contains(&party) && !waits_for_another {
         Ok(*to)
     } else {
         Err(TransitionError::NotYours)
@@ -106,10 +110,19 @@ pub fn transition(
 }
 
 /// The actions open from a status to any of `parties` (for the API's `allowed_actions`).
-pub fn allowed_actions(from: TicketStatus, parties: &[Party]) -> Vec<TicketAction> {
+pub fn allowed_actions(
+    from: TicketStatus,
+    pending: Option<PendingReason>,
+    parties: &[Party],
+) -> Vec<TicketAction> {
     TRANSITIONS
         .iter()
-        .filter(|(f, _, _, who)| *f == from && who.iter().any(|p| parties.contains(p)))
+        .filter(|(f, a, _, _)| {
+            *f == from
+                && parties
+                    .iter()
+                    .any(|p| transition(from, pending, *a, *p).is_ok())
+        })
         .map(|(_, a, _, _)| *a)
         .collect()
 }
@@ -151,7 +164,7 @@ mod tests {
                     .iter()
                     .find(|(f, a, _, _)| f == from && a == action);
                 for party in PARTIES {
-                    let got = transition(*from, *action, party);
+                    let got = transition(*from, Some(PendingReason::Requester), *action, party);
                     let want = match row {
                         None => Err(TransitionError::Invalid),
                         Some((_, _, to, who)) if who.contains(&party) => Ok(*to),
@@ -167,12 +180,39 @@ mod tests {
     fn final_statuses_allow_nothing() {
         for status in [Closed, Cancelled] {
             assert!(is_final(status));
-            assert!(allowed_actions(status, &PARTIES).is_empty());
+            assert!(allowed_actions(status, None, &PARTIES).is_empty());
         }
     }
 
     #[test]
     fn a_requester_may_close_or_reopen_a_resolved_ticket() {
-        assert_eq!(allowed_actions(Resolved, &[Requester]), vec![Close, Reopen]);
+        assert_eq!(
+            allowed_actions(Resolved, None, &[Requester]),
+            vec![Close, Reopen]
+        );
+    }
+
+    #[test]
+    fn a_requester_resumes_only_a_wait_for_itself() {
+        assert_eq!(
+            transition(
+                Pending,
+                Some(PendingReason::Requester),
+                Resume,
+                Party::Requester
+            ),
+            Ok(InProgress)
+        );
+        for other in [PendingReason::VendorInfo, PendingReason::ThirdParty] {
+            assert_eq!(
+                transition(Pending, Some(other), Resume, Party::Requester),
+                Err(TransitionError::NotYours)
+            );
+            assert_eq!(
+                transition(Pending, Some(other), Resume, Handler),
+                Ok(InProgress)
+            );
+            assert!(!allowed_actions(Pending, Some(other), &[Party::Requester]).contains(&Resume));
+        }
     }
 }

@@ -37,11 +37,8 @@ pub async fn create_user(
     caller: Authenticated,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let request = body.into_inner();
-    let user = state
-        .db(move |c| users::create_user(c, &caller.0, request, now))
-        .await?;
+    let user = users::create_user(&state, &caller.0, request).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -56,13 +53,10 @@ pub async fn list_users(
     caller: Authenticated,
     query: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let query = query.into_inner();
     let limit = params::page_limit(query.limit.as_deref())?;
     let cursor = params::text(query.cursor);
-    let page = state
-        .db(move |c| users::list_users(c, &caller.0, limit, cursor, now))
-        .await?;
+    let page = users::list_users(&state, &caller.0, limit, cursor).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -77,11 +71,8 @@ pub async fn get_user(
     caller: Authenticated,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let id = path.into_inner();
-    let user = state
-        .db(move |c| users::get_user(c, &caller.0, id, now))
-        .await?;
+    let user = users::get_user(&state, &caller.0, id).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -101,12 +92,9 @@ pub async fn grant_role(
     path: web::Path<i64>,
     body: web::Json<GrantRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let id = path.into_inner();
     let request = body.into_inner();
-    let user = state
-        .db(move |c| users::grant_role(c, &caller.0, id, request, now))
-        .await?;
+    let user = users::grant_role(&state, &caller.0, id, request).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -122,11 +110,8 @@ pub async fn revoke_grant(
     caller: Authenticated,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let (id, grant_id) = path.into_inner();
-    let user = state
-        .db(move |c| users::revoke_grant(c, &caller.0, id, grant_id, now))
-        .await?;
+    let user = users::revoke_grant(&state, &caller.0, id, grant_id).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -165,10 +150,7 @@ async fn set_active(
     id: i64,
     active: bool,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let user = state
-        .db(move |c| users::set_active(c, &caller.0, id, active, now))
-        .await?;
+    let user = users::set_active(&state, &caller.0, id, active).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -186,12 +168,9 @@ pub async fn set_password(
     path: web::Path<i64>,
     body: web::Json<SetPassword>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let id = path.into_inner();
     let request = body.into_inner();
-    state
-        .db(move |c| users::set_password(c, &caller.0, id, request, now))
-        .await?;
+    users::set_password(&state, &caller.0, id, request).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -207,11 +186,8 @@ pub async fn create_service_account(
     caller: Authenticated,
     body: web::Json<CreateServiceAccount>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let request = body.into_inner();
-    let created = state
-        .db(move |c| service_accounts::create(c, &caller.0, request, now))
-        .await?;
+    let created = service_accounts::create(&state, &caller.0, request).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(created))
@@ -226,10 +202,7 @@ pub async fn list_service_accounts(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let items = state
-        .db(move |c| service_accounts::list(c, &caller.0, now))
-        .await?;
+    let items = service_accounts::list(&state, &caller.0).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -245,11 +218,8 @@ pub async fn revoke_service_account(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let client_id = path.into_inner();
-    let account = state
-        .db(move |c| service_accounts::revoke(c, &caller.0, &client_id, now))
-        .await?;
+    let account = service_accounts::revoke(&state, &caller.0, client_id).await?;
     Ok(HttpResponse::Ok().json(account))
 }
 
@@ -264,12 +234,9 @@ pub async fn list_audit_events(
     caller: Authenticated,
     query: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let query = query.into_inner();
     let limit = params::page_limit(query.limit.as_deref())?;
     let cursor = params::text(query.cursor);
-    let page = state
-        .db(move |c| audit_log::list(c, &caller.0, limit, cursor, now))
-        .await?;
+    let page = audit_log::list(&state, &caller.0, limit, cursor).await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -1,40 +1,16 @@
 //! Tokens: login, refresh, logout; and who am I.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::Duration;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::authenticated::{client_address, Authenticated};
+use super::json::ApiJson;
 use crate::error::{AppError, Problem};
 use crate::services::admin::views::MeView;
-use crate::services::auth::{self, TokenContext, TokenRequest, TokenResponse};
+use crate::services::auth::{self, ChangePassword, Origin, TokenRequest, TokenResponse};
 use crate::services::me as me_service;
 use crate::state::AppState;
-
-/// Runs a token use case with its context, on the blocking pool.
-async fn with_token_context<T, F>(state: &AppState, address: String, work: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut crate::db::DbConn, &TokenContext) -> Result<T, AppError> + Send + 'static,
-    T: Send + 'static,
-{
-    let keys = state.keys.clone();
-    let limiter = state.limiter.clone();
-    let refresh_ttl = Duration::days(state.settings.refresh_token_days);
-    let now = state.now();
-    state
-        .db(move |conn| {
-            let ctx = TokenContext {
-                keys: &keys,
-                limiter: &limiter,
-                refresh_ttl,
-                now,
-                address: &address,
-            };
-            work(conn, &ctx)
-        })
-        .await
-}
 
 /// Exchanges credentials for an access token: a person's email and password (with a
 /// refresh token), or a service account's client id and secret.
@@ -48,13 +24,12 @@ where
 pub async fn issue_token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<TokenRequest>,
+    body: ApiJson<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    let response = with_token_context(&state, client_address(&req), move |c, ctx| {
-        auth::issue_token(c, ctx, request)
-    })
-    .await?;
+    let origin = Origin {
+        address: client_address(&req),
+    };
+    let response = auth::issue_token(&state, origin, body.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(response))
@@ -76,13 +51,12 @@ pub struct RefreshRequest {
 pub async fn refresh_token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let presented = body.into_inner().refresh_token;
-    let response = with_token_context(&state, client_address(&req), move |c, ctx| {
-        auth::refresh(c, ctx, &presented)
-    })
-    .await?;
+    let origin = Origin {
+        address: client_address(&req),
+    };
+    let response = auth::refresh(&state, origin, body.into_inner().refresh_token).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(response))
@@ -99,8 +73,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    state.db(move |c| auth::logout(c, &caller.0, now)).await?;
+    auth::logout(&state, &caller.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -112,4 +85,22 @@ pub async fn logout(
 #[get("/me")]
 pub async fn current_caller(caller: Authenticated) -> HttpResponse {
     HttpResponse::Ok().json(me_service::describe(&caller.0))
+}
+
+/// Changes the caller's own password; every session ends, this one included.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = ChangePassword, responses(
+    (status = 204, description = "Password changed; log in again"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "A service account has no password", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`wrong_password` or `weak_password`", body = Problem, content_type = "application/problem+json"),
+    (status = 503, description = "Too many password checks at once; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: ApiJson<ChangePassword>,
+) -> Result<HttpResponse, AppError> {
+    auth::change_password(&state, &caller.0, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -40,25 +40,9 @@ impl FromRequest for Authenticated {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
             let token = token.ok_or_else(AppError::unauthorized)?;
-            let mut caller = if state.keys.is_external(&token) {
-                let email = state.keys.verify_external(&token).map_err(|e| {
-                    tracing::info!(error = %e, "refused external token");
-                    AppError::unauthorized()
-                })?;
-                state
-                    .db(move |c| caller::authenticate_by_email(c, &email))
-                    .await?
-            } else {
-                let verified = state.keys.verify(&token).map_err(|e| {
-                    tracing::info!(error = %e, "refused token");
-                    AppError::unauthorized()
-                })?;
-                state
-                    .db(move |c| caller::authenticate(c, &verified))
-                    .await?
-            };
-            caller.address = Some(address);
-            Ok(Authenticated(caller))
+            Ok(Authenticated(
+                caller::from_bearer(&state, token, address).await?,
+            ))
         })
     }
 }

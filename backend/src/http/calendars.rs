@@ -34,9 +34,7 @@ pub async fn list_school_holidays(
     query: web::Query<SchoolHolidayParams>,
 ) -> Result<HttpResponse, AppError> {
     let zone = params::vocabulary::<HolidayZone>("zone", query.zone.as_deref())?;
-    let items = state
-        .db(move |c| calendars::list_school_holidays(c, zone))
-        .await?;
+    let items = calendars::list_school_holidays(&state, zone).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 

@@ -32,7 +32,7 @@ pub async fn live() -> HttpResponse {
 ))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let backend = state.db(health::readiness).await?;
+    let backend = health::readiness(&state).await?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",
         database: Some(backend),

@@ -1,107 +1,73 @@
-//! Runs a creating POST at most once per `Idempotency-Key` (see services::idempotency).
+//! `Idempotency-Key` at the HTTP edge: the key and the body go to the service, which runs
+//! the write once per key; a replayed answer says so (`Idempotent-Replayed: true`).
 
-use std::future::Future;
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde::Serialize;
+use serde_json::Value;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use serde::{Deserialize, Serialize};
-
-use crate::auth::secrets;
 use crate::error::AppError;
 use crate::services::caller::Caller;
-use crate::services::idempotency::{self, Claim};
-use crate::state::AppState;
+use crate::services::idempotency::{IdempotentRequest, Keyed};
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// A JSON answer that can be stored and sent again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Answer {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: serde_json::Value,
-}
-
-impl Answer {
-    pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Result<Self, AppError> {
-        Ok(Self {
-            status: status.as_u16(),
-            headers: Vec::new(),
-            body: serde_json::to_value(body).map_err(|e| AppError::Internal(e.to_string()))?,
-        })
-    }
-
-    pub fn header(mut self, name: &str, value: String) -> Self {
-        self.headers.push((name.to_owned(), value));
-        self
-    }
-
-    fn into_response(self, replayed: bool) -> HttpResponse {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
-        let mut response = HttpResponse::build(status);
-        for (name, value) in self.headers {
-            response.insert_header((name, value));
-        }
-        if replayed {
-            response.insert_header(("Idempotent-Replayed", "true"));
-        }
-        if status.is_client_error() {
-            response.content_type("application/problem+json");
-        }
-        response.json(self.body)
-    }
-}
-
-fn owner(caller: &Caller) -> String {
-    match caller.user_id() {
-        Some(id) => format!("user:{id}"),
-        None => format!("client:{}", caller.label()),
-    }
-}
-
-/// Runs `work` unless the same key already ran with the same body (then replays its
-/// answer); without a key, just runs it.
-pub async fn once<F, Fut>(
-    state: &AppState,
+/// The request's key, if it carries one.
+pub fn key(
     req: &HttpRequest,
     caller: &Caller,
     body: &[u8],
-    work: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Answer, AppError>>,
-{
-    let Some(key) = req.headers().get(HEADER) else {
-        return Ok(work().await?.into_response(false));
+) -> Result<Option<IdempotentRequest>, AppError> {
+    let Some(value) = req.headers().get(HEADER) else {
+        return Ok(None);
     };
-    let key = key.to_str().unwrap_or("").to_owned();
-    let owner = owner(caller);
+    let key = value.to_str().unwrap_or("");
     let route = format!("{} {}", req.method(), req.path());
-    let hash = secrets::digest_bytes(body);
-    let now = state.now();
-    let claim = state
-        .db(move |c| idempotency::claim(c, &owner, &route, &key, &hash, now))
-        .await?;
-    let id = match claim {
-        Claim::Replay { stored, .. } => {
-            let answer: Answer =
-                serde_json::from_str(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
-            return Ok(answer.into_response(true));
-        }
-        Claim::Run(id) => id,
+    IdempotentRequest::new(caller, key, route, body).map(Some)
+}
+
+/// Headers an answer derives from its own body (so that a replay carries them too).
+pub type Decorate = fn(&mut HttpResponseBuilder, &Value);
+
+/// `ETag` from a ticket's version.
+pub fn etag(response: &mut HttpResponseBuilder, body: &Value) {
+    if let Some(version) = body.get("version").and_then(Value::as_i64) {
+        response.insert_header((header::ETAG, format!("\"{version}\"")));
+    }
+}
+
+/// `ETag` and `Location` of a created ticket.
+pub fn created_ticket(response: &mut HttpResponseBuilder, body: &Value) {
+    etag(response, body);
+    if let Some(reference) = body.get("reference").and_then(Value::as_str) {
+        response.insert_header((header::LOCATION, format!("/api/v1/tickets/{reference}")));
+    }
+}
+
+pub fn nothing(_: &mut HttpResponseBuilder, _: &Value) {}
+
+/// The answer to a write: its own, or the first one's under the same key.
+pub fn respond<T: Serialize>(
+    keyed: Keyed<T>,
+    status: StatusCode,
+    decorate: Decorate,
+) -> Result<HttpResponse, AppError> {
+    let (status, body, replayed) = match keyed {
+        Keyed::Fresh(value) => (
+            status,
+            serde_json::to_value(&value).map_err(|e| AppError::Internal(e.to_string()))?,
+            false,
+        ),
+        Keyed::Replayed(replay) => (
+            StatusCode::from_u16(replay.status).unwrap_or(StatusCode::OK),
+            replay.body,
+            true,
+        ),
     };
-    let (answer, result) = match work().await {
-        Ok(answer) => (answer.clone(), Ok(answer)),
-        Err(e) => {
-            let problem = Answer::json(e.status_code(), &e.problem())?;
-            (problem, Err(e))
-        }
-    };
-    let stored = serde_json::to_string(&answer).map_err(|e| AppError::Internal(e.to_string()))?;
-    let status = answer.status;
-    state
-        .db(move |c| idempotency::finish(c, id, status, &stored))
-        .await?;
-    result.map(|a| a.into_response(false))
+    let mut response = HttpResponse::build(status);
+    decorate(&mut response, &body);
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(body))
 }

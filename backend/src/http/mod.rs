@@ -7,6 +7,7 @@ pub mod calendars;
 pub mod errors;
 pub mod health;
 pub mod idempotency;
+pub mod json;
 pub mod params;
 pub mod reference;
 pub mod routing;

@@ -22,7 +22,7 @@ pub async fn list_territories(
     state: web::Data<AppState>,
     _caller: Authenticated,
 ) -> Result<HttpResponse, AppError> {
-    let items = state.db(reference::list_territories).await?;
+    let items = reference::list_territories(&state).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -51,9 +51,7 @@ pub async fn list_organisations(
     let query = query.into_inner();
     let kind = params::vocabulary::<OrganisationKind>("kind", query.kind.as_deref())?;
     let territory = params::text(query.territory);
-    let items = state
-        .db(move |c| reference::list_organisations(c, kind, territory))
-        .await?;
+    let items = reference::list_organisations(&state, kind, territory).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -96,9 +94,7 @@ pub async fn list_establishments(
         text: params::text(query.q),
         cursor: params::text(query.cursor),
     };
-    let page = state
-        .db(move |c| reference::list_establishments(c, query))
-        .await?;
+    let page = reference::list_establishments(&state, query).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -118,9 +114,7 @@ pub async fn get_establishment(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let uai = reference::parse_uai(&path.into_inner())?;
-    let view = state
-        .db(move |c| reference::get_establishment(c, &uai))
-        .await?;
+    let view = reference::get_establishment(&state, uai).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -149,9 +143,7 @@ pub async fn list_queues(
     let query = query.into_inner();
     let level = params::integer("level", query.level.as_deref(), 1, 3)?.map(|l| l as i32);
     let organisation = params::text(query.organisation);
-    let items = state
-        .db(move |c| reference::list_queues(c, organisation, level))
-        .await?;
+    let items = reference::list_queues(&state, organisation, level).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -165,6 +157,6 @@ pub async fn list_categories(
     state: web::Data<AppState>,
     _caller: Authenticated,
 ) -> Result<HttpResponse, AppError> {
-    let items = state.db(reference::list_categories).await?;
+    let items = reference::list_categories(&state).await?;
     Ok(HttpResponse::Ok().json(items))
 }

@@ -33,10 +33,7 @@ pub async fn list_rules(
     query: web::Query<RuleParams>,
 ) -> Result<HttpResponse, AppError> {
     let authority = query.into_inner().authority;
-    let now = state.now();
-    let items = state
-        .db(move |c| routing_rules::list(c, &caller.0, &authority, now))
-        .await?;
+    let items = routing_rules::list(&state, &caller.0, authority).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -54,10 +51,7 @@ pub async fn create_rule(
     body: web::Json<RuleSpec>,
 ) -> Result<HttpResponse, AppError> {
     let spec = body.into_inner();
-    let now = state.now();
-    let rule = state
-        .db(move |c| routing_rules::create(c, &caller.0, spec, now))
-        .await?;
+    let rule = routing_rules::create(&state, &caller.0, spec).await?;
     Ok(HttpResponse::Created().json(rule))
 }
 
@@ -77,10 +71,7 @@ pub async fn update_rule(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let spec = body.into_inner();
-    let now = state.now();
-    let rule = state
-        .db(move |c| routing_rules::update(c, &caller.0, id, spec, now))
-        .await?;
+    let rule = routing_rules::update(&state, &caller.0, id, spec).await?;
     Ok(HttpResponse::Ok().json(rule))
 }
 
@@ -96,10 +87,7 @@ pub async fn delete_rule(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let now = state.now();
-    state
-        .db(move |c| routing_rules::delete(c, &caller.0, id, now))
-        .await?;
+    routing_rules::delete(&state, &caller.0, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -117,9 +105,6 @@ pub async fn simulate(
     body: web::Json<SimulateRequest>,
 ) -> Result<HttpResponse, AppError> {
     let request = body.into_inner();
-    let now = state.now();
-    let simulation = state
-        .db(move |c| routing_rules::simulate(c, &caller.0, request, now))
-        .await?;
+    let simulation = routing_rules::simulate(&state, &caller.0, request).await?;
     Ok(HttpResponse::Ok().json(simulation))
 }

@@ -1,25 +1,25 @@
-//! Tickets: opening, reading, lists, and every write (each with `If-Match`).
+//! Tickets: opening, reading, lists, and every write (each with `If-Match`). Handlers
+//! parse and answer; the services decide.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::authenticated::Authenticated;
-use super::errors::parse_json;
-use super::idempotency::{once, Answer};
+use super::idempotency::{self, respond, Decorate};
+use super::json::ApiJson;
 use super::params;
-use crate::db::DbConn;
 use crate::domain::ticket_lifecycle::TicketStatus;
 use crate::error::{AppError, Problem};
-use crate::services::caller::Caller;
 use crate::services::tickets::actions::{
-    self, ActionRequest, CommentRequest, LinkChild, QualifyRequest, RefuseRequest, RouteRequest,
+    ActionRequest, CommentRequest, DeclareMajor, InformationRequest, LinkChild, QualifyRequest,
+    RefuseRequest, RouteRequest,
 };
 use crate::services::tickets::attachments::{self, AttachmentView, Upload};
-use crate::services::tickets::escalation::{self, EscalateRequest, VendorAnswer};
+use crate::services::tickets::escalation::{EscalateRequest, VendorAnswer};
 use crate::services::tickets::open::{self, OpenTicket};
+use crate::services::tickets::pipeline::{self, Target, TicketChange};
 use crate::services::tickets::read::{self, ListQuery};
 use crate::services::tickets::views::{EventView, HopView, TicketPage, TicketView};
 use crate::services::views::Items;
@@ -33,103 +33,52 @@ fn if_match(req: &HttpRequest) -> Option<i32> {
     Some(raw.parse().unwrap_or(-1))
 }
 
-fn with_etag(mut response: actix_web::HttpResponseBuilder, view: &TicketView) -> HttpResponse {
-    response
-        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
-        .json(view)
-}
+/// How a change is answered: its status, and the headers its body gives.
+struct Answered(StatusCode, Decorate);
 
-/// Runs a ticket write with the caller, the reference and `If-Match`, answering the ticket
-/// with its new ETag.
-/// Runs a ticket write with the caller, the reference and `If-Match`.
-async fn write_view<F>(
+/// The ticket with its new ETag.
+const TICKET: Answered = Answered(StatusCode::OK, idempotency::etag);
+/// A new journal event.
+const CREATED_EVENT: Answered = Answered(StatusCode::CREATED, idempotency::nothing);
+
+/// Runs a change of the ticket named by the path, with `If-Match` and, when the request
+/// carries one, its `Idempotency-Key`.
+async fn change<C: TicketChange>(
     state: &AppState,
-    caller: Caller,
-    reference: String,
+    caller: &Authenticated,
     req: &HttpRequest,
-    work: F,
-) -> Result<TicketView, AppError>
-where
-    F: FnOnce(
-            &mut DbConn,
-            &Caller,
-            &str,
-            Option<i32>,
-            DateTime<Utc>,
-        ) -> Result<TicketView, AppError>
-        + Send
-        + 'static,
-{
-    let version = if_match(req);
-    let now = state.now();
-    state
-        .db(move |c| work(c, &caller, &reference, version, now))
-        .await
+    reference: String,
+    body: &[u8],
+    Answered(status, decorate): Answered,
+    command: C,
+) -> Result<HttpResponse, AppError> {
+    let key = idempotency::key(req, &caller.0, body)?;
+    let target = Target {
+        reference,
+        if_match: if_match(req),
+    };
+    let keyed = pipeline::change(state, &caller.0, target, key, status.as_u16(), command).await?;
+    respond(keyed, status, decorate)
 }
 
-/// A ticket write answered with the ticket and its new ETag.
-async fn write<F>(
+/// A change answered with the ticket and its new ETag.
+async fn ticket_change<C: TicketChange<Reply = TicketView>>(
     state: web::Data<AppState>,
     caller: Authenticated,
-    reference: String,
-    req: &HttpRequest,
-    work: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(
-            &mut DbConn,
-            &Caller,
-            &str,
-            Option<i32>,
-            DateTime<Utc>,
-        ) -> Result<TicketView, AppError>
-        + Send
-        + 'static,
-{
-    let view = write_view(&state, caller.0, reference, req, work).await?;
-    Ok(with_etag(HttpResponse::Ok(), &view))
-}
-
-/// The ticket as an answer that `Idempotency-Key` can replay.
-fn ticket_answer(status: StatusCode, view: &TicketView) -> Result<Answer, AppError> {
-    Ok(Answer::json(status, view)?.header("ETag", format!("\"{}\"", view.version)))
-}
-
-/// A ticket write under `Idempotency-Key`, its JSON body parsed as `T`.
-async fn idempotent_write<T, F>(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    reference: String,
     req: HttpRequest,
-    body: web::Bytes,
-    work: F,
-) -> Result<HttpResponse, AppError>
-where
-    T: serde::de::DeserializeOwned + Send + 'static,
-    F: FnOnce(
-            &mut DbConn,
-            &Caller,
-            &str,
-            Option<i32>,
-            T,
-            DateTime<Utc>,
-        ) -> Result<TicketView, AppError>
-        + Send
-        + 'static,
-{
-    let request: T = parse_json(&body)?;
-    let caller = caller.0;
-    once(&state, &req, &caller.clone(), &body, || async {
-        let view = write_view(
-            &state,
-            caller,
-            reference,
-            &req,
-            move |c, caller, r, m, now| work(c, caller, r, m, request, now),
-        )
-        .await?;
-        ticket_answer(StatusCode::OK, &view)
-    })
+    path: web::Path<String>,
+    body: ApiJson<C>,
+) -> Result<HttpResponse, AppError> {
+    let raw = body.raw.clone();
+    change(
+        &state,
+        &caller,
+        &req,
+        path.into_inner(),
+        &raw,
+        TICKET,
+        body.into_inner(),
+    )
     .await
 }
 
@@ -148,19 +97,11 @@ pub async fn open_ticket(
     state: web::Data<AppState>,
     caller: Authenticated,
     req: HttpRequest,
-    body: web::Bytes,
+    body: ApiJson<OpenTicket>,
 ) -> Result<HttpResponse, AppError> {
-    let request: OpenTicket = parse_json(&body)?;
-    let caller = caller.0;
-    once(&state, &req, &caller.clone(), &body, || async {
-        let now = state.now();
-        let view = state
-            .db(move |c| open::open(c, &caller, request, now))
-            .await?;
-        Ok(ticket_answer(StatusCode::CREATED, &view)?
-            .header("Location", format!("/api/v1/tickets/{}", view.reference)))
-    })
-    .await
+    let key = idempotency::key(&req, &caller.0, &body.raw)?;
+    let keyed = open::open(&state, &caller.0, body.into_inner(), key).await?;
+    respond(keyed, StatusCode::CREATED, idempotency::created_ticket)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -212,7 +153,7 @@ pub async fn list_tickets(
         text: params::text(q.q),
         cursor: params::text(q.cursor),
     };
-    let page = state.db(move |c| read::list(c, &caller.0, query)).await?;
+    let page = read::list(&state, &caller.0, query).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -226,11 +167,10 @@ pub async fn get_ticket(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let view = state
-        .db(move |c| read::get(c, &caller.0, &reference))
-        .await?;
-    Ok(with_etag(HttpResponse::Ok(), &view))
+    let view = read::get(&state, &caller.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .json(view))
 }
 
 /// The journal; correspondents see public events only.
@@ -244,10 +184,7 @@ pub async fn list_events(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let items = state
-        .db(move |c| read::events(c, &caller.0, &reference))
-        .await?;
+    let items = read::events(&state, &caller.0, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -263,10 +200,7 @@ pub async fn list_hops(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let items = state
-        .db(move |c| read::hops(c, &caller.0, &reference))
-        .await?;
+    let items = read::hops(&state, &caller.0, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -284,18 +218,18 @@ pub async fn add_comment(
     caller: Authenticated,
     path: web::Path<String>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: ApiJson<CommentRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let request: CommentRequest = parse_json(&body)?;
-    let caller = caller.0;
-    once(&state, &req, &caller.clone(), &body, || async {
-        let now = state.now();
-        let event = state
-            .db(move |c| actions::comment(c, &caller, &reference, request, now))
-            .await?;
-        Answer::json(StatusCode::CREATED, &event)
-    })
+    let raw = body.raw.clone();
+    change(
+        &state,
+        &caller,
+        &req,
+        path.into_inner(),
+        &raw,
+        CREATED_EVENT,
+        body.into_inner(),
+    )
     .await
 }
 
@@ -314,19 +248,11 @@ pub async fn add_comment(
 pub async fn act(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<ActionRequest>,
+    path: web::Path<String>,
+    body: ApiJson<ActionRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
-        state,
-        caller,
-        path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| actions::act(c, caller, r, m, request, now),
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// The guichet qualifies the ticket: category, type, impact, urgency.
@@ -343,19 +269,11 @@ pub async fn act(
 pub async fn qualify(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<QualifyRequest>,
+    path: web::Path<String>,
+    body: ApiJson<QualifyRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
-        state,
-        caller,
-        path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| actions::qualify(c, caller, r, m, request, now),
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// Orients the ticket by the authority's rules, or hands it to a queue with a reason.
@@ -373,19 +291,11 @@ pub async fn qualify(
 pub async fn route(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<RouteRequest>,
+    path: web::Path<String>,
+    body: ApiJson<RouteRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
-        state,
-        caller,
-        path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| actions::route(c, caller, r, m, request, now),
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// The receiving organisation refuses the hand-off, with a reason: back to the sender.
@@ -403,19 +313,11 @@ pub async fn route(
 pub async fn refuse(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<RefuseRequest>,
+    path: web::Path<String>,
+    body: ApiJson<RefuseRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
-        state,
-        caller,
-        path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| actions::refuse(c, caller, r, m, request, now),
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// Escalates to the vendor (level 1 → 2, with a justification and a complete technical
@@ -435,19 +337,11 @@ pub async fn refuse(
 pub async fn escalate(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Bytes,
+    path: web::Path<String>,
+    body: ApiJson<EscalateRequest>,
 ) -> Result<HttpResponse, AppError> {
-    idempotent_write::<EscalateRequest, _>(
-        state,
-        caller,
-        path.into_inner(),
-        req,
-        body,
-        escalation::escalate,
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// The vendor answers: a question to the authority, a workaround, or the solution.
@@ -464,19 +358,11 @@ pub async fn escalate(
 pub async fn vendor_answer(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Bytes,
+    path: web::Path<String>,
+    body: ApiJson<VendorAnswer>,
 ) -> Result<HttpResponse, AppError> {
-    idempotent_write::<VendorAnswer, _>(
-        state,
-        caller,
-        path.into_inner(),
-        req,
-        body,
-        escalation::answer,
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// Declares the ticket a major incident.
@@ -495,14 +381,39 @@ pub async fn declare_major(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    write(
-        state,
-        caller,
-        path.into_inner(),
+    change(
+        &state,
+        &caller,
         &req,
-        actions::declare_major,
+        path.into_inner(),
+        &[],
+        TICKET,
+        DeclareMajor,
     )
     .await
+}
+
+/// Gives the information a pending ticket waits for and resumes it: the school answers a
+/// wait for the requester, the owner authority a question of the vendor.
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
+    params(("reference" = String, Path), ("If-Match" = String, Header)),
+    request_body = InformationRequest, responses(
+    (status = 200, body = TicketView, headers(("ETag" = String))),
+    (status = 403, body = Problem, content_type = PROBLEM),
+    (status = 404, body = Problem, content_type = PROBLEM),
+    (status = 409, description = "`not_waiting`", body = Problem, content_type = PROBLEM),
+    (status = 412, body = Problem, content_type = PROBLEM),
+    (status = 428, body = Problem, content_type = PROBLEM),
+))]
+#[post("/tickets/{reference}/information")]
+pub async fn provide_information(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: ApiJson<InformationRequest>,
+) -> Result<HttpResponse, AppError> {
+    ticket_change(state, caller, req, path, body).await
 }
 
 /// Links another ticket to this major incident (If-Match: this ticket's ETag).
@@ -520,19 +431,11 @@ pub async fn declare_major(
 pub async fn link_child(
     state: web::Data<AppState>,
     caller: Authenticated,
-    path: web::Path<String>,
     req: HttpRequest,
-    body: web::Json<LinkChild>,
+    path: web::Path<String>,
+    body: ApiJson<LinkChild>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.into_inner();
-    write(
-        state,
-        caller,
-        path.into_inner(),
-        &req,
-        move |c, caller, r, m, now| actions::link_child(c, caller, r, m, request, now),
-    )
-    .await
+    ticket_change(state, caller, req, path, body).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -584,12 +487,7 @@ pub async fn upload_attachment(
         comment,
         bytes: bytes.to_vec(),
     };
-    let reference = path.into_inner();
-    let data_dir = state.settings.data_dir.clone();
-    let now = state.now();
-    let attachment = state
-        .db(move |c| attachments::add(c, &caller.0, &reference, upload, &data_dir, now))
-        .await?;
+    let attachment = attachments::add(&state, &caller.0, path.into_inner(), upload).await?;
     Ok(HttpResponse::Created().json(attachment))
 }
 
@@ -603,10 +501,7 @@ pub async fn list_attachments(
     caller: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let items = state
-        .db(move |c| attachments::list(c, &caller.0, &reference))
-        .await?;
+    let items = attachments::list(&state, &caller.0, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -622,10 +517,7 @@ pub async fn download_attachment(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, id) = path.into_inner();
-    let data_dir = state.settings.data_dir.clone();
-    let (attachment, bytes) = state
-        .db(move |c| attachments::read(c, &caller.0, &reference, id, &data_dir))
-        .await?;
+    let (attachment, bytes) = attachments::read(&state, &caller.0, reference, id).await?;
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,
         parameters: vec![header::DispositionParam::FilenameExt(

@@ -1,5 +1,3 @@
-//! Scheduled jobs: their bodies are plain functions, called by the scheduler in `serve` and
-//! directly by the tests with a controlled clock.
+//! The scheduler of `serve`: it calls the job services (`services::jobs`) on the app's clock.
 
-pub mod auto_close;
 pub mod scheduler;

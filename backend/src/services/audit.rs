@@ -101,13 +101,21 @@ pub fn record(conn: &mut DbConn, event: Event, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-/// Records that `caller` was refused `action` and returns the 403 to answer.
-pub fn deny(conn: &mut DbConn, caller: &Caller, action: &str, now: DateTime<Utc>) -> AppError {
+/// The 403 to answer when `caller` may not do `action`. The unit of work that runs the use
+/// case records it in the audit log once the use case's transaction is over.
+pub fn deny(action: &str) -> AppError {
+    AppError::forbidden(format!("Votre rôle ne permet pas : {action}"))
+}
+
+/// Records a 403 answered to `caller`.
+pub fn record_denial(
+    conn: &mut DbConn,
+    caller: &Caller,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let event = Event::new("permission_denied", Outcome::Denied, Actor::of(caller))
         .territory(caller.territory())
-        .detail(serde_json::json!({ "attempted": action }));
-    if let Err(e) = record(conn, event, now) {
-        return e;
-    }
-    AppError::forbidden(format!("Votre rôle ne permet pas : {action}"))
+        .detail(serde_json::json!({ "refused": detail }));
+    record(conn, event, now)
 }

@@ -10,24 +10,30 @@ use crate::domain::public_holidays::{self, is_alsace_moselle, PublicHoliday};
 use crate::domain::reference_kinds::HolidayZone;
 use crate::domain::uai::Uai;
 use crate::error::AppError;
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
-pub fn list_school_holidays(
-    conn: &mut DbConn,
+pub async fn list_school_holidays(
+    state: &AppState,
     zone: Option<HolidayZone>,
 ) -> Result<Items<SchoolHolidayView>, AppError> {
-    let items = school_holidays::list(conn, zone)?
-        .into_iter()
-        .map(|h| {
-            Ok(SchoolHolidayView {
-                zone: h.zone,
-                school_year: h.school_year,
-                name: h.name,
-                first_day: h.first_day,
-                last_day: h.last_day,
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let items = school_holidays::list(conn, zone)?
+            .into_iter()
+            .map(|h| {
+                Ok(SchoolHolidayView {
+                    zone: h.zone,
+                    school_year: h.school_year,
+                    name: h.name,
+                    first_day: h.first_day,
+                    last_day: h.last_day,
+                })
             })
-        })
-        .collect::<Result<_, AppError>>()?;
-    Ok(Items { items })
+            .collect::<Result<_, AppError>>()?;
+        Ok(Items { items })
+    })
+    .await
 }
 
 /// The public holidays of a year; with a département, its local extras too.

@@ -8,6 +8,8 @@ use crate::db::DbConn;
 use crate::domain::reference_kinds::OrganisationKind;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
@@ -247,4 +249,29 @@ pub fn authenticate_by_email(conn: &mut DbConn, email: &str) -> Result<Caller, A
         AppError::unauthorized()
     })?;
     user_caller(conn, user.id)?.ok_or_else(AppError::unauthorized)
+}
+
+/// The caller behind a bearer token: one of ours (checked at the application's time), or
+/// the external SSO's when configured. 401 for anything else; the reason goes to the log.
+pub async fn from_bearer(
+    state: &AppState,
+    token: String,
+    address: String,
+) -> Result<Caller, AppError> {
+    let mut caller = if state.keys.is_external(&token) {
+        let email = state.keys.verify_external(&token).map_err(|e| {
+            tracing::info!(error = %e, "refused external token");
+            AppError::unauthorized()
+        })?;
+        unit_of_work::read_anonymous(state, move |tx| authenticate_by_email(tx.conn, &email))
+            .await?
+    } else {
+        let verified = state.keys.verify(&token, state.now()).map_err(|e| {
+            tracing::info!(error = %e, "refused token");
+            AppError::unauthorized()
+        })?;
+        unit_of_work::read_anonymous(state, move |tx| authenticate(tx.conn, &verified)).await?
+    };
+    caller.address = Some(address);
+    Ok(caller)
 }

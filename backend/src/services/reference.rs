@@ -10,11 +10,12 @@ use crate::db::repo::establishments::{EstablishmentFilter, EstablishmentRow};
 use crate::db::repo::organisations::OrganisationFilter;
 use crate::db::repo::queues::QueueFilter;
 use crate::db::repo::{categories, establishments, organisations, queues, territories};
-use crate::db::DbConn;
 use crate::domain::reference_kinds::{EstablishmentKind, OrganisationKind};
 use crate::domain::search_key::search_key;
 use crate::domain::uai::Uai;
 use crate::error::{AppError, FieldError};
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 fn organisation_ref(o: &Organisation) -> Result<OrganisationRef, AppError> {
     Ok(OrganisationRef {
@@ -51,56 +52,64 @@ fn territory_view(t: Territory, vendor: Option<&Organisation>) -> Result<Territo
     })
 }
 
-pub fn list_territories(conn: &mut DbConn) -> Result<Items<TerritoryView>, AppError> {
-    let mut items = Vec::new();
-    for territory in territories::list(conn)? {
-        let vendor = match territory.vendor_id {
-            Some(id) => organisations::find(conn, id)?,
-            None => None,
-        };
-        items.push(territory_view(territory, vendor.as_ref())?);
-    }
-    Ok(Items { items })
+pub async fn list_territories(state: &AppState) -> Result<Items<TerritoryView>, AppError> {
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let mut items = Vec::new();
+        for territory in territories::list(conn)? {
+            let vendor = match territory.vendor_id {
+                Some(id) => organisations::find(conn, id)?,
+                None => None,
+            };
+            items.push(territory_view(territory, vendor.as_ref())?);
+        }
+        Ok(Items { items })
+    })
+    .await
 }
 
-pub fn list_organisations(
-    conn: &mut DbConn,
+pub async fn list_organisations(
+    state: &AppState,
     kind: Option<OrganisationKind>,
     territory: Option<String>,
 ) -> Result<Items<OrganisationView>, AppError> {
-    let filter = OrganisationFilter {
-        kind: kind.map(|k| k.as_str().to_owned()),
-        territory,
-    };
-    let rows = organisations::list(conn, &filter)?;
-    let mut parent_codes: HashMap<i64, String> = HashMap::new();
-    let mut items = Vec::with_capacity(rows.len());
-    for o in rows {
-        let parent = match o.parent_id {
-            None => None,
-            Some(id) => match parent_codes.get(&id) {
-                Some(code) => Some(code.clone()),
-                None => {
-                    let code = organisations::find(conn, id)?
-                        .map(|p| p.code)
-                        .ok_or_else(|| AppError::Internal(format!("parent {id} missing")))?;
-                    parent_codes.insert(id, code.clone());
-                    Some(code)
-                }
-            },
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let filter = OrganisationFilter {
+            kind: kind.map(|k| k.as_str().to_owned()),
+            territory,
         };
-        items.push(OrganisationView {
-            kind: o.kind,
-            collectivite_subkind: o.collectivite_subkind,
-            holiday_zone: o.holiday_zone,
-            code: o.code,
-            name: o.name,
-            territory: o.territory_code,
-            parent,
-            contact_email: o.contact_email,
-        });
-    }
-    Ok(Items { items })
+        let rows = organisations::list(conn, &filter)?;
+        let mut parent_codes: HashMap<i64, String> = HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for o in rows {
+            let parent = match o.parent_id {
+                None => None,
+                Some(id) => match parent_codes.get(&id) {
+                    Some(code) => Some(code.clone()),
+                    None => {
+                        let code = organisations::find(conn, id)?
+                            .map(|p| p.code)
+                            .ok_or_else(|| AppError::Internal(format!("parent {id} missing")))?;
+                        parent_codes.insert(id, code.clone());
+                        Some(code)
+                    }
+                },
+            };
+            items.push(OrganisationView {
+                kind: o.kind,
+                collectivite_subkind: o.collectivite_subkind,
+                holiday_zone: o.holiday_zone,
+                code: o.code,
+                name: o.name,
+                territory: o.territory_code,
+                parent,
+                contact_email: o.contact_email,
+            });
+        }
+        Ok(Items { items })
+    })
+    .await
 }
 
 fn establishment_view(
@@ -129,10 +138,14 @@ pub fn parse_uai(raw: &str) -> Result<Uai, AppError> {
     })
 }
 
-pub fn get_establishment(conn: &mut DbConn, uai: &Uai) -> Result<EstablishmentView, AppError> {
-    let row = establishments::find(conn, uai.as_str())?
-        .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
-    establishment_view(row)
+pub async fn get_establishment(state: &AppState, uai: Uai) -> Result<EstablishmentView, AppError> {
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let row = establishments::find(conn, uai.as_str())?
+            .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
+        establishment_view(row)
+    })
+    .await
 }
 
 /// Filters of the establishment list, as the caller gives them.
@@ -146,64 +159,76 @@ pub struct EstablishmentQuery {
     pub limit: i64,
 }
 
-pub fn list_establishments(
-    conn: &mut DbConn,
+pub async fn list_establishments(
+    state: &AppState,
     query: EstablishmentQuery,
 ) -> Result<EstablishmentPage, AppError> {
-    let filter = EstablishmentFilter {
-        authority: query.authority,
-        collectivite: query.collectivite,
-        kind: query.kind.map(|k| k.as_str().to_owned()),
-        text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
-        after_uai: query.cursor.as_deref().map(cursor::decode).transpose()?,
-    };
-    let rows = establishments::list(conn, &filter, query.limit + 1)?;
-    let (rows, next_cursor) = cursor::page(rows, query.limit, |(e, _, _)| e.uai.clone());
-    let items = rows
-        .into_iter()
-        .map(establishment_view)
-        .collect::<Result<_, _>>()?;
-    Ok(EstablishmentPage { items, next_cursor })
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let filter = EstablishmentFilter {
+            authority: query.authority,
+            collectivite: query.collectivite,
+            kind: query.kind.map(|k| k.as_str().to_owned()),
+            text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
+            after_uai: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        };
+        let rows = establishments::list(conn, &filter, query.limit + 1)?;
+        let (rows, next_cursor) = cursor::page(rows, query.limit, |(e, _, _)| e.uai.clone());
+        let items = rows
+            .into_iter()
+            .map(establishment_view)
+            .collect::<Result<_, _>>()?;
+        Ok(EstablishmentPage { items, next_cursor })
+    })
+    .await
 }
 
-pub fn list_queues(
-    conn: &mut DbConn,
+pub async fn list_queues(
+    state: &AppState,
     organisation: Option<String>,
     level: Option<i32>,
 ) -> Result<Items<QueueView>, AppError> {
-    let rows = queues::list(
-        conn,
-        &QueueFilter {
-            organisation,
-            level,
-        },
-    )?;
-    let items = rows
-        .into_iter()
-        .map(|(q, o)| {
-            Ok(QueueView {
-                domain: q.domain,
-                organisation: organisation_ref(&o)?,
-                code: q.code,
-                name: q.name,
-                level: q.level,
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let rows = queues::list(
+            conn,
+            &QueueFilter {
+                organisation,
+                level,
+            },
+        )?;
+        let items = rows
+            .into_iter()
+            .map(|(q, o)| {
+                Ok(QueueView {
+                    domain: q.domain,
+                    organisation: organisation_ref(&o)?,
+                    code: q.code,
+                    name: q.name,
+                    level: q.level,
+                })
             })
-        })
-        .collect::<Result<_, AppError>>()?;
-    Ok(Items { items })
+            .collect::<Result<_, AppError>>()?;
+        Ok(Items { items })
+    })
+    .await
 }
 
-pub fn list_categories(conn: &mut DbConn) -> Result<Items<CategoryView>, AppError> {
-    let items = categories::list(conn)?
-        .into_iter()
-        .map(|c| {
-            Ok(CategoryView {
-                domain: c.domain,
-                default_type: c.default_type,
-                code: c.code,
-                label: c.label,
+pub async fn list_categories(state: &AppState) -> Result<Items<CategoryView>, AppError> {
+    unit_of_work::read_anonymous(state, move |tx| {
+        let conn = &mut *tx.conn;
+        let items = categories::list(conn)?
+            .into_iter()
+            .map(|c| {
+                Ok(CategoryView {
+                    domain: c.domain,
+                    default_type: c.default_type,
+                    code: c.code,
+                    label: c.label,
+                })
             })
-        })
-        .collect::<Result<_, AppError>>()?;
-    Ok(Items { items })
+            .collect::<Result<_, AppError>>()?;
+        Ok(Items { items })
+    })
+    .await
 }

@@ -17,6 +17,8 @@ use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::reference::parse_uai;
 use crate::services::tickets::routing::{category, decide, domain_queue};
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 /// Where a rule sends a ticket.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -210,7 +212,7 @@ fn authority_in_reach(
     caller: &Caller,
     code: &str,
     write: bool,
-    now: DateTime<Utc>,
+    _now: DateTime<Utc>,
 ) -> Result<Organisation, AppError> {
     let may_at_all =
         caller.admin_scope().is_some() || (!write && caller.has_role(Role::GuichetAgent));
@@ -220,7 +222,7 @@ fn authority_in_reach(
         } else {
             "lire les règles de routage"
         };
-        return Err(audit::deny(conn, caller, what, now));
+        return Err(audit::deny(what));
     }
     let authority = authority(conn, code)
         .map_err(|_| AppError::not_found(format!("Aucune autorité {code}")))?;
@@ -236,17 +238,21 @@ fn authority_in_reach(
     }
 }
 
-pub fn list(
-    conn: &mut DbConn,
+pub async fn list(
+    state: &AppState,
     caller: &Caller,
-    authority_code: &str,
-    now: DateTime<Utc>,
+    authority_code: String,
 ) -> Result<Vec<RuleView>, AppError> {
-    let authority = authority_in_reach(conn, caller, authority_code, false, now)?;
-    routing_rules::list(conn, authority.id)?
-        .into_iter()
-        .map(|r| view(conn, r))
-        .collect()
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        let authority = authority_in_reach(conn, caller, &authority_code, false, now)?;
+        routing_rules::list(conn, authority.id)?
+            .into_iter()
+            .map(|r| view(conn, r))
+            .collect()
+    })
+    .await
 }
 
 fn position_taken(
@@ -281,27 +287,31 @@ fn audited(
     audit::record(conn, event, now)
 }
 
-pub fn create(
-    conn: &mut DbConn,
+pub async fn create(
+    state: &AppState,
     caller: &Caller,
     spec: RuleSpec,
-    now: DateTime<Utc>,
 ) -> Result<RuleView, AppError> {
-    let authority = authority_in_reach(conn, caller, &spec.authority, true, now)?;
-    let row = rule_row(conn, &spec)?;
-    conn.transaction(|conn| {
-        position_taken(conn, authority.id, row.position, None)?;
-        let rule = routing_rules::insert(conn, &row)?;
-        audited(
-            conn,
-            caller,
-            "routing_rule_created",
-            &authority,
-            rule.id,
-            now,
-        )?;
-        view(conn, rule)
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        let authority = authority_in_reach(conn, caller, &spec.authority, true, now)?;
+        let row = rule_row(conn, &spec)?;
+        conn.transaction(|conn| {
+            position_taken(conn, authority.id, row.position, None)?;
+            let rule = routing_rules::insert(conn, &row)?;
+            audited(
+                conn,
+                caller,
+                "routing_rule_created",
+                &authority,
+                rule.id,
+                now,
+            )?;
+            view(conn, rule)
+        })
     })
+    .await
 }
 
 /// The rule, if the caller may manage its authority's rules; else 404 (or 403).
@@ -312,12 +322,7 @@ fn rule_in_reach(
     now: DateTime<Utc>,
 ) -> Result<(RoutingRule, Organisation), AppError> {
     if caller.admin_scope().is_none() {
-        return Err(audit::deny(
-            conn,
-            caller,
-            "gérer les règles de routage",
-            now,
-        ));
+        return Err(audit::deny("gérer les règles de routage"));
     }
     let rule = routing_rules::find(conn, id)?
         .ok_or_else(|| AppError::not_found(format!("Aucune règle {id}")))?;
@@ -331,57 +336,61 @@ fn rule_in_reach(
     Ok((rule, authority))
 }
 
-pub fn update(
-    conn: &mut DbConn,
+pub async fn update(
+    state: &AppState,
     caller: &Caller,
     id: i64,
     spec: RuleSpec,
-    now: DateTime<Utc>,
 ) -> Result<RuleView, AppError> {
-    let (rule, authority) = rule_in_reach(conn, caller, id, now)?;
-    if spec.authority != authority.code {
-        return Err(AppError::invalid_field(
-            "authority",
-            "not_allowed",
-            "une règle ne change pas d'autorité",
-        ));
-    }
-    let row = rule_row(conn, &spec)?;
-    conn.transaction(|conn| {
-        position_taken(conn, authority.id, row.position, Some(rule.id))?;
-        routing_rules::update(conn, rule.id, &row)?;
-        audited(
-            conn,
-            caller,
-            "routing_rule_updated",
-            &authority,
-            rule.id,
-            now,
-        )?;
-        let rule =
-            routing_rules::find(conn, rule.id)?.ok_or_else(|| AppError::not_found("règle"))?;
-        view(conn, rule)
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        let (rule, authority) = rule_in_reach(conn, caller, id, now)?;
+        if spec.authority != authority.code {
+            return Err(AppError::invalid_field(
+                "authority",
+                "not_allowed",
+                "une règle ne change pas d'autorité",
+            ));
+        }
+        let row = rule_row(conn, &spec)?;
+        conn.transaction(|conn| {
+            position_taken(conn, authority.id, row.position, Some(rule.id))?;
+            routing_rules::update(conn, rule.id, &row)?;
+            audited(
+                conn,
+                caller,
+                "routing_rule_updated",
+                &authority,
+                rule.id,
+                now,
+            )?;
+            let rule =
+                routing_rules::find(conn, rule.id)?.ok_or_else(|| AppError::not_found("règle"))?;
+            view(conn, rule)
+        })
     })
+    .await
 }
 
-pub fn delete(
-    conn: &mut DbConn,
-    caller: &Caller,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let (rule, authority) = rule_in_reach(conn, caller, id, now)?;
-    conn.transaction(|conn| {
-        routing_rules::delete(conn, rule.id)?;
-        audited(
-            conn,
-            caller,
-            "routing_rule_deleted",
-            &authority,
-            rule.id,
-            now,
-        )
+pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        let (rule, authority) = rule_in_reach(conn, caller, id, now)?;
+        conn.transaction(|conn| {
+            routing_rules::delete(conn, rule.id)?;
+            audited(
+                conn,
+                caller,
+                "routing_rule_deleted",
+                &authority,
+                rule.id,
+                now,
+            )
+        })
     })
+    .await
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -413,52 +422,55 @@ pub struct Simulation {
 }
 
 /// Where a ticket of this category from this school would go, by which rule and why.
-pub fn simulate(
-    conn: &mut DbConn,
+pub async fn simulate(
+    state: &AppState,
     caller: &Caller,
     request: SimulateRequest,
-    now: DateTime<Utc>,
 ) -> Result<Simulation, AppError> {
-    let agent = caller.admin_scope().is_some()
-        || caller.has_role(Role::GuichetAgent)
-        || caller.has_role(Role::AuthorityAgent);
-    if !agent {
-        return Err(audit::deny(conn, caller, "simuler le routage", now));
-    }
-    let uai = parse_uai(&request.uai)?;
-    let (establishment, authority, collectivite) = establishments::find(conn, uai.as_str())?
-        .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
-    let category = category(conn, &request.category)?;
-    let decision = decide(
-        conn,
-        &establishment,
-        &authority,
-        &collectivite,
-        &category,
-        false,
-    )?;
-    let (queue, rule, why, editor) = match decision {
-        Some(d) => (d.queue, d.rule, d.why, d.editor),
-        None => (
-            domain_queue(conn, &authority, CompetenceDomain::Guichet)?,
-            None,
-            vec!["aucune règle ne s'applique : le ticket reste au guichet unique".to_owned()],
-            None,
-        ),
-    };
-    let organisation = organisations::find(conn, queue.organisation_id)?
-        .map(|o| o.code)
-        .unwrap_or_default();
-    Ok(Simulation {
-        queue: queue.code,
-        organisation,
-        rule: rule.map(|r| SimulatedRule {
-            id: r.id,
-            name: r.name,
-            position: r.position,
-            at_opening: r.at_opening,
-        }),
-        why,
-        third_party_editor: editor.map(|e| e.code),
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let agent = caller.admin_scope().is_some()
+            || caller.has_role(Role::GuichetAgent)
+            || caller.has_role(Role::AuthorityAgent);
+        if !agent {
+            return Err(audit::deny("simuler le routage"));
+        }
+        let uai = parse_uai(&request.uai)?;
+        let (establishment, authority, collectivite) = establishments::find(conn, uai.as_str())?
+            .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
+        let category = category(conn, &request.category)?;
+        let decision = decide(
+            conn,
+            &establishment,
+            &authority,
+            &collectivite,
+            &category,
+            false,
+        )?;
+        let (queue, rule, why, editor) = match decision {
+            Some(d) => (d.queue, d.rule, d.why, d.editor),
+            None => (
+                domain_queue(conn, &authority, CompetenceDomain::Guichet)?,
+                None,
+                vec!["aucune règle ne s'applique : le ticket reste au guichet unique".to_owned()],
+                None,
+            ),
+        };
+        let organisation = organisations::find(conn, queue.organisation_id)?
+            .map(|o| o.code)
+            .unwrap_or_default();
+        Ok(Simulation {
+            queue: queue.code,
+            organisation,
+            rule: rule.map(|r| SimulatedRule {
+                id: r.id,
+                name: r.name,
+                position: r.position,
+                at_opening: r.at_opening,
+            }),
+            why,
+            third_party_editor: editor.map(|e| e.code),
+        })
     })
+    .await
 }

@@ -16,6 +16,8 @@ pub struct TicketHop {
     pub first_response_at: Option<NaiveDateTime>,
     pub left_at: Option<NaiveDateTime>,
     pub refused_reason: Option<String>,
+    /// The last journal event written when the ticket left this stay.
+    pub left_event_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]

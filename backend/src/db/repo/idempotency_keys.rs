@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::backend_specific;
 use crate::db::schema::idempotency_keys;
 use crate::db::DbConn;
 
@@ -12,6 +13,7 @@ pub struct IdempotencyRecord {
     pub request_hash: String,
     pub response_status: Option<i32>,
     pub response_body: Option<String>,
+    pub created_at: NaiveDateTime,
 }
 
 pub fn find(
@@ -29,7 +31,7 @@ pub fn find(
         .optional()
 }
 
-/// Claims the key for a request in flight; fails on the unique constraint if taken.
+/// Claims the key for this transaction; `false` when a row holds it already.
 pub fn claim(
     conn: &mut DbConn,
     owner: &str,
@@ -37,28 +39,39 @@ pub fn claim(
     key: &str,
     request_hash: &str,
     now: NaiveDateTime,
+) -> QueryResult<bool> {
+    Ok(backend_specific::claim_idempotency_key(conn, owner, route, key, request_hash, now)? == 1)
+}
+
+/// Records the answer of the key claimed by this transaction.
+pub fn answer(
+    conn: &mut DbConn,
+    owner: &str,
+    route: &str,
+    key: &str,
+    status: i32,
+    body: &str,
 ) -> QueryResult<usize> {
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::owner.eq(owner),
-            idempotency_keys::route.eq(route),
-            idempotency_keys::idem_key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::created_at.eq(now),
-        ))
-        .execute(conn)
+    diesel::update(
+        idempotency_keys::table
+            .filter(idempotency_keys::owner.eq(owner))
+            .filter(idempotency_keys::route.eq(route))
+            .filter(idempotency_keys::idem_key.eq(key)),
+    )
+    .set((
+        idempotency_keys::response_status.eq(status),
+        idempotency_keys::response_body.eq(body),
+    ))
+    .execute(conn)
 }
 
-pub fn complete(conn: &mut DbConn, id: i64, status: i32, body: &str) -> QueryResult<usize> {
-    diesel::update(idempotency_keys::table.find(id))
-        .set((
-            idempotency_keys::response_status.eq(status),
-            idempotency_keys::response_body.eq(body),
-        ))
-        .execute(conn)
-}
-
-/// Frees a key whose request failed on our side, so that a retry runs again.
-pub fn release(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+/// Removes one record (an expired one about to be claimed again).
+pub fn remove(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::delete(idempotency_keys::table.find(id)).execute(conn)
+}
+
+/// Removes the keys created before `before`.
+pub fn purge(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
+        .execute(conn)
 }

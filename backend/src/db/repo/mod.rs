@@ -6,6 +6,8 @@ pub mod audit_events;
 pub mod categories;
 pub mod establishments;
 pub mod idempotency_keys;
+pub mod job_leases;
+pub mod login_attempts;
 pub mod organisations;
 pub mod queues;
 pub mod refresh_tokens;

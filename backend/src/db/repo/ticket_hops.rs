@@ -55,3 +55,15 @@ pub fn first_response(conn: &mut DbConn, hop_id: i64, at: NaiveDateTime) -> Quer
     .set(ticket_hops::first_response_at.eq(at))
     .execute(conn)
 }
+
+/// Marks the stays left by the current write with the last journal event it wrote.
+pub fn close_journal(conn: &mut DbConn, ticket_id: i64, last_event_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        ticket_hops::table
+            .filter(ticket_hops::ticket_id.eq(ticket_id))
+            .filter(ticket_hops::left_at.is_not_null())
+            .filter(ticket_hops::left_event_id.is_null()),
+    )
+    .set(ticket_hops::left_event_id.eq(last_event_id))
+    .execute(conn)
+}

@@ -4,29 +4,18 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use crate::db::models::{NewTicket, Ticket};
-use crate::db::schema::{ticket_hops, ticket_sequences, tickets};
+use crate::db::schema::{ticket_hops, tickets};
 use crate::db::DbConn;
 use crate::domain::ticket_lifecycle::TicketStatus;
 
 /// The next sequence number of a territory's year (1 for the first ticket).
 pub fn next_sequence(conn: &mut DbConn, territory: &str, year: i32) -> QueryResult<i32> {
-    let key = ticket_sequences::table
-        .filter(ticket_sequences::territory_code.eq(territory))
-        .filter(ticket_sequences::year.eq(year));
-    let bumped = diesel::update(key)
-        .set(ticket_sequences::last_value.eq(ticket_sequences::last_value + 1))
-        .execute(conn)?;
-    if bumped == 0 {
-        diesel::insert_into(ticket_sequences::table)
-            .values((
-                ticket_sequences::territory_code.eq(territory),
-                ticket_sequences::year.eq(year),
-                ticket_sequences::last_value.eq(1),
-            ))
-            .execute(conn)?;
-        return Ok(1);
-    }
-    key.select(ticket_sequences::last_value).first(conn)
+    crate::db::backend_specific::next_sequence(conn, territory, year)
+}
+
+/// The ticket by reference, locked for the rest of the write transaction.
+pub fn find_for_update(conn: &mut DbConn, reference: &str) -> QueryResult<Option<Ticket>> {
+    crate::db::backend_specific::ticket_for_update(conn, reference)
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewTicket) -> QueryResult<Ticket> {

@@ -7,23 +7,13 @@ pub mod service_accounts;
 pub mod users;
 pub mod views;
 
-use chrono::{DateTime, Utc};
-
-use crate::db::DbConn;
 use crate::error::AppError;
 use crate::services::audit;
 use crate::services::caller::{AdminScope, Caller};
 
 /// The caller's admin scope, or a recorded 403.
-pub fn require_admin(
-    conn: &mut DbConn,
-    caller: &Caller,
-    action: &str,
-    now: DateTime<Utc>,
-) -> Result<AdminScope, AppError> {
-    caller
-        .admin_scope()
-        .ok_or_else(|| audit::deny(conn, caller, action, now))
+pub fn require_admin(caller: &Caller, action: &str) -> Result<AdminScope, AppError> {
+    caller.admin_scope().ok_or_else(|| audit::deny(action))
 }
 
 /// The territory filter of an admin's lists: `None` for a global admin.

@@ -1,7 +1,6 @@
 //! Service accounts of vendor integrations: created by an admin of the vendor's territory,
 //! the secret shown once and stored as a digest; revocable.
 
-use chrono::{DateTime, Utc};
 use diesel::Connection;
 
 use super::views::*;
@@ -14,6 +13,8 @@ use crate::domain::reference_kinds::OrganisationKind;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::Caller;
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 fn view(conn: &mut DbConn, account: ServiceAccount) -> Result<ServiceAccountView, AppError> {
     let vendor = organisations::find(conn, account.vendor_id)?
@@ -29,114 +30,122 @@ fn view(conn: &mut DbConn, account: ServiceAccount) -> Result<ServiceAccountView
     })
 }
 
-pub fn create(
-    conn: &mut DbConn,
+pub async fn create(
+    state: &AppState,
     caller: &Caller,
     request: CreateServiceAccount,
-    now: DateTime<Utc>,
 ) -> Result<CreatedServiceAccount, AppError> {
-    require_admin(conn, caller, "créer un compte de service", now)?;
-    let name = request.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::invalid_field(
-            "name",
-            "invalid_length",
-            "de 1 à 200 caractères",
-        ));
-    }
-    let vendor = organisations::find_by_code(conn, &request.vendor)?
-        .filter(|o| o.kind == OrganisationKind::Vendor)
-        .ok_or_else(|| {
-            AppError::invalid_field(
-                "vendor",
-                "unknown_vendor",
-                format!("{} n'est pas un titulaire d'ENT", request.vendor),
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        require_admin(caller, "créer un compte de service")?;
+        let name = request.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(AppError::invalid_field(
+                "name",
+                "invalid_length",
+                "de 1 à 200 caractères",
+            ));
+        }
+        let vendor = organisations::find_by_code(conn, &request.vendor)?
+            .filter(|o| o.kind == OrganisationKind::Vendor)
+            .ok_or_else(|| {
+                AppError::invalid_field(
+                    "vendor",
+                    "unknown_vendor",
+                    format!("{} n'est pas un titulaire d'ENT", request.vendor),
+                )
+            })?;
+        let territory = vendor
+            .territory_code
+            .clone()
+            .filter(|t| caller.administers(Some(t)))
+            .ok_or_else(|| AppError::Invalid {
+                code: "field_not_allowed",
+                detail: "« vendor » : ce titulaire n'est pas de votre territoire".into(),
+                errors: vec![crate::error::FieldError::new(
+                    "vendor",
+                    "not_allowed",
+                    "hors de votre territoire",
+                )],
+            })?;
+        let client_secret = secrets::random_token();
+        conn.transaction(|conn| {
+            let account = service_accounts::insert(
+                conn,
+                &NewServiceAccount {
+                    client_id: format!("sa-{}", &secrets::random_token()[..16]),
+                    secret_hash: secrets::digest(&client_secret),
+                    name,
+                    vendor_id: vendor.id,
+                    territory_code: territory,
+                    active: true,
+                    created_by: caller.user_id(),
+                    created_at: now.naive_utc(),
+                },
+            )?;
+            let event = Event::new(
+                "service_account_created",
+                Outcome::Success,
+                Actor::of(caller),
             )
-        })?;
-    let territory = vendor
-        .territory_code
-        .clone()
-        .filter(|t| caller.administers(Some(t)))
-        .ok_or_else(|| AppError::Invalid {
-            code: "field_not_allowed",
-            detail: "« vendor » : ce titulaire n'est pas de votre territoire".into(),
-            errors: vec![crate::error::FieldError::new(
-                "vendor",
-                "not_allowed",
-                "hors de votre territoire",
-            )],
-        })?;
-    let client_secret = secrets::random_token();
-    conn.transaction(|conn| {
-        let account = service_accounts::insert(
-            conn,
-            &NewServiceAccount {
-                client_id: format!("sa-{}", &secrets::random_token()[..16]),
-                secret_hash: secrets::digest(&client_secret),
-                name,
-                vendor_id: vendor.id,
-                territory_code: territory,
-                active: true,
-                created_by: caller.user_id(),
-                created_at: now.naive_utc(),
-            },
-        )?;
-        let event = Event::new(
-            "service_account_created",
-            Outcome::Success,
-            Actor::of(caller),
-        )
-        .territory(Some(&account.territory_code))
-        .target(format!("client:{}", account.client_id));
-        audit::record(conn, event, now)?;
-        Ok(CreatedServiceAccount {
-            account: view(conn, account)?,
-            client_secret,
+            .territory(Some(&account.territory_code))
+            .target(format!("client:{}", account.client_id));
+            audit::record(conn, event, now)?;
+            Ok(CreatedServiceAccount {
+                account: view(conn, account)?,
+                client_secret,
+            })
         })
     })
+    .await
 }
 
-pub fn list(
-    conn: &mut DbConn,
-    caller: &Caller,
-    now: DateTime<Utc>,
-) -> Result<Vec<ServiceAccountView>, AppError> {
-    let scope = require_admin(conn, caller, "lister les comptes de service", now)?;
-    let accounts = match territory_filter(&scope) {
-        None => service_accounts::list(conn, None)?,
-        Some(codes) => {
-            let mut all = Vec::new();
-            for code in &codes {
-                all.extend(service_accounts::list(conn, Some(code))?);
+pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<ServiceAccountView>, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let scope = require_admin(caller, "lister les comptes de service")?;
+        let accounts = match territory_filter(&scope) {
+            None => service_accounts::list(conn, None)?,
+            Some(codes) => {
+                let mut all = Vec::new();
+                for code in &codes {
+                    all.extend(service_accounts::list(conn, Some(code))?);
+                }
+                all
             }
-            all
-        }
-    };
-    accounts.into_iter().map(|a| view(conn, a)).collect()
+        };
+        accounts.into_iter().map(|a| view(conn, a)).collect()
+    })
+    .await
 }
 
-pub fn revoke(
-    conn: &mut DbConn,
+pub async fn revoke(
+    state: &AppState,
     caller: &Caller,
-    client_id: &str,
-    now: DateTime<Utc>,
+    client_id: String,
 ) -> Result<ServiceAccountView, AppError> {
-    require_admin(conn, caller, "révoquer un compte de service", now)?;
-    let account = service_accounts::find_by_client_id(conn, client_id)?
-        .filter(|a| caller.administers(Some(&a.territory_code)))
-        .ok_or_else(|| AppError::not_found(format!("Aucun compte de service {client_id}")))?;
-    conn.transaction(|conn| {
-        service_accounts::revoke(conn, account.id, now.naive_utc())?;
-        let event = Event::new(
-            "service_account_revoked",
-            Outcome::Success,
-            Actor::of(caller),
-        )
-        .territory(Some(&account.territory_code))
-        .target(format!("client:{}", account.client_id));
-        audit::record(conn, event, now)?;
-        let account = service_accounts::find_by_client_id(conn, client_id)?
-            .ok_or_else(|| AppError::not_found("compte de service"))?;
-        view(conn, account)
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        require_admin(caller, "révoquer un compte de service")?;
+        let account = service_accounts::find_by_client_id(conn, &client_id)?
+            .filter(|a| caller.administers(Some(&a.territory_code)))
+            .ok_or_else(|| AppError::not_found(format!("Aucun compte de service {client_id}")))?;
+        conn.transaction(|conn| {
+            service_accounts::revoke(conn, account.id, now.naive_utc())?;
+            let event = Event::new(
+                "service_account_revoked",
+                Outcome::Success,
+                Actor::of(caller),
+            )
+            .territory(Some(&account.territory_code))
+            .target(format!("client:{}", account.client_id));
+            audit::record(conn, event, now)?;
+            let account = service_accounts::find_by_client_id(conn, &client_id)?
+                .ok_or_else(|| AppError::not_found("compte de service"))?;
+            view(conn, account)
+        })
     })
+    .await
 }

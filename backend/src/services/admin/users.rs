@@ -7,7 +7,9 @@ use super::views::*;
 use super::{require_admin, territory_filter};
 use crate::auth::passwords;
 use crate::db::models::{NewRoleGrant, NewUser, User};
-use crate::db::repo::{establishments, organisations, role_grants, territories, users};
+use crate::db::repo::{
+    establishments, organisations, refresh_tokens, role_grants, territories, users,
+};
 use crate::db::DbConn;
 use crate::domain::reference_kinds::OrganisationKind;
 use crate::domain::role::{Role, ScopeKind};
@@ -16,6 +18,8 @@ use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::{resolve_grant, AdminScope, Caller, Grant, GrantScope};
 use crate::services::cursor;
 use crate::services::reference::parse_uai;
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 pub fn grant_view(grant: &Grant) -> GrantView {
     let mut view = GrantView {
@@ -98,134 +102,145 @@ fn valid_email(email: &str) -> Result<String, AppError> {
     }
 }
 
-fn checked_password(password: &str) -> Result<String, AppError> {
-    match passwords::weakness(password) {
-        Some(problem) => Err(AppError::invalid_field(
-            "password",
-            "weak_password",
-            problem,
-        )),
-        None => Ok(passwords::hash(password)),
+/// A new password's PHC string, hashed on the bounded hashing pool; 422 when too weak.
+pub async fn checked_password(
+    state: &AppState,
+    field: &str,
+    password: &str,
+) -> Result<String, AppError> {
+    if let Some(problem) = passwords::weakness(password) {
+        return Err(AppError::invalid_field(field, "weak_password", problem));
     }
+    state
+        .hasher
+        .hash(password.to_owned())
+        .await
+        .map_err(|_| crate::services::auth::hashers_busy())
 }
 
-pub fn create_user(
-    conn: &mut DbConn,
+pub async fn create_user(
+    state: &AppState,
     caller: &Caller,
     request: CreateUser,
-    now: DateTime<Utc>,
 ) -> Result<UserView, AppError> {
-    let scope = require_admin(conn, caller, "créer un utilisateur", now)?;
-    let territory = match (&scope, request.territory) {
-        (_, Some(t)) if !caller.administers(Some(&t)) => {
-            return Err(not_allowed(
-                "territory",
-                format!("vous n'administrez pas le territoire {t}"),
-            ))
-        }
-        (_, Some(t)) => Some(t),
-        (AdminScope::Global, None) => None,
-        (AdminScope::Territories(codes), None) if codes.len() == 1 => Some(codes[0].clone()),
-        (AdminScope::Territories(_), None) => {
-            return Err(AppError::invalid_field(
-                "territory",
-                "required",
-                "précisez le territoire",
-            ))
-        }
+    unit_of_work::audited(state, caller, require_admin(caller, "créer un utilisateur")).await?;
+    let password_hash = match request.password.as_deref() {
+        Some(password) => Some(checked_password(state, "password", password).await?),
+        None => None,
     };
-    if let Some(t) = &territory {
-        if territories::find(conn, t)?.is_none() {
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        let scope = require_admin(caller, "créer un utilisateur")?;
+        let territory = match (&scope, request.territory) {
+            (_, Some(t)) if !caller.administers(Some(&t)) => {
+                return Err(not_allowed(
+                    "territory",
+                    format!("vous n'administrez pas le territoire {t}"),
+                ))
+            }
+            (_, Some(t)) => Some(t),
+            (AdminScope::Global, None) => None,
+            (AdminScope::Territories(codes), None) if codes.len() == 1 => Some(codes[0].clone()),
+            (AdminScope::Territories(_), None) => {
+                return Err(AppError::invalid_field(
+                    "territory",
+                    "required",
+                    "précisez le territoire",
+                ))
+            }
+        };
+        if let Some(t) = &territory {
+            if territories::find(conn, t)?.is_none() {
+                return Err(AppError::invalid_field(
+                    "territory",
+                    "unknown",
+                    format!("territoire {t} inconnu"),
+                ));
+            }
+        }
+        let email = valid_email(&request.email)?;
+        let display_name = request.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 200 {
             return Err(AppError::invalid_field(
-                "territory",
-                "unknown",
-                format!("territoire {t} inconnu"),
+                "display_name",
+                "invalid_length",
+                "de 1 à 200 caractères",
             ));
         }
-    }
-    let email = valid_email(&request.email)?;
-    let display_name = request.display_name.trim().to_owned();
-    if display_name.is_empty() || display_name.chars().count() > 200 {
-        return Err(AppError::invalid_field(
-            "display_name",
-            "invalid_length",
-            "de 1 à 200 caractères",
-        ));
-    }
-    let password_hash = request
-        .password
-        .as_deref()
-        .map(checked_password)
-        .transpose()?;
-    conn.transaction(|conn| {
-        if users::find_by_email(conn, &email)?.is_some() {
-            return Err(AppError::Conflict {
-                code: "email_taken",
-                detail: format!("Un utilisateur a déjà l'adresse {email}"),
-            });
-        }
-        let user = users::insert(
-            conn,
-            &NewUser {
-                email,
-                display_name,
-                password_hash,
-                active: true,
-                token_version: 0,
-                territory_code: territory,
-                created_at: now.naive_utc(),
-                updated_at: now.naive_utc(),
-            },
-        )?;
-        let event = admin_event(
-            caller,
-            "user_created",
-            user.territory_code.as_deref(),
-            format!("user:{}", user.id),
-        );
-        audit::record(conn, event, now)?;
+        conn.transaction(|conn| {
+            if users::find_by_email(conn, &email)?.is_some() {
+                return Err(AppError::Conflict {
+                    code: "email_taken",
+                    detail: format!("Un utilisateur a déjà l'adresse {email}"),
+                });
+            }
+            let user = users::insert(
+                conn,
+                &NewUser {
+                    email,
+                    display_name,
+                    password_hash,
+                    active: true,
+                    token_version: 0,
+                    territory_code: territory,
+                    created_at: now.naive_utc(),
+                    updated_at: now.naive_utc(),
+                },
+            )?;
+            let event = admin_event(
+                caller,
+                "user_created",
+                user.territory_code.as_deref(),
+                format!("user:{}", user.id),
+            );
+            audit::record(conn, event, now)?;
+            user_view(conn, user)
+        })
+    })
+    .await
+}
+
+pub async fn get_user(state: &AppState, caller: &Caller, id: i64) -> Result<UserView, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        require_admin(caller, "consulter un utilisateur")?;
+        let user = user_in_scope(conn, caller, id)?;
         user_view(conn, user)
     })
+    .await
 }
 
-pub fn get_user(
-    conn: &mut DbConn,
-    caller: &Caller,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<UserView, AppError> {
-    require_admin(conn, caller, "consulter un utilisateur", now)?;
-    let user = user_in_scope(conn, caller, id)?;
-    user_view(conn, user)
-}
-
-pub fn list_users(
-    conn: &mut DbConn,
+pub async fn list_users(
+    state: &AppState,
     caller: &Caller,
     limit: i64,
     cursor: Option<String>,
-    now: DateTime<Utc>,
 ) -> Result<UserPage, AppError> {
-    let scope = require_admin(conn, caller, "lister les utilisateurs", now)?;
-    let after = cursor.as_deref().map(cursor::decode_id).transpose()?;
-    let rows = match territory_filter(&scope) {
-        None => users::list(conn, None, after, limit + 1)?,
-        Some(codes) => {
-            // A territorial admin usually has one territory; merge when several.
-            let mut rows = Vec::new();
-            for code in &codes {
-                rows.extend(users::list(conn, Some(code), after, limit + 1)?);
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let scope = require_admin(caller, "lister les utilisateurs")?;
+        let after = cursor.as_deref().map(cursor::decode_id).transpose()?;
+        let rows = match territory_filter(&scope) {
+            None => users::list(conn, None, after, limit + 1)?,
+            Some(codes) => {
+                // A territorial admin usually has one territory; merge when several.
+                let mut rows = Vec::new();
+                for code in &codes {
+                    rows.extend(users::list(conn, Some(code), after, limit + 1)?);
+                }
+                rows.sort_by_key(|u| u.id);
+                rows
             }
-            rows.sort_by_key(|u| u.id);
-            rows
-        }
-    };
-    let (rows, next_cursor) = cursor::page(rows, limit, |u| u.id.to_string());
-    let items = rows
-        .into_iter()
-        .map(|u| user_view(conn, u))
-        .collect::<Result<_, _>>()?;
-    Ok(UserPage { items, next_cursor })
+        };
+        let (rows, next_cursor) = cursor::page(rows, limit, |u| u.id.to_string());
+        let items = rows
+            .into_iter()
+            .map(|u| user_view(conn, u))
+            .collect::<Result<_, _>>()?;
+        Ok(UserPage { items, next_cursor })
+    })
+    .await
 }
 
 fn scope_error(message: impl Into<String>) -> AppError {
@@ -334,141 +349,172 @@ pub(crate) fn holds(existing: &[crate::db::models::RoleGrant], row: &NewRoleGran
     })
 }
 
-pub fn grant_role(
-    conn: &mut DbConn,
+pub async fn grant_role(
+    state: &AppState,
     caller: &Caller,
     user_id: i64,
     request: GrantRequest,
-    now: DateTime<Utc>,
 ) -> Result<UserView, AppError> {
-    require_admin(conn, caller, "attribuer un rôle", now)?;
-    let user = user_in_scope(conn, caller, user_id)?;
-    let (mut row, scope) = resolve_scope(conn, &request)?;
-    // The scope must lie where both the admin and the user belong.
-    let allowed = caller.administers(scope.territory())
-        && scope_fits_user(&scope, user.territory_code.as_deref());
-    if !allowed {
-        return Err(not_allowed(
-            "scope",
-            "cette portée sort de votre territoire ou de celui de l'utilisateur",
-        ));
-    }
-    row.user_id = user.id;
-    row.granted_at = now.naive_utc();
-    conn.transaction(|conn| {
-        let existing = role_grants::list_for_user(conn, user.id)?;
-        if holds(&existing, &row) {
-            return Err(AppError::Conflict {
-                code: "grant_exists",
-                detail: "L'utilisateur a déjà ce rôle sur cette portée".into(),
-            });
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        require_admin(caller, "attribuer un rôle")?;
+        let user = user_in_scope(conn, caller, user_id)?;
+        let (mut row, scope) = resolve_scope(conn, &request)?;
+        // The scope must lie where both the admin and the user belong.
+        let allowed = caller.administers(scope.territory())
+            && scope_fits_user(&scope, user.territory_code.as_deref());
+        if !allowed {
+            return Err(not_allowed(
+                "scope",
+                "cette portée sort de votre territoire ou de celui de l'utilisateur",
+            ));
         }
-        let grant = role_grants::insert(conn, &row)?;
-        let event = admin_event(
-            caller,
-            "role_granted",
-            user.territory_code.as_deref(),
-            format!("user:{}", user.id),
-        )
-        .detail(serde_json::json!({ "grant": grant.id, "role": request.role }));
-        audit::record(conn, event, now)?;
-        user_view(conn, user)
+        row.user_id = user.id;
+        row.granted_at = now.naive_utc();
+        conn.transaction(|conn| {
+            let existing = role_grants::list_for_user(conn, user.id)?;
+            if holds(&existing, &row) {
+                return Err(AppError::Conflict {
+                    code: "grant_exists",
+                    detail: "L'utilisateur a déjà ce rôle sur cette portée".into(),
+                });
+            }
+            let grant = role_grants::insert(conn, &row)?;
+            let event = admin_event(
+                caller,
+                "role_granted",
+                user.territory_code.as_deref(),
+                format!("user:{}", user.id),
+            )
+            .detail(serde_json::json!({ "grant": grant.id, "role": request.role }));
+            audit::record(conn, event, now)?;
+            user_view(conn, user)
+        })
     })
+    .await
 }
 
-pub fn revoke_grant(
-    conn: &mut DbConn,
+pub async fn revoke_grant(
+    state: &AppState,
     caller: &Caller,
     user_id: i64,
     grant_id: i64,
-    now: DateTime<Utc>,
 ) -> Result<UserView, AppError> {
-    require_admin(conn, caller, "retirer un rôle", now)?;
-    let user = user_in_scope(conn, caller, user_id)?;
-    let grant = role_grants::list_for_user(conn, user.id)?
-        .into_iter()
-        .find(|g| g.id == grant_id)
-        .ok_or_else(|| {
-            AppError::not_found(format!("Aucun rôle {grant_id} pour cet utilisateur"))
-        })?;
-    let resolved = resolve_grant(conn, &grant)?;
-    if resolved.role == Role::Admin
-        && resolved.scope == GrantScope::Global
-        && !caller.administers(None)
-    {
-        return Err(not_allowed(
-            "grant",
-            "seul un admin global retire un rôle admin global",
-        ));
-    }
-    conn.transaction(|conn| {
-        role_grants::delete(conn, grant.id)?;
-        // Tokens carry no roles, but a changed scope should take effect at once everywhere.
-        users::bump_token_version(conn, user.id, now.naive_utc())?;
-        let event = admin_event(
-            caller,
-            "role_revoked",
-            user.territory_code.as_deref(),
-            format!("user:{}", user.id),
-        )
-        .detail(serde_json::json!({ "grant": grant.id, "role": grant.role }));
-        audit::record(conn, event, now)?;
-        let user = users::find(conn, user.id)?.ok_or_else(|| AppError::not_found("utilisateur"))?;
-        user_view(conn, user)
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        require_admin(caller, "retirer un rôle")?;
+        let user = user_in_scope(conn, caller, user_id)?;
+        let grant = role_grants::list_for_user(conn, user.id)?
+            .into_iter()
+            .find(|g| g.id == grant_id)
+            .ok_or_else(|| {
+                AppError::not_found(format!("Aucun rôle {grant_id} pour cet utilisateur"))
+            })?;
+        let resolved = resolve_grant(conn, &grant)?;
+        if resolved.role == Role::Admin
+            && resolved.scope == GrantScope::Global
+            && !caller.administers(None)
+        {
+            return Err(not_allowed(
+                "grant",
+                "seul un admin global retire un rôle admin global",
+            ));
+        }
+        conn.transaction(|conn| {
+            role_grants::delete(conn, grant.id)?;
+            // Tokens carry no roles, but a changed scope should take effect at once everywhere.
+            users::bump_token_version(conn, user.id, now.naive_utc())?;
+            let event = admin_event(
+                caller,
+                "role_revoked",
+                user.territory_code.as_deref(),
+                format!("user:{}", user.id),
+            )
+            .detail(serde_json::json!({ "grant": grant.id, "role": grant.role }));
+            audit::record(conn, event, now)?;
+            let user =
+                users::find(conn, user.id)?.ok_or_else(|| AppError::not_found("utilisateur"))?;
+            user_view(conn, user)
+        })
     })
+    .await
 }
 
-pub fn set_active(
-    conn: &mut DbConn,
+pub async fn set_active(
+    state: &AppState,
     caller: &Caller,
     user_id: i64,
     active: bool,
-    now: DateTime<Utc>,
 ) -> Result<UserView, AppError> {
-    let action = if active {
-        "réactiver un utilisateur"
-    } else {
-        "désactiver un utilisateur"
-    };
-    require_admin(conn, caller, action, now)?;
-    let user = user_in_scope(conn, caller, user_id)?;
-    conn.transaction(|conn| {
-        users::set_active(conn, user.id, active, now.naive_utc())?;
-        let name = if active {
-            "user_enabled"
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let conn = &mut *tx.conn;
+        let now = tx.now;
+        let action = if active {
+            "réactiver un utilisateur"
         } else {
-            "user_disabled"
+            "désactiver un utilisateur"
         };
-        let event = admin_event(
-            caller,
-            name,
-            user.territory_code.as_deref(),
-            format!("user:{}", user.id),
-        );
-        audit::record(conn, event, now)?;
-        let user = users::find(conn, user.id)?.ok_or_else(|| AppError::not_found("utilisateur"))?;
-        user_view(conn, user)
+        require_admin(caller, action)?;
+        let user = user_in_scope(conn, caller, user_id)?;
+        conn.transaction(|conn| {
+            // Disabled or enabled again, the account starts with no session.
+            end_sessions(conn, user.id, now)?;
+            users::set_active(conn, user.id, active, now.naive_utc())?;
+            let name = if active {
+                "user_enabled"
+            } else {
+                "user_disabled"
+            };
+            let event = admin_event(
+                caller,
+                name,
+                user.territory_code.as_deref(),
+                format!("user:{}", user.id),
+            );
+            audit::record(conn, event, now)?;
+            let user =
+                users::find(conn, user.id)?.ok_or_else(|| AppError::not_found("utilisateur"))?;
+            user_view(conn, user)
+        })
     })
+    .await
 }
 
-pub fn set_password(
-    conn: &mut DbConn,
+/// Sets a user's password; every token issued before stops working.
+pub async fn set_password(
+    state: &AppState,
     caller: &Caller,
     user_id: i64,
     request: SetPassword,
-    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    require_admin(conn, caller, "définir un mot de passe", now)?;
-    let user = user_in_scope(conn, caller, user_id)?;
-    let hash = checked_password(&request.password)?;
-    conn.transaction(|conn| {
-        users::set_password(conn, user.id, &hash, now.naive_utc())?;
+    unit_of_work::audited(
+        state,
+        caller,
+        require_admin(caller, "définir un mot de passe"),
+    )
+    .await?;
+    let hash = checked_password(state, "password", &request.password).await?;
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let user = user_in_scope(tx.conn, caller, user_id)?;
+        end_sessions(tx.conn, user.id, tx.now)?;
+        users::set_password(tx.conn, user.id, &hash, tx.now.naive_utc())?;
         let event = admin_event(
             caller,
             "password_set",
             user.territory_code.as_deref(),
             format!("user:{}", user.id),
         );
-        audit::record(conn, event, now)
+        audit::record(tx.conn, event, tx.now)
     })
+    .await
+}
+
+/// Ends every session of a user: access tokens issued so far are refused (their version
+/// is older) and refresh tokens are revoked.
+pub fn end_sessions(conn: &mut DbConn, user_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    users::bump_token_version(conn, user_id, now.naive_utc())?;
+    refresh_tokens::revoke_all_for_user(conn, user_id, now.naive_utc())?;
+    Ok(())
 }

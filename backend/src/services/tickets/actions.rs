@@ -1,34 +1,131 @@
-//! Changing a ticket: lifecycle actions, comments, qualification, routing and hand-offs,
-//! refusals, major incidents.
+//! Changing a ticket: lifecycle actions, comments, information given to whoever waits,
+//! qualification, routing and hand-offs, refusals, major incidents. Each is a
+//! [`TicketChange`] run by the pipeline.
 
-use chrono::{DateTime, Utc};
-use diesel::Connection;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::access::{visible_ticket, Access};
-use super::journal::{record, record_by, Author, Entry, Visibility};
+use super::journal::{record, Author, Entry, Visibility};
 use super::open::text_field;
-use super::read::{event_view, fresh_view};
+use super::pipeline::{TicketChange, TicketWrite};
+use super::read::event_view;
 use super::routing::{category as find_category, decide};
 use super::views::{EventView, TicketView};
-use super::{check_version, save};
-use crate::db::models::{NewTicketHop, Queue, Ticket};
+use crate::db::models::{Queue, Ticket};
 use crate::db::repo::{
     establishments, organisations, queues, role_grants, ticket_hops, tickets, users,
 };
-use crate::db::DbConn;
 use crate::domain::priority::{priority, Level3};
-use crate::domain::reference_kinds::{OrganisationKind, TicketType};
+use crate::domain::reference_kinds::TicketType;
 use crate::domain::role::Role;
 use crate::domain::technical_file::TechnicalFile;
 use crate::domain::ticket_lifecycle::{
     is_final, transition, Party, PendingReason, TicketAction, TicketStatus, TransitionError,
 };
 use crate::error::{AppError, FieldError};
-use crate::services::audit;
-use crate::services::caller::Caller;
+
+fn invalid_transition(from: TicketStatus, action: TicketAction) -> AppError {
+    AppError::Conflict {
+        code: "invalid_transition",
+        detail: format!("Action « {action} » impossible depuis le statut « {from} »"),
+    }
+}
+
+/// 409 once the ticket is closed or cancelled.
+pub(crate) fn not_final(ticket: &Ticket) -> Result<(), AppError> {
+    if is_final(ticket.status) {
+        return Err(AppError::Conflict {
+            code: "invalid_transition",
+            detail: format!("Le ticket est {} : il ne change plus", ticket.status),
+        });
+    }
+    Ok(())
+}
+
+/// 403 unless the caller is one of `parties` on this ticket.
+fn require(w: &TicketWrite, parties: &[Party], what: &str) -> Result<Party, AppError> {
+    parties
+        .iter()
+        .copied()
+        .find(|p| w.access.is(*p))
+        .ok_or_else(|| w.deny(what))
+}
+
+/// The party of the caller's that may take `action` now: 409 when nobody may from this
+/// status, 403 when the caller may not.
+fn party_for(w: &TicketWrite, action: TicketAction) -> Result<Party, AppError> {
+    let (status, pending) = (w.ticket.status, w.ticket.pending_reason);
+    let everyone = [
+        Party::Requester,
+        Party::Handler,
+        Party::Guichet,
+        Party::System,
+    ];
+    if everyone
+        .iter()
+        .all(|p| transition(status, pending, action, *p) == Err(TransitionError::Invalid))
+    {
+        return Err(invalid_transition(status, action));
+    }
+    w.access
+        .parties
+        .iter()
+        .copied()
+        .find(|p| transition(status, pending, action, *p).is_ok())
+        .ok_or_else(|| w.deny(&format!("« {action} » sur ce ticket")))
+}
+
+/// An agent of the organisation holding `queue`, by email.
+fn assignee(w: &mut TicketWrite, queue: &Queue, email: &str) -> Result<i64, AppError> {
+    let refuse = || {
+        AppError::invalid_field(
+            "assignee",
+            "not_an_agent",
+            format!("{email} n'est pas agent de cette file"),
+        )
+    };
+    let user = users::find_by_email(w.conn, email)?
+        .filter(|u| u.active)
+        .ok_or_else(refuse)?;
+    let agent = role_grants::list_for_user(w.conn, user.id)?
+        .iter()
+        .any(|g| g.organisation_id == Some(queue.organisation_id) && g.role != Role::Correspondent);
+    if agent {
+        Ok(user.id)
+    } else {
+        Err(refuse())
+    }
+}
+
+/// Resolves the children of a major incident with its resolution, journaled on each.
+fn resolve_children(w: &mut TicketWrite) -> Result<(), AppError> {
+    let parent = w.ticket.clone();
+    for child in tickets::children(w.conn, parent.id)? {
+        if is_final(child.status) || child.status == TicketStatus::Resolved {
+            continue;
+        }
+        resolve_with(w, &child, &parent)?;
+    }
+    Ok(())
+}
+
+/// Resolves `child` with the resolution of the major incident `parent`.
+fn resolve_with(w: &mut TicketWrite, child: &Ticket, parent: &Ticket) -> Result<Ticket, AppError> {
+    let mut resolved = child.clone();
+    resolved.status = TicketStatus::Resolved;
+    resolved.pending_reason = None;
+    resolved.resolution = parent.resolution.clone();
+    resolved.resolved_at = Some(w.now.naive_utc());
+    let system = Author::system();
+    let entry = Entry::public(
+        "resolved_with_major_incident",
+        json!({ "major_incident": parent.reference }),
+    )
+    .with_body(parent.resolution.as_deref().unwrap_or_default());
+    record(w.conn, child.id, &system, entry, w.now)?;
+    w.save_other(child, resolved, &system)
+}
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -48,213 +145,76 @@ pub struct ActionRequest {
     pub comment: Option<String>,
 }
 
-fn invalid_transition(from: TicketStatus, action: TicketAction) -> AppError {
-    AppError::Conflict {
-        code: "invalid_transition",
-        detail: format!("Action « {action} » impossible depuis le statut « {from} »"),
-    }
-}
+impl TicketChange for ActionRequest {
+    type Reply = TicketView;
 
-/// The new status if one of the caller's parties may take the action; 409 when the action
-/// does not exist from this status, 403 when it is not the caller's to take.
-fn allowed(
-    conn: &mut DbConn,
-    caller: &Caller,
-    access: &Access,
-    from: TicketStatus,
-    action: TicketAction,
-    now: DateTime<Utc>,
-) -> Result<(TicketStatus, Party), AppError> {
-    let everyone = [
-        Party::Requester,
-        Party::Handler,
-        Party::Guichet,
-        Party::System,
-    ];
-    if everyone
-        .iter()
-        .all(|p| transition(from, action, *p) == Err(TransitionError::Invalid))
-    {
-        return Err(invalid_transition(from, action));
+    fn action(&self) -> &'static str {
+        self.action.as_str()
     }
-    access
-        .parties
-        .iter()
-        .find_map(|party| transition(from, action, *party).ok().map(|to| (to, *party)))
-        .ok_or_else(|| audit::deny(conn, caller, &format!("« {action} » sur ce ticket"), now))
-}
 
-/// Marks the receiving organisation's first response on the current stay.
-fn first_response(
-    conn: &mut DbConn,
-    ticket: &Ticket,
-    party: Party,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    if party == Party::Handler {
-        if let Some(hop) = ticket_hops::current(conn, ticket.id)? {
-            ticket_hops::first_response(conn, hop.id, now.naive_utc())?;
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        party_for(w, self.action).map(|_| ())
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        let party = party_for(w, self.action)?;
+        let to = transition(w.ticket.status, w.ticket.pending_reason, self.action, party)
+            .map_err(|_| invalid_transition(w.ticket.status, self.action))?;
+        let comment = self
+            .comment
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| text_field("comment", c, 20_000))
+            .transpose()?;
+        match self.action {
+            TicketAction::Suspend => {
+                w.ticket.pending_reason = Some(self.pending_reason.ok_or_else(|| {
+                    AppError::invalid_field(
+                        "pending_reason",
+                        "required",
+                        "précisez qui est attendu",
+                    )
+                })?);
+            }
+            TicketAction::Resolve => {
+                w.ticket.resolution = Some(text_field(
+                    "resolution",
+                    self.resolution.as_deref().unwrap_or_default(),
+                    20_000,
+                )?);
+                w.ticket.resolved_at = Some(w.now.naive_utc());
+                w.ticket.pending_reason = None;
+            }
+            TicketAction::Reopen => {
+                w.ticket.reopen_count += 1;
+                w.ticket.resolved_at = None;
+            }
+            TicketAction::Assign => {
+                let email = match self.assignee.clone() {
+                    Some(email) => email,
+                    None => w.caller.map(|c| c.label().to_owned()).unwrap_or_default(),
+                };
+                let queue = w.access.current_queue.clone();
+                w.ticket.assignee_id = Some(assignee(w, &queue, &email)?);
+            }
+            _ => {}
         }
-    }
-    Ok(())
-}
-
-/// An agent of the organisation holding `queue`, by email.
-fn assignee(conn: &mut DbConn, queue: &Queue, email: &str) -> Result<i64, AppError> {
-    let refuse = || {
-        AppError::invalid_field(
-            "assignee",
-            "not_an_agent",
-            format!("{email} n'est pas agent de cette file"),
-        )
-    };
-    let user = users::find_by_email(conn, email)?
-        .filter(|u| u.active)
-        .ok_or_else(refuse)?;
-    let agent = role_grants::list_for_user(conn, user.id)?
-        .iter()
-        .any(|g| g.organisation_id == Some(queue.organisation_id) && g.role != Role::Correspondent);
-    if agent {
-        Ok(user.id)
-    } else {
-        Err(refuse())
-    }
-}
-
-/// Resolves the children of a major incident with its resolution, journaled on each.
-fn resolve_children(
-    conn: &mut DbConn,
-    parent: &Ticket,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    for mut child in tickets::children(conn, parent.id)? {
-        let status: TicketStatus = child.status;
-        if is_final(status) || status == TicketStatus::Resolved {
-            continue;
+        if party == Party::Handler {
+            w.first_response()?;
         }
-        let version = child.version;
-        child.status = TicketStatus::Resolved;
-        child.pending_reason = None;
-        child.resolution = parent.resolution.clone();
-        child.resolved_at = Some(now.naive_utc());
-        let child = save(conn, child, version, now)?;
-        let entry = Entry::public(
-            "resolved_with_major_incident",
-            json!({ "major_incident": parent.reference }),
-        )
-        .with_body(parent.resolution.as_deref().unwrap_or_default());
-        record(conn, child.id, Author::System, entry, now)?;
-    }
-    Ok(())
-}
-
-/// A status change to make.
-pub(crate) struct StatusChange {
-    pub to: TicketStatus,
-    pub action: TicketAction,
-    pub pending_reason: Option<PendingReason>,
-    pub resolution: Option<String>,
-}
-
-/// Moves the ticket to `change.to`, applies the bookkeeping of the status, saves and journals.
-pub(crate) fn change_status(
-    conn: &mut DbConn,
-    caller: &Caller,
-    access: &Access,
-    mut ticket: Ticket,
-    change: StatusChange,
-    now: DateTime<Utc>,
-) -> Result<Ticket, AppError> {
-    let from: TicketStatus = ticket.status;
-    let StatusChange {
-        to,
-        action,
-        pending_reason,
-        resolution,
-    } = change;
-    let version = ticket.version;
-    ticket.status = to;
-    ticket.pending_reason = pending_reason;
-    match action {
-        TicketAction::Resolve => {
-            ticket.resolution = resolution.clone();
-            ticket.resolved_at = Some(now.naive_utc());
+        w.ticket.status = to;
+        if to != TicketStatus::Pending {
+            w.ticket.pending_reason = None;
         }
-        TicketAction::Reopen => {
-            ticket.reopen_count += 1;
-            ticket.resolved_at = None;
+        w.save()?;
+        if self.action == TicketAction::Resolve && w.ticket.is_major {
+            resolve_children(w)?;
         }
-        _ => {}
-    }
-    let ticket = save(conn, ticket, version, now)?;
-    let mut entry = Entry::public(
-        "status_changed",
-        json!({ "action": action, "from": from, "to": to, "pending_reason": pending_reason }),
-    );
-    if let Some(text) = &resolution {
-        entry = entry.with_body(text);
-    }
-    record_by(conn, caller, access, ticket.id, entry, now)?;
-    if action == TicketAction::Resolve && ticket.is_major {
-        resolve_children(conn, &ticket, now)?;
-    }
-    Ok(ticket)
-}
-
-pub fn act(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: ActionRequest,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
-    check_version(&ticket, if_match)?;
-    let from: TicketStatus = ticket.status;
-    let (to, party) = allowed(conn, caller, &access, from, request.action, now)?;
-    let pending_reason = match request.action {
-        TicketAction::Suspend => Some(request.pending_reason.ok_or_else(|| {
-            AppError::invalid_field("pending_reason", "required", "précisez qui est attendu")
-        })?),
-        _ => None,
-    };
-    let resolution = match request.action {
-        TicketAction::Resolve => Some(text_field(
-            "resolution",
-            request.resolution.as_deref().unwrap_or_default(),
-            20_000,
-        )?),
-        _ => None,
-    };
-    conn.transaction(|conn| {
-        if request.action == TicketAction::Assign {
-            let email = request
-                .assignee
-                .clone()
-                .unwrap_or_else(|| caller.label().to_owned());
-            ticket.assignee_id = Some(assignee(conn, &access.current_queue, &email)?);
+        if let Some(comment) = &comment {
+            w.journal(Entry::public("comment", json!({})).with_body(comment))?;
         }
-        first_response(conn, &ticket, party, now)?;
-        let ticket = change_status(
-            conn,
-            caller,
-            &access,
-            ticket,
-            StatusChange {
-                to,
-                action: request.action,
-                pending_reason,
-                resolution,
-            },
-            now,
-        )?;
-        if let Some(comment) = request.comment.as_deref().filter(|c| !c.trim().is_empty()) {
-            let entry = Entry::public("comment", json!({})).with_body(comment);
-            record_by(conn, caller, &access, ticket.id, entry, now)?;
-        }
-        fresh_view(conn, caller, ticket)
-    })
+        w.view()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -266,41 +226,104 @@ pub struct CommentRequest {
     pub visibility: Option<Visibility>,
 }
 
-/// Adds a comment. Appending to the journal changes no field of the ticket: no `If-Match`.
-pub fn comment(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    request: CommentRequest,
-    now: DateTime<Utc>,
-) -> Result<EventView, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let body = text_field("body", &request.body, 20_000)?;
-    let visibility = request.visibility.unwrap_or(Visibility::Public);
-    if visibility == Visibility::Internal && !access.sees_internal {
-        return Err(AppError::Invalid {
-            code: "field_not_allowed",
-            detail: "Les notes internes sont réservées aux agents".into(),
-            errors: vec![FieldError::new(
-                "visibility",
-                "not_allowed",
-                "réservé aux agents",
-            )],
-        });
+/// A comment appends to the journal and changes no field of the ticket: no `If-Match`.
+impl TicketChange for CommentRequest {
+    type Reply = EventView;
+    const NEEDS_VERSION: bool = false;
+
+    fn action(&self) -> &'static str {
+        "comment"
     }
-    conn.transaction(|conn| {
-        if visibility == Visibility::Public && access.is(Party::Handler) {
-            first_response(conn, &ticket, Party::Handler, now)?;
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        if w.access.may_comment() {
+            Ok(())
+        } else {
+            Err(w.deny("commenter un ticket que votre organisation ne traite plus"))
         }
-        let entry = Entry {
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<EventView, AppError> {
+        let body = text_field("body", &self.body, 20_000)?;
+        let visibility = self.visibility.unwrap_or(Visibility::Public);
+        if visibility == Visibility::Internal && !w.access.may_write_internal() {
+            return Err(AppError::Invalid {
+                code: "field_not_allowed",
+                detail: "Les notes internes sont réservées aux agents".into(),
+                errors: vec![FieldError::new(
+                    "visibility",
+                    "not_allowed",
+                    "réservé aux agents",
+                )],
+            });
+        }
+        if visibility == Visibility::Public && w.access.is(Party::Handler) {
+            w.first_response()?;
+        }
+        let event = w.journal(Entry {
             kind: "comment",
             visibility,
             body: Some(&body),
             data: json!({}),
+        })?;
+        event_view(w.conn, event)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InformationRequest {
+    /// The information asked for.
+    pub body: String,
+}
+
+/// Gives the information a pending ticket waits for, and resumes it in the same write: the
+/// school answers a wait for the requester, the owner authority a question of the vendor.
+impl TicketChange for InformationRequest {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "provide_information"
+    }
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        let waited_from = match w.ticket.pending_reason {
+            Some(PendingReason::Requester) if w.ticket.status == TicketStatus::Pending => {
+                w.access.is(Party::Requester)
+            }
+            Some(PendingReason::VendorInfo) if w.ticket.status == TicketStatus::Pending => {
+                w.access.owner_authority
+            }
+            _ => {
+                return Err(AppError::Conflict {
+                    code: "not_waiting",
+                    detail: "Ce ticket n'attend pas d'information de votre part".into(),
+                })
+            }
         };
-        let event = record_by(conn, caller, &access, ticket.id, entry, now)?;
-        event_view(conn, event)
-    })
+        if waited_from {
+            Ok(())
+        } else {
+            Err(w.deny("répondre à une attente qui ne vous est pas adressée"))
+        }
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        let body = text_field("body", &self.body, 20_000)?;
+        let visibility = match w.ticket.pending_reason {
+            Some(PendingReason::VendorInfo) => Visibility::Internal,
+            _ => Visibility::Public,
+        };
+        w.journal(Entry {
+            kind: "information_provided",
+            visibility,
+            body: Some(&body),
+            data: json!({ "waited_for": w.ticket.pending_reason }),
+        })?;
+        w.ticket.status = TicketStatus::InProgress;
+        w.ticket.pending_reason = None;
+        w.view()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -318,95 +341,45 @@ pub struct QualifyRequest {
     pub technical_file: Option<TechnicalFile>,
 }
 
-fn require(
-    conn: &mut DbConn,
-    caller: &Caller,
-    access: &Access,
-    parties: &[Party],
-    what: &str,
-    now: DateTime<Utc>,
-) -> Result<Party, AppError> {
-    parties
-        .iter()
-        .copied()
-        .find(|p| access.is(*p))
-        .ok_or_else(|| audit::deny(conn, caller, what, now))
-}
-
-/// The ticket the caller may change as one of `parties`: 404, 403, 428/412 and 409 (final)
-/// in that order.
-fn writable(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    parties: &[Party],
-    what: &str,
-    now: DateTime<Utc>,
-) -> Result<(Ticket, Access, Party), AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let party = require(conn, caller, &access, parties, what, now)?;
-    check_version(&ticket, if_match)?;
-    not_final(&ticket)?;
-    Ok((ticket, access, party))
-}
-
-fn not_final(ticket: &Ticket) -> Result<(), AppError> {
-    let status: TicketStatus = ticket.status;
-    if is_final(status) {
-        return Err(AppError::Conflict {
-            code: "invalid_transition",
-            detail: format!("Le ticket est {status} : il ne change plus"),
-        });
-    }
-    Ok(())
-}
-
 /// The guichet qualifies: category, type, impact, urgency (the priority follows).
-pub fn qualify(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: QualifyRequest,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (mut ticket, access, _) = writable(
-        conn,
-        caller,
-        reference,
-        if_match,
-        &[Party::Guichet],
-        "qualifier un ticket",
-        now,
-    )?;
-    if let Some(code) = &request.category {
-        ticket.category_code = find_category(conn, code)?.code;
+impl TicketChange for QualifyRequest {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "qualify"
     }
-    if let Some(t) = request.ticket_type {
-        ticket.ticket_type = t;
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        require(w, &[Party::Guichet], "qualifier un ticket").map(|_| ())
     }
-    if let Some(i) = request.impact {
-        ticket.impact = i;
-    }
-    if let Some(u) = request.urgency {
-        ticket.urgency = u;
-    }
-    if let Some(update) = request.technical_file {
-        ticket.technical_file.0.merge(update);
-    }
-    ticket.priority = i32::from(priority(ticket.impact, ticket.urgency));
-    conn.transaction(|conn| {
-        let version = ticket.version;
-        let ticket = save(conn, ticket, version, now)?;
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        not_final(&w.ticket)?;
+        if let Some(code) = &self.category {
+            w.ticket.category_code = find_category(w.conn, code)?.code;
+        }
+        if let Some(t) = self.ticket_type {
+            w.ticket.ticket_type = t;
+        }
+        if let Some(i) = self.impact {
+            w.ticket.impact = i;
+        }
+        if let Some(u) = self.urgency {
+            w.ticket.urgency = u;
+        }
+        if let Some(update) = self.technical_file {
+            w.ticket.technical_file.0.merge(update);
+        }
+        w.ticket.priority = i32::from(priority(w.ticket.impact, w.ticket.urgency));
+        let t = &w.ticket;
         let entry = Entry::internal(
             "qualified",
-            json!({ "category": ticket.category_code, "type": ticket.ticket_type,
-                    "impact": ticket.impact, "urgency": ticket.urgency, "priority": ticket.priority }),
+            json!({ "category": t.category_code, "type": t.ticket_type,
+                    "impact": t.impact, "urgency": t.urgency, "priority": t.priority }),
         );
-        record_by(conn, caller, &access, ticket.id, entry, now)?;
-        fresh_view(conn, caller, ticket)
-    })
+        w.journal(entry)?;
+        w.view()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -425,156 +398,103 @@ pub struct RouteRequest {
     pub external_reference: Option<String>,
 }
 
-/// Records a stay in `to`, ending the current one.
-pub(crate) fn hop(
-    conn: &mut DbConn,
-    ticket: &Ticket,
-    to: &Queue,
-    reason: &str,
-    rule: Option<i64>,
-    refused: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    if let Some(current) = ticket_hops::current(conn, ticket.id)? {
-        ticket_hops::leave(conn, current.id, now.naive_utc(), refused)?;
-    }
-    ticket_hops::insert(
-        conn,
-        &NewTicketHop {
-            ticket_id: ticket.id,
-            from_queue_id: Some(ticket.current_queue_id),
-            to_queue_id: to.id,
-            reason: reason.to_owned(),
-            routing_rule_id: rule,
-            entered_at: now.naive_utc(),
-        },
-    )?;
-    Ok(())
+fn unknown_queue(code: &str) -> AppError {
+    AppError::invalid_field("queue", "unknown", format!("file {code} inconnue"))
 }
 
-/// Places the ticket in `to`: new in that queue, unassigned; the vendor keeps sight of it.
-pub(crate) fn move_to(conn: &mut DbConn, ticket: &mut Ticket, to: &Queue) -> Result<(), AppError> {
-    ticket.current_queue_id = to.id;
-    ticket.level = to.level;
-    ticket.assignee_id = None;
-    ticket.status = TicketStatus::New;
-    ticket.pending_reason = None;
-    let organisation = organisations::find(conn, to.organisation_id)?
+/// A queue of the ticket's own territory: another territory's queues are walls, named
+/// like queues that do not exist.
+fn queue_in_territory(w: &mut TicketWrite, code: &str) -> Result<Queue, AppError> {
+    let queue = queues::find_by_code(w.conn, code)?.ok_or_else(|| unknown_queue(code))?;
+    let organisation = organisations::find(w.conn, queue.organisation_id)?
         .ok_or_else(|| AppError::Internal("queue without organisation".into()))?;
-    if organisation.kind == OrganisationKind::Vendor {
-        ticket.vendor_id = Some(organisation.id);
+    if organisation.territory_code.as_deref() != Some(w.ticket.territory_code.as_str()) {
+        return Err(unknown_queue(code));
     }
-    Ok(())
+    Ok(queue)
 }
 
 /// Orients (by rule or by hand) or hands off the ticket to another queue.
-pub fn route(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: RouteRequest,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (mut ticket, access, party) = writable(
-        conn,
-        caller,
-        reference,
-        if_match,
-        &[Party::Guichet, Party::Handler],
-        "orienter un ticket",
-        now,
-    )?;
-    let (target, rule, why, editor) = if request.by_rule {
-        let (establishment, authority, collectivite) =
-            establishments::find(conn, &ticket.establishment_uai)?
-                .ok_or_else(|| AppError::Internal("ticket without establishment".into()))?;
-        let category = find_category(conn, &ticket.category_code)?;
-        let decision = decide(
-            conn,
-            &establishment,
-            &authority,
-            &collectivite,
-            &category,
-            false,
-        )?
-        .ok_or_else(|| {
-            AppError::invalid_field(
-                "by_rule",
-                "no_matching_rule",
-                "aucune règle ne s'applique : orientez à la main",
-            )
-        })?;
-        let rule = decision.rule.map(|r| (r.id, r.name));
-        (decision.queue, rule, decision.why, decision.editor)
-    } else {
-        let code = request
-            .queue
-            .as_deref()
-            .ok_or_else(|| AppError::invalid_field("queue", "required", "une file, ou by_rule"))?;
-        let queue = queues::find_by_code(conn, code)?.ok_or_else(|| {
-            AppError::invalid_field("queue", "unknown", format!("file {code} inconnue"))
-        })?;
-        let reason = text_field(
-            "reason",
-            request.reason.as_deref().unwrap_or_default(),
-            2_000,
-        )?;
-        (queue, None, vec![reason], None)
-    };
-    if target.level > 1 {
-        return Err(AppError::invalid_field(
-            "queue",
-            "escalation_required",
-            "les niveaux 2 et 3 du titulaire se saisissent par l'escalade",
-        ));
+impl TicketChange for RouteRequest {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "route"
     }
-    if target.id == ticket.current_queue_id && editor.is_none() {
-        return Err(AppError::invalid_field(
-            "queue",
-            "same_queue",
-            "le ticket est déjà dans cette file",
-        ));
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        require(w, &[Party::Guichet, Party::Handler], "orienter un ticket").map(|_| ())
     }
-    conn.transaction(|conn| {
-        first_response(conn, &ticket, party, now)?;
-        let reason = why.join(", ");
-        if target.id != ticket.current_queue_id {
-            hop(
-                conn,
-                &ticket,
-                &target,
-                &reason,
-                rule.as_ref().map(|r| r.0),
-                None,
-                now,
-            )?;
-            move_to(conn, &mut ticket, &target)?;
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        not_final(&w.ticket)?;
+        let party = require(w, &[Party::Guichet, Party::Handler], "orienter un ticket")?;
+        let (target, rule, why, editor) = if self.by_rule {
+            let (establishment, authority, collectivite) =
+                establishments::find(w.conn, &w.ticket.establishment_uai)?
+                    .ok_or_else(|| AppError::Internal("ticket without establishment".into()))?;
+            let category = find_category(w.conn, &w.ticket.category_code)?;
+            let decision = decide(
+                w.conn,
+                &establishment,
+                &authority,
+                &collectivite,
+                &category,
+                false,
+            )?
+            .ok_or_else(|| {
+                AppError::invalid_field(
+                    "by_rule",
+                    "no_matching_rule",
+                    "aucune règle ne s'applique : orientez à la main",
+                )
+            })?;
+            let rule = decision.rule.map(|r| (r.id, r.name));
+            (decision.queue, rule, decision.why, decision.editor)
+        } else {
+            let code = self.queue.as_deref().ok_or_else(|| {
+                AppError::invalid_field("queue", "required", "une file, ou by_rule")
+            })?;
+            let reason = text_field("reason", self.reason.as_deref().unwrap_or_default(), 2_000)?;
+            (queue_in_territory(w, code)?, None, vec![reason], None)
+        };
+        // Rules are checked when written; a target outside the territory is still a wall.
+        queue_in_territory(w, &target.code)?;
+        if target.level > 1 {
+            return Err(AppError::invalid_field(
+                "queue",
+                "escalation_required",
+                "les niveaux 2 et 3 du titulaire se saisissent par l'escalade",
+            ));
         }
-        if let Some(editor) = &editor {
-            ticket.status = TicketStatus::Pending;
-            ticket.pending_reason = Some(PendingReason::ThirdParty);
-            ticket.third_party_editor_id = Some(editor.id);
-            ticket.third_party_reference = request.external_reference.clone();
+        if target.id == w.ticket.current_queue_id && editor.is_none() {
+            return Err(AppError::invalid_field(
+                "queue",
+                "same_queue",
+                "le ticket est déjà dans cette file",
+            ));
         }
-        let version = ticket.version;
-        let ticket = save(conn, ticket, version, now)?;
+        if party == Party::Handler {
+            w.first_response()?;
+        }
         let data = json!({
             "queue": target.code,
             "rule": rule.as_ref().map(|(id, name)| json!({ "id": id, "name": name })),
             "why": why,
             "third_party_editor": editor.as_ref().map(|e| e.code.clone()),
         });
-        record_by(
-            conn,
-            caller,
-            &access,
-            ticket.id,
-            Entry::internal("routed", data),
-            now,
-        )?;
-        fresh_view(conn, caller, ticket)
-    })
+        w.journal(Entry::internal("routed", data))?;
+        if target.id != w.ticket.current_queue_id {
+            w.hop_to(&target, &why.join(", "), rule.as_ref().map(|r| r.0), None)?;
+        }
+        if let Some(editor) = &editor {
+            w.ticket.status = TicketStatus::Pending;
+            w.ticket.pending_reason = Some(PendingReason::ThirdParty);
+            w.ticket.third_party_editor_id = Some(editor.id);
+            w.ticket.third_party_reference = self.external_reference.clone();
+        }
+        w.view()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -585,95 +505,68 @@ pub struct RefuseRequest {
 }
 
 /// The receiving organisation refuses a hand-off: the ticket goes back to the sender.
-pub fn refuse(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: RefuseRequest,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (mut ticket, access, _) = writable(
-        conn,
-        caller,
-        reference,
-        if_match,
-        &[Party::Handler],
-        "refuser un ticket",
-        now,
-    )?;
-    let reason = text_field("reason", &request.reason, 2_000)?;
-    // Only a hand-off can be refused: not the school's opening, not a ticket sent back by a
-    // refusal.
-    let hops = ticket_hops::list(conn, ticket.id)?;
-    let returned = hops.len() >= 2 && hops[hops.len() - 2].refused_reason.is_some();
-    let sender = hops
-        .last()
-        .filter(|h| h.left_at.is_none() && !returned)
-        .and_then(|h| h.from_queue_id)
-        .ok_or_else(|| AppError::Conflict {
-            code: "nothing_to_refuse",
-            detail: "Ce ticket ne vous a pas été transmis : il n'y a rien à refuser".into(),
-        })?;
-    let back = queues::find(conn, sender)?
-        .ok_or_else(|| AppError::Internal("sender queue missing".into()))?;
-    conn.transaction(|conn| {
-        hop(
-            conn,
-            &ticket,
-            &back,
-            &format!("refus : {reason}"),
-            None,
-            Some(&reason),
-            now,
-        )?;
-        move_to(conn, &mut ticket, &back)?;
-        let version = ticket.version;
-        let ticket = save(conn, ticket, version, now)?;
+impl TicketChange for RefuseRequest {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "refuse"
+    }
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        require(w, &[Party::Handler], "refuser un ticket").map(|_| ())
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        not_final(&w.ticket)?;
+        let reason = text_field("reason", &self.reason, 2_000)?;
+        // Only a hand-off can be refused: not the school's opening, not a ticket sent back
+        // by a refusal.
+        let hops = ticket_hops::list(w.conn, w.ticket.id)?;
+        let returned = hops.len() >= 2 && hops[hops.len() - 2].refused_reason.is_some();
+        let sender = hops
+            .last()
+            .filter(|h| h.left_at.is_none() && !returned)
+            .and_then(|h| h.from_queue_id)
+            .ok_or_else(|| AppError::Conflict {
+                code: "nothing_to_refuse",
+                detail: "Ce ticket ne vous a pas été transmis : il n'y a rien à refuser".into(),
+            })?;
+        let back = queues::find(w.conn, sender)?
+            .ok_or_else(|| AppError::Internal("sender queue missing".into()))?;
         let entry =
             Entry::internal("hand_off_refused", json!({ "back_to": back.code })).with_body(&reason);
-        record_by(conn, caller, &access, ticket.id, entry, now)?;
-        fresh_view(conn, caller, ticket)
-    })
+        w.journal(entry)?;
+        w.hop_to(&back, &format!("refus : {reason}"), None, Some(&reason))?;
+        w.view()
+    }
 }
 
 /// Declares the ticket a major incident.
-pub fn declare_major(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (mut ticket, access, _) = writable(
-        conn,
-        caller,
-        reference,
-        if_match,
-        &[Party::Guichet],
-        "déclarer un incident majeur",
-        now,
-    )?;
-    if ticket.parent_id.is_some() {
-        return Err(AppError::Conflict {
-            code: "already_linked",
-            detail: "Un ticket rattaché à un incident majeur ne peut pas en être un".into(),
-        });
+pub struct DeclareMajor;
+
+impl TicketChange for DeclareMajor {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "declare_major"
     }
-    ticket.is_major = true;
-    conn.transaction(|conn| {
-        let version = ticket.version;
-        let ticket = save(conn, ticket, version, now)?;
-        record_by(
-            conn,
-            caller,
-            &access,
-            ticket.id,
-            Entry::public("major_incident_declared", json!({})),
-            now,
-        )?;
-        fresh_view(conn, caller, ticket)
-    })
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        require(w, &[Party::Guichet], "déclarer un incident majeur").map(|_| ())
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        not_final(&w.ticket)?;
+        if w.ticket.parent_id.is_some() {
+            return Err(AppError::Conflict {
+                code: "already_linked",
+                detail: "Un ticket rattaché à un incident majeur ne peut pas en être un".into(),
+            });
+        }
+        w.ticket.is_major = true;
+        w.journal(Entry::public("major_incident_declared", json!({})))?;
+        w.view()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -683,70 +576,74 @@ pub struct LinkChild {
     pub child: String,
 }
 
-/// Links a ticket to a major incident (If-Match is the parent's).
-pub fn link_child(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: LinkChild,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (parent, access) = visible_ticket(conn, caller, reference)?;
-    require(
-        conn,
-        caller,
-        &access,
-        &[Party::Guichet],
-        "rattacher un ticket",
-        now,
-    )?;
-    check_version(&parent, if_match)?;
-    if !parent.is_major {
-        return Err(AppError::Conflict {
-            code: "not_major",
-            detail: "Déclarez d'abord le ticket incident majeur".into(),
-        });
+/// Links a ticket to a major incident (If-Match is the parent's). Linked to an incident
+/// already resolved, the child is resolved at once with its resolution; a closed incident
+/// takes no more children (409).
+impl TicketChange for LinkChild {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "link_child"
     }
-    let (mut child, child_access) = visible_ticket(conn, caller, &request.child).map_err(|_| {
-        AppError::invalid_field(
-            "child",
-            "unknown",
-            format!("ticket {} introuvable", request.child),
-        )
-    })?;
-    if child.id == parent.id || child.is_major || child.parent_id.is_some() {
-        return Err(AppError::invalid_field(
-            "child",
-            "not_linkable",
-            "ce ticket ne peut pas être rattaché",
-        ));
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        require(w, &[Party::Guichet], "rattacher un ticket").map(|_| ())
     }
-    not_final(&child)?;
-    conn.transaction(|conn| {
-        child.parent_id = Some(parent.id);
-        let version = child.version;
-        let child = save(conn, child, version, now)?;
-        let author = || Author::Caller(caller, child_access.acting_organisation);
-        record(
-            conn,
-            child.id,
-            author(),
-            Entry::public(
-                "linked_to_major_incident",
-                json!({ "major_incident": parent.reference }),
-            ),
-            now,
-        )?;
-        let version = parent.version;
-        let parent = save(conn, parent, version, now)?;
-        record(
-            conn,
-            parent.id,
-            author(),
-            Entry::internal("child_linked", json!({ "child": child.reference })),
-            now,
-        )?;
-        fresh_view(conn, caller, parent)
-    })
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        if !w.ticket.is_major {
+            return Err(AppError::Conflict {
+                code: "not_major",
+                detail: "Déclarez d'abord le ticket incident majeur".into(),
+            });
+        }
+        if is_final(w.ticket.status) {
+            return Err(AppError::Conflict {
+                code: "major_incident_closed",
+                detail: format!(
+                    "L'incident majeur est {} : il ne prend plus de ticket",
+                    w.ticket.status
+                ),
+            });
+        }
+        let unknown = || {
+            AppError::invalid_field(
+                "child",
+                "unknown",
+                format!("ticket {} introuvable", self.child),
+            )
+        };
+        let (child, child_access) = w.other(&self.child).map_err(|_| unknown())?;
+        if child.id == w.ticket.id || child.is_major || child.parent_id.is_some() {
+            return Err(AppError::invalid_field(
+                "child",
+                "not_linkable",
+                "ce ticket ne peut pas être rattaché",
+            ));
+        }
+        not_final(&child)?;
+        let author = match w.caller {
+            Some(caller) => Author::caller(caller, child_access.acting_organisation),
+            None => Author::system(),
+        };
+        let mut linked = child.clone();
+        linked.parent_id = Some(w.ticket.id);
+        let entry = Entry::public(
+            "linked_to_major_incident",
+            json!({ "major_incident": w.ticket.reference }),
+        );
+        record(w.conn, child.id, &author, entry, w.now)?;
+        let linked = w.save_other(&child, linked, &author)?;
+        if w.ticket.status == TicketStatus::Resolved && linked.status != TicketStatus::Resolved {
+            let parent = w.ticket.clone();
+            resolve_with(w, &linked, &parent)?;
+        }
+        w.journal(Entry::internal(
+            "child_linked",
+            json!({ "child": linked.reference }),
+        ))?;
+        // Linking changes no field of the parent but is a write to it: its version moves.
+        w.touch();
+        w.view()
+    }
 }

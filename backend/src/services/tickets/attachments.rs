@@ -2,22 +2,26 @@
 //! content (not by what the client says), given only to callers who may see the ticket (and
 //! the comment they hang on).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
 use super::access::{visible_ticket, Access};
-use super::journal::{record_by, Entry, Visibility};
+use super::journal::{Entry, Visibility};
+use super::pipeline::{self, Target, TicketChange, TicketWrite};
 use crate::auth::secrets;
 use crate::db::repo::attachments::{self, Attachment, NewAttachment};
 use crate::db::repo::ticket_events;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::services::caller::Caller;
+use crate::services::idempotency::Keyed;
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttachmentView {
@@ -72,12 +76,9 @@ pub fn sniff(bytes: &[u8]) -> String {
 
 /// Who may see what an attachment hangs on.
 fn visible(conn: &mut DbConn, access: &Access, attachment: &Attachment) -> Result<bool, AppError> {
-    if access.sees_internal {
-        return Ok(true);
-    }
     Ok(match attachment.event_id {
         Some(id) => {
-            ticket_events::find(conn, id)?.is_some_and(|e| e.visibility == Visibility::Public)
+            ticket_events::find(conn, id)?.is_some_and(|e| access.internal.sees(e.visibility, e.id))
         }
         None => true,
     })
@@ -89,113 +90,195 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-pub fn add(
-    conn: &mut DbConn,
+/// A file written under the data directory's `incoming/`, not yet part of any ticket.
+struct Staged {
+    incoming: PathBuf,
+    /// Where it goes, relative to the data directory.
+    relative: PathBuf,
+    sha256: String,
+    size: i64,
+    content_type: String,
+}
+
+/// Writes the bytes to a new file and flushes it to the disk; nothing is left behind when
+/// that fails (a full disk is a 503).
+fn stage(data_dir: &Path, bytes: &[u8]) -> Result<Staged, AppError> {
+    let sha256 = secrets::digest_bytes(bytes);
+    let name = format!("{}-{}", &sha256[..16], &secrets::random_token()[..12]);
+    let incoming = data_dir.join("incoming").join(&name);
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(incoming.parent().expect("a parent folder"))?;
+        let mut file = std::fs::File::create(&incoming)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&incoming);
+        return Err(AppError::storage(
+            &format!("storing {}", incoming.display()),
+            &e,
+        ));
+    }
+    Ok(Staged {
+        relative: PathBuf::from("attachments").join(&sha256[..2]).join(name),
+        incoming,
+        sha256,
+        size: bytes.len() as i64,
+        content_type: sniff(bytes),
+    })
+}
+
+struct AddAttachment {
+    staged: Staged,
+    filename: String,
+    comment: Option<i64>,
+    data_dir: PathBuf,
+}
+
+impl TicketChange for AddAttachment {
+    type Reply = AttachmentView;
+    const NEEDS_VERSION: bool = false;
+
+    fn action(&self) -> &'static str {
+        "attach"
+    }
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        if w.access.may_comment() {
+            Ok(())
+        } else {
+            Err(w.deny("joindre un fichier à un ticket que votre organisation ne traite plus"))
+        }
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<AttachmentView, AppError> {
+        let visibility = match self.comment {
+            Some(id) => {
+                let event = ticket_events::find(w.conn, id)?
+                    .filter(|e| e.ticket_id == w.ticket.id && e.kind == "comment")
+                    .filter(|e| w.access.internal.sees(e.visibility, e.id))
+                    .ok_or_else(|| {
+                        AppError::invalid_field(
+                            "comment",
+                            "unknown",
+                            format!("aucun commentaire {id} sur ce ticket"),
+                        )
+                    })?;
+                event.visibility
+            }
+            None => Visibility::Public,
+        };
+        let staged = &self.staged;
+        let attachment = attachments::insert(
+            w.conn,
+            &NewAttachment {
+                ticket_id: w.ticket.id,
+                event_id: self.comment,
+                content_type: staged.content_type.clone(),
+                size_bytes: staged.size,
+                sha256: staged.sha256.clone(),
+                storage_path: staged.relative.to_string_lossy().into_owned(),
+                uploaded_by_label: w.caller.map(|c| c.label().to_owned()).unwrap_or_default(),
+                created_at: w.now.naive_utc(),
+                filename: self.filename.clone(),
+            },
+        )?;
+        w.journal(Entry {
+            kind: "attachment_added",
+            visibility,
+            body: None,
+            data: json!({ "attachment": attachment.id, "filename": self.filename }),
+        })?;
+        // Moved into place inside the transaction: if it then rolls back, the caller removes
+        // the file; if the process dies first, an unreferenced file is all that remains.
+        let target = self.data_dir.join(&staged.relative);
+        let moved = std::fs::create_dir_all(target.parent().expect("a parent folder"))
+            .and_then(|()| std::fs::rename(&staged.incoming, &target));
+        moved.map_err(|e| AppError::storage("placing an attachment", &e))?;
+        Ok(view(attachment))
+    }
+}
+
+/// Attaches a file to a ticket, or to one of its comments.
+pub async fn add(
+    state: &AppState,
     caller: &Caller,
-    reference: &str,
+    reference: String,
     upload: Upload,
-    data_dir: &Path,
-    now: DateTime<Utc>,
 ) -> Result<AttachmentView, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
     let filename = clean_filename(&upload.filename)?;
     if upload.bytes.is_empty() {
         return Err(AppError::invalid_field("body", "empty", "fichier vide"));
     }
-    let visibility = match upload.comment {
-        Some(id) => {
-            let event = ticket_events::find(conn, id)?
-                .filter(|e| e.ticket_id == ticket.id && e.kind == "comment")
-                .filter(|e| access.sees_internal || e.visibility == Visibility::Public)
-                .ok_or_else(|| {
-                    AppError::invalid_field(
-                        "comment",
-                        "unknown",
-                        format!("aucun commentaire {id} sur ce ticket"),
-                    )
-                })?;
-            event.visibility
+    let data_dir = state.settings.data_dir.clone();
+    let staged = {
+        let data_dir = data_dir.clone();
+        tokio::task::spawn_blocking(move || stage(&data_dir, &upload.bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("blocking task: {e}")))??
+    };
+    let (incoming, placed) = (staged.incoming.clone(), data_dir.join(&staged.relative));
+    let change = AddAttachment {
+        staged,
+        filename,
+        comment: upload.comment,
+        data_dir,
+    };
+    let target = Target {
+        reference,
+        if_match: None,
+    };
+    match pipeline::change(state, caller, target, None, 201, change).await {
+        Ok(Keyed::Fresh(view)) => Ok(view),
+        Ok(Keyed::Replayed(_)) => Err(AppError::Internal("an upload has no key".into())),
+        Err(e) => {
+            let _ = std::fs::remove_file(&incoming);
+            let _ = std::fs::remove_file(&placed);
+            Err(e)
         }
-        None => Visibility::Public,
-    };
-    let sha256 = secrets::digest_bytes(&upload.bytes);
-    let relative = PathBuf::from("attachments")
-        .join(ticket.id.to_string())
-        .join(format!(
-            "{}-{}",
-            &sha256[..16],
-            &secrets::random_token()[..12]
-        ));
-    let path = data_dir.join(&relative);
-    let stored = || -> std::io::Result<()> {
-        std::fs::create_dir_all(path.parent().expect("a parent folder"))?;
-        std::fs::write(&path, &upload.bytes)
-    };
-    stored().map_err(|e| AppError::Internal(format!("storing {}: {e}", path.display())))?;
-    let saved = conn.transaction(|conn| {
-        let attachment = attachments::insert(
-            conn,
-            &NewAttachment {
-                ticket_id: ticket.id,
-                event_id: upload.comment,
-                content_type: sniff(&upload.bytes),
-                size_bytes: upload.bytes.len() as i64,
-                sha256: sha256.clone(),
-                storage_path: relative.to_string_lossy().into_owned(),
-                uploaded_by_label: caller.label().to_owned(),
-                created_at: now.naive_utc(),
-                filename: filename.clone(),
-            },
-        )?;
-        let entry = Entry {
-            kind: "attachment_added",
-            visibility,
-            body: None,
-            data: json!({ "attachment": attachment.id, "filename": filename }),
-        };
-        record_by(conn, caller, &access, ticket.id, entry, now)?;
-        Ok::<_, AppError>(attachment)
-    });
-    if saved.is_err() {
-        let _ = std::fs::remove_file(&path);
     }
-    Ok(view(saved?))
 }
 
-pub fn list(
-    conn: &mut DbConn,
+pub async fn list(
+    state: &AppState,
     caller: &Caller,
-    reference: &str,
+    reference: String,
 ) -> Result<Vec<AttachmentView>, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let mut items = Vec::new();
-    for attachment in attachments::list(conn, ticket.id)? {
-        if visible(conn, &access, &attachment)? {
-            items.push(view(attachment));
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        let mut items = Vec::new();
+        for attachment in attachments::list(tx.conn, ticket.id)? {
+            if visible(tx.conn, &access, &attachment)? {
+                items.push(view(attachment));
+            }
         }
-    }
-    Ok(items)
+        Ok(items)
+    })
+    .await
 }
 
 /// The attachment and its bytes; 404 when the caller may not see it.
-pub fn read(
-    conn: &mut DbConn,
+pub async fn read(
+    state: &AppState,
     caller: &Caller,
-    reference: &str,
+    reference: String,
     id: i64,
-    data_dir: &Path,
 ) -> Result<(AttachmentView, Vec<u8>), AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let attachment = attachments::list(conn, ticket.id)?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or_else(|| AppError::not_found(format!("Aucune pièce jointe {id}")))?;
-    if !visible(conn, &access, &attachment)? {
-        return Err(AppError::not_found(format!("Aucune pièce jointe {id}")));
-    }
-    let bytes = std::fs::read(data_dir.join(&attachment.storage_path))
-        .map_err(|e| AppError::Internal(format!("reading attachment {id}: {e}")))?;
-    Ok((view(attachment), bytes))
+    let data_dir = state.settings.data_dir.clone();
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        let attachment = attachments::list(tx.conn, ticket.id)?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| AppError::not_found(format!("Aucune pièce jointe {id}")))?;
+        if !visible(tx.conn, &access, &attachment)? {
+            return Err(AppError::not_found(format!("Aucune pièce jointe {id}")));
+        }
+        let bytes = std::fs::read(data_dir.join(&attachment.storage_path))
+            .map_err(|e| AppError::Internal(format!("reading attachment {id}: {e}")))?;
+        Ok((view(attachment), bytes))
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -2,34 +2,26 @@
 //! and a complete technical file (the required elements per category are data); 2 → 3 inside
 //! the vendor. Every vendor answer is a journal event signed by its account.
 
-use chrono::{DateTime, Utc};
-use diesel::Connection;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::access::visible_ticket;
-use super::actions::{change_status, hop, move_to, StatusChange};
-use super::journal::{record_by, Entry, Visibility};
+use super::journal::{Entry, Visibility};
 use super::open::text_field;
-use super::read::fresh_view;
+use super::pipeline::{TicketChange, TicketWrite};
 use super::routing::territory_vendor;
 use super::views::TicketView;
-use super::{check_version, save};
 use crate::db::models::Queue;
-use crate::db::repo::{
-    establishments, organisations, queues, technical_file_requirements, ticket_hops,
-};
+use crate::db::repo::{establishments, queues, technical_file_requirements};
 use crate::db::DbConn;
 use crate::domain::reference_kinds::{CompetenceDomain, OrganisationKind};
 use crate::domain::role::Role;
 use crate::domain::technical_file::{
     check_escalation, EscalationJustification, EscalationRefusal, TechnicalElement, TechnicalFile,
 };
-use crate::domain::ticket_lifecycle::{is_final, Party, PendingReason, TicketAction, TicketStatus};
+use crate::domain::ticket_lifecycle::{is_final, Party, PendingReason, TicketStatus};
 use crate::error::{AppError, FieldError};
-use crate::services::audit;
-use crate::services::caller::{Caller, GrantScope};
+use crate::services::caller::GrantScope;
 use crate::text_enum;
 
 /// Asked when a category lists no requirement of its own.
@@ -110,74 +102,64 @@ fn vendor_queue(conn: &mut DbConn, vendor_id: i64, level: i32) -> Result<Queue, 
 }
 
 /// Level 1 → the territory vendor's level 2; level 2 → its level 3.
-pub fn escalate(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: EscalateRequest,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (mut ticket, access) = visible_ticket(conn, caller, reference)?;
-    if !(access.is(Party::Handler) || access.is(Party::Guichet)) {
-        return Err(audit::deny(conn, caller, "escalader un ticket", now));
+impl TicketChange for EscalateRequest {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "escalate"
     }
-    check_version(&ticket, if_match)?;
-    let status: TicketStatus = ticket.status;
-    if is_final(status) || status == TicketStatus::Resolved {
-        return Err(AppError::Conflict {
-            code: "invalid_transition",
-            detail: format!("Un ticket {status} ne s'escalade pas"),
-        });
-    }
-    let mut file = ticket.technical_file.0.clone();
-    if let Some(update) = request.technical_file {
-        file.merge(update);
-    }
-    let (target, justification) = if ticket.level == 2 {
-        if !access.is(Party::Handler) {
-            return Err(audit::deny(
-                conn,
-                caller,
-                "passer un ticket au niveau 3",
-                now,
-            ));
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        if !(w.access.is(Party::Handler) || w.access.is(Party::Guichet)) {
+            return Err(w.deny("escalader un ticket"));
         }
-        let vendor = ticket.vendor_id.unwrap_or_default();
-        (vendor_queue(conn, vendor, 3)?, None)
-    } else {
-        let required = required_elements(conn, &ticket.category_code)?;
-        let justification =
-            check_escalation(ticket.level as u8, request.justification, &file, &required)
-                .map_err(refusal)?;
-        let (_, authority, _) = establishments::find(conn, &ticket.establishment_uai)?
-            .ok_or_else(|| AppError::Internal("ticket without establishment".into()))?;
-        let vendor = territory_vendor(conn, &authority)?;
-        (vendor_queue(conn, vendor.id, 2)?, Some(justification))
-    };
-    conn.transaction(|conn| {
-        if let Some(current) = ticket_hops::current(conn, ticket.id)? {
-            ticket_hops::first_response(conn, current.id, now.naive_utc())?;
+        if w.ticket.level == 2 && !w.access.is(Party::Handler) {
+            return Err(w.deny("passer un ticket au niveau 3"));
         }
+        Ok(())
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        let status = w.ticket.status;
+        if is_final(status) || status == TicketStatus::Resolved {
+            return Err(AppError::Conflict {
+                code: "invalid_transition",
+                detail: format!("Un ticket {status} ne s'escalade pas"),
+            });
+        }
+        let mut file = w.ticket.technical_file.0.clone();
+        if let Some(update) = self.technical_file {
+            file.merge(update);
+        }
+        let (target, justification) = if w.ticket.level == 2 {
+            let vendor = w.ticket.vendor_id.unwrap_or_default();
+            (vendor_queue(w.conn, vendor, 3)?, None)
+        } else {
+            let required = required_elements(w.conn, &w.ticket.category_code)?;
+            let justification =
+                check_escalation(w.ticket.level as u8, self.justification, &file, &required)
+                    .map_err(refusal)?;
+            let (_, authority, _) = establishments::find(w.conn, &w.ticket.establishment_uai)?
+                .ok_or_else(|| AppError::Internal("ticket without establishment".into()))?;
+            let vendor = territory_vendor(w.conn, &authority)?;
+            (vendor_queue(w.conn, vendor.id, 2)?, Some(justification))
+        };
+        w.first_response()?;
         let reason = match justification {
             Some(j) => format!("escalade au titulaire : {j}"),
             None => "passage au niveau 3".to_owned(),
         };
-        hop(conn, &ticket, &target, &reason, None, None, now)?;
-        move_to(conn, &mut ticket, &target)?;
-        ticket.technical_file.0 = file;
-        if let Some(j) = justification {
-            ticket.escalation_justification = Some(j);
-        }
-        let version = ticket.version;
-        let ticket = save(conn, ticket, version, now)?;
-        let entry = Entry::public(
+        w.journal(Entry::public(
             "escalated",
-            json!({ "level": ticket.level, "queue": target.code, "justification": justification }),
-        );
-        record_by(conn, caller, &access, ticket.id, entry, now)?;
-        fresh_view(conn, caller, ticket)
-    })
+            json!({ "level": target.level, "queue": target.code, "justification": justification }),
+        ))?;
+        w.hop_to(&target, &reason, None, None)?;
+        w.ticket.technical_file.0 = file;
+        if let Some(j) = justification {
+            w.ticket.escalation_justification = Some(j);
+        }
+        w.view()
+    }
 }
 
 text_enum! {
@@ -200,84 +182,63 @@ pub struct VendorAnswer {
 }
 
 /// A vendor agent (or its service account) answers a ticket held in the vendor's queue.
-pub fn answer(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    if_match: Option<i32>,
-    request: VendorAnswer,
-    now: DateTime<Utc>,
-) -> Result<TicketView, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let vendor_handler = access.is(Party::Handler)
-        && caller.grants.iter().any(|g| {
-            g.role == Role::VendorAgent
-                && matches!(g.scope, GrantScope::Organisation { id, .. } if id == access.current_queue.organisation_id)
-        });
-    let held_by_vendor = organisations::find(conn, access.current_queue.organisation_id)?
-        .is_some_and(|o| o.kind == OrganisationKind::Vendor);
-    if !(vendor_handler && held_by_vendor) {
-        return Err(audit::deny(
-            conn,
-            caller,
-            "répondre au nom du titulaire",
-            now,
-        ));
+impl TicketChange for VendorAnswer {
+    type Reply = TicketView;
+
+    fn action(&self) -> &'static str {
+        "vendor_answer"
     }
-    check_version(&ticket, if_match)?;
-    let body = text_field("body", &request.body, 20_000)?;
-    let status: TicketStatus = ticket.status;
-    if is_final(status) || status == TicketStatus::Resolved {
-        return Err(AppError::Conflict {
-            code: "invalid_transition",
-            detail: format!("Le ticket est {status} : il n'attend plus de réponse"),
-        });
-    }
-    conn.transaction(|conn| {
-        if let Some(current) = ticket_hops::current(conn, ticket.id)? {
-            ticket_hops::first_response(conn, current.id, now.naive_utc())?;
+
+    fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
+        let held = w.access.current_queue.organisation_id;
+        let vendor_handler = w.access.is(Party::Handler)
+            && w.caller.is_some_and(|caller| {
+                caller.grants.iter().any(|g| {
+                    g.role == Role::VendorAgent
+                        && matches!(g.scope, GrantScope::Organisation { id, kind: OrganisationKind::Vendor, .. } if id == held)
+                })
+            });
+        if vendor_handler {
+            Ok(())
+        } else {
+            Err(w.deny("répondre au nom du titulaire"))
         }
-        let ticket = match request.kind {
-            AnswerKind::Question => change_status(
-                conn,
-                caller,
-                &access,
-                ticket,
-                StatusChange {
-                    to: TicketStatus::Pending,
-                    action: TicketAction::Suspend,
-                    pending_reason: Some(PendingReason::VendorInfo),
-                    resolution: None,
-                },
-                now,
-            )?,
-            AnswerKind::Solution => change_status(
-                conn,
-                caller,
-                &access,
-                ticket,
-                StatusChange {
-                    to: TicketStatus::Resolved,
-                    action: TicketAction::Resolve,
-                    pending_reason: None,
-                    resolution: Some(body.clone()),
-                },
-                now,
-            )?,
-            AnswerKind::Workaround => ticket,
-        };
-        let (kind, visibility) = match request.kind {
+    }
+
+    fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
+        let body = text_field("body", &self.body, 20_000)?;
+        let status = w.ticket.status;
+        if is_final(status) || status == TicketStatus::Resolved {
+            return Err(AppError::Conflict {
+                code: "invalid_transition",
+                detail: format!("Le ticket est {status} : il n'attend plus de réponse"),
+            });
+        }
+        w.first_response()?;
+        let (kind, visibility) = match self.kind {
             AnswerKind::Question => ("vendor_question", Visibility::Internal),
             AnswerKind::Workaround => ("vendor_workaround", Visibility::Public),
             AnswerKind::Solution => ("vendor_solution", Visibility::Public),
         };
-        let entry = Entry {
+        w.journal(Entry {
             kind,
             visibility,
             body: Some(&body),
-            data: json!({ "level": ticket.level }),
-        };
-        record_by(conn, caller, &access, ticket.id, entry, now)?;
-        fresh_view(conn, caller, ticket)
-    })
+            data: json!({ "level": w.ticket.level }),
+        })?;
+        match self.kind {
+            AnswerKind::Question => {
+                w.ticket.status = TicketStatus::Pending;
+                w.ticket.pending_reason = Some(PendingReason::VendorInfo);
+            }
+            AnswerKind::Solution => {
+                w.ticket.status = TicketStatus::Resolved;
+                w.ticket.pending_reason = None;
+                w.ticket.resolution = Some(body.clone());
+                w.ticket.resolved_at = Some(w.now.naive_utc());
+            }
+            AnswerKind::Workaround => {}
+        }
+        w.view()
+    }
 }

@@ -46,46 +46,42 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Who writes: a caller (signed by its account), or the system's jobs.
-pub enum Author<'a> {
-    Caller(&'a Caller, Option<i64>),
-    System,
+/// Who writes: a caller signed by its account (for an organisation), or the system's jobs.
+#[derive(Debug, Clone)]
+pub struct Author {
+    user_id: Option<i64>,
+    client_id: Option<String>,
+    label: String,
+    organisation: Option<i64>,
 }
 
-/// Records an entry written by `caller` acting for the organisation `access` gives it.
-pub fn record_by(
-    conn: &mut DbConn,
-    caller: &Caller,
-    access: &super::access::Access,
-    ticket_id: i64,
-    entry: Entry,
-    now: DateTime<Utc>,
-) -> Result<TicketEvent, AppError> {
-    record(
-        conn,
-        ticket_id,
-        Author::Caller(caller, access.acting_organisation),
-        entry,
-        now,
-    )
+impl Author {
+    pub fn caller(caller: &Caller, organisation: Option<i64>) -> Self {
+        Self {
+            user_id: caller.user_id(),
+            client_id: caller.client_id().map(str::to_owned),
+            label: caller.label().to_owned(),
+            organisation,
+        }
+    }
+
+    pub fn system() -> Self {
+        Self {
+            user_id: None,
+            client_id: None,
+            label: "guichet".to_owned(),
+            organisation: None,
+        }
+    }
 }
 
 pub fn record(
     conn: &mut DbConn,
     ticket_id: i64,
-    author: Author,
+    author: &Author,
     entry: Entry,
     now: DateTime<Utc>,
 ) -> Result<TicketEvent, AppError> {
-    let (user, client, label, organisation) = match author {
-        Author::Caller(caller, organisation) => (
-            caller.user_id(),
-            caller.client_id().map(str::to_owned),
-            caller.label().to_owned(),
-            organisation,
-        ),
-        Author::System => (None, None, "guichet".to_owned(), None),
-    };
     Ok(ticket_events::insert(
         conn,
         &NewTicketEvent {
@@ -93,10 +89,10 @@ pub fn record(
             occurred_at: now.naive_utc(),
             kind: entry.kind.to_owned(),
             visibility: entry.visibility,
-            actor_user_id: user,
-            actor_client_id: client,
-            actor_label: label,
-            actor_organisation_id: organisation,
+            actor_user_id: author.user_id,
+            actor_client_id: author.client_id.clone(),
+            actor_label: author.label.clone(),
+            actor_organisation_id: author.organisation,
             body: entry.body.map(str::to_owned),
             data: Json(entry.data),
         },

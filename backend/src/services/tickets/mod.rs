@@ -1,22 +1,20 @@
-//! Tickets along the support chain. Every use case: find the ticket the caller may see
-//! (else 404), work out the caller's part in it, check the version, change, journal, save —
-//! in one transaction.
+//! Tickets along the support chain. Every change goes through [`pipeline`]: find the ticket
+//! the caller may see (else 404), work out the caller's part in it, check the version,
+//! change, journal, save — in one transaction.
 
 pub mod access;
 pub mod actions;
 pub mod attachments;
+pub mod auto_close;
 pub mod escalation;
 pub mod journal;
 pub mod open;
+pub mod pipeline;
 pub mod read;
 pub mod routing;
 pub mod views;
 
-use chrono::{DateTime, Utc};
-
 use crate::db::models::Ticket;
-use crate::db::repo::tickets;
-use crate::db::DbConn;
 use crate::error::AppError;
 
 /// 428 without `If-Match`, 412 when it names another version.
@@ -34,21 +32,6 @@ fn stale() -> AppError {
     AppError::PreconditionFailed {
         detail: "Le ticket a changé depuis votre lecture : relisez-le avant de le modifier".into(),
     }
-}
-
-/// Writes the changed ticket if nobody wrote since `expected_version`; returns it as stored.
-pub fn save(
-    conn: &mut DbConn,
-    mut ticket: Ticket,
-    expected_version: i32,
-    now: DateTime<Utc>,
-) -> Result<Ticket, AppError> {
-    ticket.updated_at = now.naive_utc();
-    if tickets::update_if_version(conn, &ticket, expected_version)? == 0 {
-        return Err(stale());
-    }
-    ticket.version = expected_version + 1;
-    Ok(ticket)
 }
 
 /// The ticket by reference, or 404 — the same answer whether it is absent or hidden.

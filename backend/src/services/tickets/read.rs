@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 use super::access::{visible_ticket, Access};
 use super::views::*;
@@ -18,6 +18,8 @@ use crate::domain::ticket_lifecycle::{allowed_actions, TicketStatus};
 use crate::error::AppError;
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::cursor;
+use crate::services::unit_of_work;
+use crate::state::AppState;
 
 fn organisation_code(conn: &mut DbConn, id: i64) -> Result<String, AppError> {
     Ok(organisations::find(conn, id)?
@@ -88,7 +90,7 @@ pub fn ticket_view(
         created_at: utc(ticket.created_at),
         updated_at: utc(ticket.updated_at),
         version: ticket.version,
-        allowed_actions: allowed_actions(status, &access.parties),
+        allowed_actions: allowed_actions(status, ticket.pending_reason, &access.parties),
         resolution: ticket.resolution,
         reference: ticket.reference,
         establishment: ticket.establishment_uai,
@@ -114,19 +116,34 @@ pub fn fresh_view(
     ticket_view(conn, ticket, &access)
 }
 
-pub fn get(conn: &mut DbConn, caller: &Caller, reference: &str) -> Result<TicketView, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    ticket_view(conn, ticket, &access)
+pub async fn get(
+    state: &AppState,
+    caller: &Caller,
+    reference: String,
+) -> Result<TicketView, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        ticket_view(tx.conn, ticket, &access)
+    })
+    .await
 }
 
-pub fn events(
-    conn: &mut DbConn,
+/// The journal as the caller may read it: public events, and the internal ones its part
+/// in the ticket shows it.
+pub async fn events(
+    state: &AppState,
     caller: &Caller,
-    reference: &str,
+    reference: String,
 ) -> Result<Vec<EventView>, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let rows = ticket_events::list(conn, ticket.id, access.sees_internal)?;
-    rows.into_iter().map(|e| event_view(conn, e)).collect()
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        let rows = ticket_events::list(tx.conn, ticket.id, access.is_agent())?;
+        rows.into_iter()
+            .filter(|e| access.internal.sees(e.visibility, e.id))
+            .map(|e| event_view(tx.conn, e))
+            .collect()
+    })
+    .await
 }
 
 /// A journal event as the API shows it.
@@ -147,9 +164,24 @@ pub fn event_view(conn: &mut DbConn, e: TicketEvent) -> Result<EventView, AppErr
     })
 }
 
-pub fn hops(conn: &mut DbConn, caller: &Caller, reference: &str) -> Result<Vec<HopView>, AppError> {
+pub async fn hops(
+    state: &AppState,
+    caller: &Caller,
+    reference: String,
+) -> Result<Vec<HopView>, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        hop_views(tx.conn, caller, &reference)
+    })
+    .await
+}
+
+fn hop_views(
+    conn: &mut DbConn,
+    caller: &Caller,
+    reference: &str,
+) -> Result<Vec<HopView>, AppError> {
     let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    if !access.sees_internal {
+    if !access.is_agent() {
         return Err(AppError::forbidden(
             "le parcours entre organisations est réservé aux agents",
         ));
@@ -246,15 +278,33 @@ fn decode_cursor(raw: &str) -> Result<(i32, NaiveDateTime, i64), AppError> {
     };
     let mut parts = key.splitn(3, '|');
     let priority = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    // Both databases store years 1 to 9999 alike; a cursor outside names no ticket.
     let created = parts
         .next()
         .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        .filter(|t| (1..=9999).contains(&t.year()))
         .ok_or_else(bad)?;
     let id = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
     Ok((priority, created, id))
 }
 
-pub fn list(conn: &mut DbConn, caller: &Caller, query: ListQuery) -> Result<TicketPage, AppError> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    query: ListQuery,
+) -> Result<TicketPage, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        list_page(tx.conn, caller, query)
+    })
+    .await
+}
+
+/// One page of the tickets the caller's grants reach (also the benchmark's measure).
+pub fn list_page(
+    conn: &mut DbConn,
+    caller: &Caller,
+    query: ListQuery,
+) -> Result<TicketPage, AppError> {
     let visibility = visibility(conn, caller)?;
     let queue = match &query.queue {
         Some(code) => Some(

@@ -1,0 +1,55 @@
+//! Scheduled work shared by every instance on one database: a run happens on the instance
+//! that takes the job's lease, so with several instances each job still runs once per
+//! period.
+
+use chrono::Duration;
+
+use crate::db::repo::{idempotency_keys, job_leases, login_attempts};
+use crate::error::AppError;
+use crate::services::tickets::auto_close;
+use crate::services::unit_of_work;
+use crate::state::AppState;
+
+/// Takes `job`'s lease for `period` (less a margin, so that the next period's run is never
+/// refused by a lease that has not quite expired); `false` when another instance holds it.
+async fn lease(state: &AppState, job: &'static str, period: Duration) -> Result<bool, AppError> {
+    let holder = state.instance.clone();
+    let margin = Duration::seconds((period.num_seconds() / 10).clamp(1, 300));
+    unit_of_work::write_anonymous(state, move |tx| {
+        let now = tx.now.naive_utc();
+        Ok(job_leases::claim(
+            tx.conn,
+            job,
+            &holder,
+            now,
+            now + period - margin,
+        )?)
+    })
+    .await
+}
+
+/// What a run did: `None` when another instance had the lease.
+pub type Ran = Option<usize>;
+
+/// Closes the resolved tickets that are due (hourly).
+pub async fn auto_close(state: &AppState) -> Result<Ran, AppError> {
+    if !lease(state, "auto_close", Duration::hours(1)).await? {
+        return Ok(None);
+    }
+    auto_close::close_due(state).await.map(Some)
+}
+
+/// Forgets expired idempotency keys and old login counters (hourly).
+pub async fn housekeeping(state: &AppState) -> Result<Ran, AppError> {
+    if !lease(state, "housekeeping", Duration::hours(1)).await? {
+        return Ok(None);
+    }
+    let ttl = Duration::hours(state.settings.idempotency_key_hours);
+    unit_of_work::write_anonymous(state, move |tx| {
+        let now = tx.now.naive_utc();
+        let keys = idempotency_keys::purge(tx.conn, now - ttl)?;
+        let attempts = login_attempts::purge(tx.conn, now - Duration::hours(1))?;
+        Ok(Some(keys + attempts))
+    })
+    .await
+}

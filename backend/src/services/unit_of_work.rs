@@ -1,0 +1,152 @@
+//! How a use case reaches the database: on the blocking pool (diesel is synchronous and must
+//! never hold an actix worker), with one pooled connection, and for a write in one
+//! transaction that takes the write lock when it begins. A 403 leaves an audit row written
+//! after the work's own transaction rolled back, so the refusal is never lost with it.
+//! Actions registered with [`Tx::after_commit`] run once the transaction has committed.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::services::audit;
+use crate::services::caller::Caller;
+use crate::state::AppState;
+
+type AfterCommit = Box<dyn FnOnce() + Send>;
+
+/// A use case's access to the database, and the instant it acts at.
+pub struct Tx<'c> {
+    pub conn: &'c mut DbConn,
+    pub now: DateTime<Utc>,
+    after_commit: Vec<AfterCommit>,
+}
+
+impl Tx<'_> {
+    /// Runs `action` once the transaction has committed (never if it rolls back).
+    pub fn after_commit(&mut self, action: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(action));
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut DbConn, DateTime<Utc>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    let now = state.now();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn, now)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+}
+
+fn in_transaction<T>(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    work: impl FnOnce(&mut Tx) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let (value, after_commit) = conn.write_transaction(|conn| {
+        let mut tx = Tx {
+            conn,
+            now,
+            after_commit: Vec::new(),
+        };
+        let value = work(&mut tx)?;
+        Ok::<_, AppError>((value, tx.after_commit))
+    })?;
+    for action in after_commit {
+        action();
+    }
+    Ok(value)
+}
+
+/// Records a refusal of `caller` once the work is over.
+fn audit_refusal<T>(
+    conn: &mut DbConn,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if let Err(AppError::Forbidden { detail }) = &result {
+        audit::record_denial(conn, caller, detail, now)?;
+    }
+    result
+}
+
+/// A decision taken before any database work (a role check), its refusal audited like
+/// any other.
+pub async fn audited<T: Send + 'static>(
+    state: &AppState,
+    caller: &Caller,
+    decision: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if let Err(AppError::Forbidden { detail }) = &decision {
+        let (caller, detail) = (caller.clone(), detail.clone());
+        blocking(state, move |conn, now| {
+            audit::record_denial(conn, &caller, &detail, now)
+        })
+        .await?;
+    }
+    decision
+}
+
+/// Reads for `caller`.
+pub async fn read<T, F>(state: &AppState, caller: &Caller, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Tx, &Caller) -> Result<T, AppError> + Send + 'static,
+{
+    let caller = caller.clone();
+    blocking(state, move |conn, now| {
+        let mut tx = Tx {
+            conn,
+            now,
+            after_commit: Vec::new(),
+        };
+        let result = work(&mut tx, &caller);
+        audit_refusal(tx.conn, &caller, now, result)
+    })
+    .await
+}
+
+/// Writes for `caller`, in one transaction.
+pub async fn write<T, F>(state: &AppState, caller: &Caller, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Tx, &Caller) -> Result<T, AppError> + Send + 'static,
+{
+    let caller = caller.clone();
+    blocking(state, move |conn, now| {
+        let result = in_transaction(conn, now, |tx| work(tx, &caller));
+        audit_refusal(conn, &caller, now, result)
+    })
+    .await
+}
+
+/// Reads on nobody's behalf (public reference data, health, logins before the caller is
+/// known).
+pub async fn read_anonymous<T, F>(state: &AppState, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Tx) -> Result<T, AppError> + Send + 'static,
+{
+    blocking(state, move |conn, now| {
+        work(&mut Tx {
+            conn,
+            now,
+            after_commit: Vec::new(),
+        })
+    })
+    .await
+}
+
+/// Writes on nobody's behalf (the scheduled jobs, logins), in one transaction.
+pub async fn write_anonymous<T, F>(state: &AppState, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Tx) -> Result<T, AppError> + Send + 'static,
+{
+    blocking(state, move |conn, now| in_transaction(conn, now, work)).await
+}
