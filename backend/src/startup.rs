@@ -9,7 +9,7 @@ use actix_web::{web, App, Error};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 
-use crate::http::{admin, auth, calendars, errors, health, reference, routing, tickets};
+use crate::http::{admin, auth, calendars, errors, health, json, reference, routing, tickets};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -94,15 +94,23 @@ pub fn build_app(
         .app_data(web::Data::new(state))
         .app_data(errors::query_config())
         .app_data(errors::path_config())
-        .app_data(errors::json_config())
+        .app_data(web::PayloadConfig::new(json::MAX_JSON_BYTES))
         .into_utoipa_app();
     routes(app).into_app().wrap_fn(|req, srv| {
         let method = req.method().clone();
         let path = req.path().to_owned();
         let started = Instant::now();
-        let response = srv.call(req);
+        let (call, refused) = match nul_in_request(&req) {
+            Some(field) => (None, Some(req.error_response(json::nul_byte(&field)))),
+            None => (Some(srv.call(req)), None),
+        };
         async move {
-            let response = response.await;
+            let response = match (call, refused) {
+                (Some(call), _) => call.await.map(ServiceResponse::map_into_left_body),
+                (None, refused) => Ok(refused
+                    .expect("a refused request has its answer")
+                    .map_into_right_body()),
+            };
             let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
             match &response {
                 Ok(r) => tracing::info!(%method, %path, status = r.status().as_u16(), elapsed_ms, "request"),
@@ -111,4 +119,15 @@ pub fn build_app(
             response
         }
     })
+}
+
+/// The query parameter (or the path) whose decoded text holds a NUL character: no database
+/// stores one, so it is refused before any handler runs.
+fn nul_in_request(req: &ServiceRequest) -> Option<String> {
+    if req.path().contains('\0') || req.uri().path().to_ascii_lowercase().contains("%00") {
+        return Some("path".to_owned());
+    }
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        .map(|(k, _)| k.replace('\0', ""))
 }

@@ -151,6 +151,7 @@ fn ticket_write(
         "children" => |f, s| format!("/api/v1/tickets/{}/children", f.ticket(s)),
         "refusal" => |f, s| format!("/api/v1/tickets/{}/refusal", f.ticket(s)),
         "routing" => |f, s| format!("/api/v1/tickets/{}/routing", f.ticket(s)),
+        "information" => |f, s| format!("/api/v1/tickets/{}/information", f.ticket(s)),
         _ => unreachable!(),
     };
     Route {
@@ -583,6 +584,53 @@ fn routes() -> Vec<Route> {
             |_, _| Some(json!({ "queue": "ac-nancy-metz/dane", "reason": "Matrice" })),
             |a, s| on_ticket(a, s, &[403], &[200, 422], &[200, 422]),
         ),
+        // Another territory's queue is as unknown as a missing one.
+        ticket_write(
+            "route across territories",
+            "routing",
+            |_, _| Some(json!({ "queue": "ac-paris/dane", "reason": "Matrice" })),
+            |a, s| on_ticket(a, s, &[403], &[422], &[422]),
+        ),
+        // Nothing waits for information on these tickets.
+        ticket_write(
+            "provide information",
+            "information",
+            |_, _| Some(json!({ "body": "Matrice" })),
+            |a, s| on_ticket(a, s, &[409], &[409], &[409]),
+        ),
+        Route {
+            name: "routing rule to another territory's queue",
+            method: "POST",
+            path: |_, _| "/api/v1/routing/rules".into(),
+            body: |s, n| {
+                let mut rule = rule_spec(s, 2000 + n, "Matrice ailleurs");
+                rule["target"] = json!({ "kind": "queue", "queue": "ac-paris/dane" });
+                Some(rule)
+            },
+            expect: |a, s| match (a, s) {
+                (Actor::GlobalAdmin, _) => &[422],
+                _ => rule_admin(&[422])(a, s),
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "change own password (wrong current one)",
+            method: "POST",
+            path: |_, _| "/api/v1/me/password".into(),
+            body: |_, _| {
+                Some(
+                    json!({ "current_password": "not the password", "new_password": "a brand new long password" }),
+                )
+            },
+            expect: |a, _| match a {
+                Actor::Anonymous => &[401],
+                Actor::ServiceAccount => &[403],
+                _ => &[422],
+            },
+            if_match: false,
+            raw: None,
+        },
         Route {
             name: "list routing rules",
             method: "GET",
@@ -645,11 +693,12 @@ fn routes() -> Vec<Route> {
                 };
                 Some(json!({ "uai": uai, "category": "wifi" }))
             },
-            expect: |a, _| match a {
-                Actor::Anonymous => &[401],
-                Actor::Admin | Actor::GlobalAdmin | Actor::GuichetAgent | Actor::AuthorityAgent => {
-                    &[200]
-                }
+            // A Paris school is unknown to Grand Est agents and admins (territories are walls).
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::GlobalAdmin, _) => &[200],
+                (Actor::Admin | Actor::GuichetAgent | Actor::AuthorityAgent, Scope::In) => &[200],
+                (Actor::Admin | Actor::GuichetAgent | Actor::AuthorityAgent, Scope::Out) => &[404],
                 _ => &[403],
             },
             if_match: false,
@@ -712,6 +761,17 @@ async fn ticket(app: &TestApp, role: &str, territory: &str, uai: &str) -> (Strin
         .await;
     assert_eq!(attached.status, 201, "{:#}", attached.body);
     (reference, attached.body["id"].as_i64().unwrap())
+}
+
+/// How many permission denials the audit log holds.
+fn denials(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use guichet::db::schema::audit_events;
+    audit_events::table
+        .filter(audit_events::action.eq("permission_denied"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("audit count")
 }
 
 fn target(app: &TestApp, email: &str, territory: &str) -> i64 {
@@ -820,7 +880,18 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
                         .await;
                     call = call.header("If-Match", &read.etag.expect("the reader sees the ticket"));
                 }
+                let denials_before = denials(&app);
                 let status = app.call(call).await.status.as_u16();
+                // Every 403 leaves its row in the audit log.
+                if status == 403 && denials(&app) != denials_before + 1 {
+                    let _ = writeln!(
+                        failures,
+                        "{:<28} {:<18} {:?}: a 403 without its audit row",
+                        route.name,
+                        format!("{actor:?}"),
+                        scope
+                    );
+                }
                 let expected = (route.expect)(*actor, scope);
                 if !expected.contains(&status) {
                     let _ = writeln!(

@@ -15,5 +15,6 @@ mod reference;
 mod routing;
 mod seed;
 mod settings_docs;
+mod territories;
 mod ticket_chain;
 mod tickets;

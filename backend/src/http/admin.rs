@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::authenticated::Authenticated;
+use super::json::ApiJson;
 use super::params;
 use crate::error::{AppError, Problem};
 use crate::services::admin::views::*;
@@ -35,7 +36,7 @@ pub struct PageParams {
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Authenticated,
-    body: web::Json<CreateUser>,
+    body: ApiJson<CreateUser>,
 ) -> Result<HttpResponse, AppError> {
     let request = body.into_inner();
     let user = users::create_user(&state, &caller.0, request).await?;
@@ -90,7 +91,7 @@ pub async fn grant_role(
     state: web::Data<AppState>,
     caller: Authenticated,
     path: web::Path<i64>,
-    body: web::Json<GrantRequest>,
+    body: ApiJson<GrantRequest>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let request = body.into_inner();
@@ -166,7 +167,7 @@ pub async fn set_password(
     state: web::Data<AppState>,
     caller: Authenticated,
     path: web::Path<i64>,
-    body: web::Json<SetPassword>,
+    body: ApiJson<SetPassword>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let request = body.into_inner();
@@ -184,7 +185,7 @@ pub async fn set_password(
 pub async fn create_service_account(
     state: web::Data<AppState>,
     caller: Authenticated,
-    body: web::Json<CreateServiceAccount>,
+    body: ApiJson<CreateServiceAccount>,
 ) -> Result<HttpResponse, AppError> {
     let request = body.into_inner();
     let created = service_accounts::create(&state, &caller.0, request).await?;

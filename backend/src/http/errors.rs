@@ -1,7 +1,7 @@
 //! Problem+json for what actix rejects before a handler runs: unparseable query strings,
 //! paths and bodies, and unknown routes.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::error::AppError;
@@ -21,15 +21,6 @@ fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     bad_request("invalid_path", format!("Chemin illisible : {err}"))
 }
 
-/// Unparseable JSON is a 400; well-formed JSON with unknown, missing or mistyped fields is a
-/// 422, so that a body trying to set a field the caller may not set is refused as invalid.
-fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    match err {
-        JsonPayloadError::Deserialize(e) => body_error(e).into(),
-        other => bad_request("invalid_json", format!("Corps JSON illisible : {other}")),
-    }
-}
-
 /// A JSON body that serde refused: 422 for well-formed JSON with the wrong fields, else 400.
 pub fn body_error(e: serde_json::Error) -> AppError {
     if e.classify() == serde_json::error::Category::Data {
@@ -46,21 +37,12 @@ pub fn body_error(e: serde_json::Error) -> AppError {
     }
 }
 
-/// Parses a raw JSON body the way the JSON extractor would.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(body_error)
-}
-
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(query_error)
 }
 
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(path_error)
-}
-
-pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().error_handler(json_error)
 }
 
 /// Any route that does not exist.

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::authenticated::Authenticated;
+use super::json::ApiJson;
 use crate::error::{AppError, Problem};
 use crate::services::routing_rules::{self, RuleSpec, RuleView, SimulateRequest, Simulation};
 use crate::services::views::Items;
@@ -48,7 +49,7 @@ pub async fn list_rules(
 pub async fn create_rule(
     state: web::Data<AppState>,
     caller: Authenticated,
-    body: web::Json<RuleSpec>,
+    body: ApiJson<RuleSpec>,
 ) -> Result<HttpResponse, AppError> {
     let spec = body.into_inner();
     let rule = routing_rules::create(&state, &caller.0, spec).await?;
@@ -67,7 +68,7 @@ pub async fn update_rule(
     state: web::Data<AppState>,
     caller: Authenticated,
     path: web::Path<i64>,
-    body: web::Json<RuleSpec>,
+    body: ApiJson<RuleSpec>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let spec = body.into_inner();
@@ -102,7 +103,7 @@ pub async fn delete_rule(
 pub async fn simulate(
     state: web::Data<AppState>,
     caller: Authenticated,
-    body: web::Json<SimulateRequest>,
+    body: ApiJson<SimulateRequest>,
 ) -> Result<HttpResponse, AppError> {
     let request = body.into_inner();
     let simulation = routing_rules::simulate(&state, &caller.0, request).await?;

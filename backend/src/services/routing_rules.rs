@@ -124,12 +124,18 @@ pub fn rule_row(conn: &mut DbConn, rule: &RuleSpec) -> Result<NewRoutingRule, Ru
         )));
     }
     let target_queue_id = match &target.queue {
-        Some(code) => Some(
-            queues::find_by_code(conn, code)?
+        Some(code) => {
+            let unknown = || invalid(format!("{context} : file de niveau 1 {code} inconnue"));
+            let queue = queues::find_by_code(conn, code)?
                 .filter(|q| q.level == 1)
-                .ok_or_else(|| invalid(format!("{context} : file de niveau 1 {code} inconnue")))?
-                .id,
-        ),
+                .ok_or_else(unknown)?;
+            // Territories are walls: another territory's queue is named like a missing one.
+            let owner = organisations::find(conn, queue.organisation_id)?.ok_or_else(unknown)?;
+            if owner.territory_code != authority.territory_code {
+                return Err(unknown());
+            }
+            Some(queue.id)
+        }
         None => None,
     };
     let target_editor_id = match &target.editor {
@@ -436,7 +442,17 @@ pub async fn simulate(
             return Err(audit::deny("simuler le routage"));
         }
         let uai = parse_uai(&request.uai)?;
+        // A school of another territory is as unknown as a missing one.
+        let territory_of_caller = |territory: Option<&str>| {
+            caller.administers(territory)
+                || caller.grants.iter().any(|g| {
+                    matches!(g.role, Role::GuichetAgent | Role::AuthorityAgent)
+                        && g.scope.territory().is_some()
+                        && g.scope.territory() == territory
+                })
+        };
         let (establishment, authority, collectivite) = establishments::find(conn, uai.as_str())?
+            .filter(|(_, authority, _)| territory_of_caller(authority.territory_code.as_deref()))
             .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
         let category = category(conn, &request.category)?;
         let decision = decide(
