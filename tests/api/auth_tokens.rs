@@ -1,7 +1,7 @@
 //! Tokens: login, the negative token suite (RFC 8725), refresh rotation and reuse, logout,
 //! rate limiting, the external identity provider.
 
-use chrono::Utc;
+use chrono::{DurationRound, Utc};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
@@ -340,6 +340,12 @@ async fn token_attempts_are_rate_limited_per_account_and_per_address() {
         ("GUICHET_LOGIN_LIMIT_PER_ACCOUNT", "3"),
         ("GUICHET_LOGIN_LIMIT_PER_ADDRESS", "5"),
     ]);
+    // Counts are kept per minute: start the test early in a fresh one.
+    let minute = Utc::now()
+        .duration_trunc(chrono::Duration::minutes(1))
+        .unwrap();
+    app.clock
+        .set(minute + chrono::Duration::minutes(1) + chrono::Duration::seconds(1));
     let email = demo_email("steering", "paris");
     for _ in 0..3 {
         app.login(&email, "wrong password!")

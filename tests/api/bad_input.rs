@@ -88,7 +88,11 @@ async fn a_json_route_takes_json_of_a_reasonable_size() {
     let chain = chain().await;
     let app = &chain.app;
     let body = br#"{"establishment":"0579001Z","title":"t","description":"d","category":"wifi"}"#;
-    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
         let mut call = Call::new("POST", "/api/v1/tickets")
             .bearer(Some(&chain.correspondent))
             .bytes(body);
@@ -121,7 +125,12 @@ async fn concurrent_creations_of_one_account_give_one_account_and_409s() {
     });
     let answers = futures_util::future::join_all(calls).await;
     let created = answers.iter().filter(|a| a.status == 201).count();
-    assert_eq!(created, 1, "{:#?}", answers.iter().map(|a| &a.body).collect::<Vec<_>>());
+    assert_eq!(
+        created,
+        1,
+        "{:#?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
     for answer in answers.iter().filter(|a| a.status != 201) {
         assert_eq!(answer.status, 409, "{:#}", answer.body);
         assert_eq!(answer.content_type, "application/problem+json");

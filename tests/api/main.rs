@@ -15,6 +15,7 @@ mod openapi;
 mod reference;
 mod routing;
 mod seed;
+mod sessions;
 mod settings_docs;
 mod territories;
 mod ticket_chain;
