@@ -5,6 +5,7 @@ mod admin;
 mod attachments;
 mod auth_tokens;
 mod authorization_matrix;
+mod availability;
 mod bad_input;
 mod bench;
 mod calendars;
