@@ -173,3 +173,107 @@ async fn comments_escalations_and_answers_run_once_per_key() {
         1
     );
 }
+
+#[actix_web::test]
+async fn a_key_claimed_by_a_write_that_died_before_committing_is_not_stuck() {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let chain = chain().await;
+    let me = chain.app.get_as(&chain.correspondent, "/api/v1/me").await;
+    let owner = format!("user:{}", me.body["id"]);
+    let body = json!({ "establishment": "0579001Z", "title": "Coupure", "description": "d", "category": "wifi" });
+    // A write claims its key inside its transaction, does its work, and the process dies
+    // before the commit: the database drops the uncommitted claim with the work.
+    {
+        let mut conn = guichet::db::DbConn::open(&chain.app.db.url).unwrap();
+        match &mut conn {
+            guichet::db::DbConn::Postgres(pg) => AnsiTransactionManager::begin_transaction(pg),
+            guichet::db::DbConn::Sqlite(sqlite) => {
+                AnsiTransactionManager::begin_transaction(sqlite)
+            }
+        }
+        .unwrap();
+        assert!(idempotency_keys::claim(
+            &mut conn,
+            &owner,
+            "POST /api/v1/tickets",
+            "died",
+            &digest_bytes(body.to_string().as_bytes()),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap());
+        // The connection is lost as with a killed process: closed, never committed.
+        drop(conn);
+    }
+    let retried = chain
+        .app
+        .call(
+            Call::new("POST", "/api/v1/tickets")
+                .bearer(Some(&chain.correspondent))
+                .header("Idempotency-Key", "died")
+                .json(body),
+        )
+        .await;
+    assert_eq!(retried.status, 201, "{:#}", retried.body);
+}
+
+#[actix_web::test]
+async fn the_same_body_with_other_whitespace_or_key_order_is_the_same_request() {
+    let chain = chain().await;
+    let send = |raw: &'static str| {
+        chain.app.call(
+            Call::new("POST", "/api/v1/tickets")
+                .bearer(Some(&chain.correspondent))
+                .header("Idempotency-Key", "spaced")
+                .header("Content-Type", "application/json")
+                .bytes(raw.as_bytes()),
+        )
+    };
+    let first =
+        send(r#"{"establishment":"0579001Z","title":"Wi-Fi","description":"d","category":"wifi"}"#)
+            .await;
+    assert_eq!(first.status, 201, "{:#}", first.body);
+    let again = send(
+        "{\n  \"category\": \"wifi\",\n  \"description\": \"d\",\n  \"title\": \"Wi-Fi\",\n  \"establishment\": \"0579001Z\"\n}\n",
+    )
+    .await;
+    assert_eq!(again.status, 201, "{:#}", again.body);
+    assert_eq!(again.body["reference"], first.body["reference"]);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+}
+
+#[actix_web::test]
+async fn keys_expire_after_their_lifetime_and_the_housekeeping_job_forgets_them() {
+    use diesel::prelude::*;
+    use guichet::db::schema::idempotency_keys as keys;
+    let app = crate::helpers::TestApp::seeded_with(&[("GUICHET_IDEMPOTENCY_KEY_HOURS", "1")]);
+    let body = json!({ "establishment": "0579001Z", "title": "Imprimante", "description": "d", "category": "materiel-poste" });
+    let send = |token: String, body: serde_json::Value| {
+        app.call(
+            Call::new("POST", "/api/v1/tickets")
+                .bearer(Some(&token))
+                .header("Idempotency-Key", "expiring")
+                .json(body),
+        )
+    };
+    let first = send(app.demo_token("correspondent", "ge"), body.clone()).await;
+    assert_eq!(first.status, 201);
+    let count = || {
+        keys::table
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(count(), 1);
+    app.clock.advance(chrono::Duration::hours(2));
+    // Past its lifetime the key names nothing: the request runs anew.
+    let later = send(app.demo_token("correspondent", "ge"), body).await;
+    assert_eq!(later.status, 201);
+    assert_ne!(later.body["reference"], first.body["reference"]);
+    assert!(!later.headers.contains_key("idempotent-replayed"));
+    app.clock.advance(chrono::Duration::hours(2));
+    let purged = guichet::services::jobs::housekeeping(&app.state())
+        .await
+        .unwrap();
+    assert_eq!(purged, Some(1));
+    assert_eq!(count(), 0);
+}

@@ -14,6 +14,7 @@ mod helpers;
 mod idempotency;
 mod openapi;
 mod reference;
+mod references;
 mod routing;
 mod seed;
 mod sessions;
