@@ -22,3 +22,4 @@ mod settings_docs;
 mod territories;
 mod ticket_chain;
 mod tickets;
+mod visibility;
