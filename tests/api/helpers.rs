@@ -1,5 +1,6 @@
 //! The test harness: a fresh database per test, and requests through the real app.
 
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_web::http::StatusCode;
@@ -100,7 +101,15 @@ pub struct TestApp {
     /// The app's clock: real time, which a test may set or move.
     pub clock: Clock,
     state: std::sync::OnceLock<AppState>,
+    service: std::cell::OnceCell<Rc<AppService>>,
 }
+
+/// A request in, its response out: the app under test.
+type AppService = dyn Fn(
+    actix_http::Request,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = actix_web::dev::ServiceResponse>>,
+>;
 
 impl TestApp {
     /// Connected, not migrated.
@@ -115,6 +124,7 @@ impl TestApp {
             files: tempfile::tempdir().expect("data dir"),
             clock: Clock::adjustable(),
             state: std::sync::OnceLock::new(),
+            service: std::cell::OnceCell::new(),
         }
     }
 
@@ -217,8 +227,25 @@ impl TestApp {
         .await
     }
 
+    /// The app as a service, built once per test (building it is the slow part of a call).
+    async fn service(&self) -> Rc<AppService> {
+        if let Some(service) = self.service.get() {
+            return service.clone();
+        }
+        let app = Rc::new(test::init_service(build_app(self.state())).await);
+        let service: Rc<AppService> = Rc::new(move |request| {
+            let app = app.clone();
+            Box::pin(async move {
+                test::call_service(&*app, request)
+                    .await
+                    .map_into_boxed_body()
+            })
+        });
+        self.service.get_or_init(|| service).clone()
+    }
+
     pub async fn call(&self, call: Call) -> Response {
-        let app = test::init_service(build_app(self.state())).await;
+        let app = self.service().await;
         let mut request = test::TestRequest::default()
             .method(call.method.parse().expect("HTTP method"))
             .uri(&call.path)
@@ -235,7 +262,7 @@ impl TestApp {
         if let Some(raw) = &call.raw {
             request = request.set_payload(raw.clone());
         }
-        let response = test::call_service(&app, request.to_request()).await;
+        let response = app(request.to_request()).await;
         let status = response.status();
         let header = |name: &str| {
             response

@@ -12,6 +12,7 @@ mod calendars;
 mod health;
 mod helpers;
 mod idempotency;
+mod journal_replay;
 mod openapi;
 mod reference;
 mod references;
