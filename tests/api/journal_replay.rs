@@ -57,7 +57,7 @@ fn step(dice: &mut Dice) -> (&'static str, Value) {
             )
         }
         3 => {
-            if dice.next() % 2 == 0 {
+            if dice.next().is_multiple_of(2) {
                 ("routing", json!({ "by_rule": true }))
             } else {
                 (
@@ -186,9 +186,9 @@ async fn walk(
             .unwrap_or_default();
         let allowed: Vec<Value> = allowed
             .into_iter()
-            .filter(|a| *a != "cancel" || dice.next() % 8 == 0)
+            .filter(|a| *a != "cancel" || dice.next().is_multiple_of(8))
             .collect();
-        if route == "actions" && !allowed.is_empty() && dice.next() % 3 != 0 {
+        if route == "actions" && !allowed.is_empty() && !dice.next().is_multiple_of(3) {
             body["action"] = dice.pick(&allowed).clone();
         }
         let etag = mine.etag.or(seen.etag).unwrap();
