@@ -7,6 +7,7 @@ mod auth_tokens;
 mod authorization_matrix;
 mod availability;
 mod bad_input;
+mod concurrency;
 mod bench;
 mod calendars;
 mod health;
