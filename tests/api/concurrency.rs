@@ -68,7 +68,10 @@ async fn eight_writers_of_one_ticket_one_wins_the_others_are_told_it_changed() {
         lost.assert_problem(412, "precondition_failed");
     }
     let journal = chain.events(&chain.guichet, &reference).await;
-    assert_eq!(journal.iter().filter(|e| e["kind"] == "qualified").count(), 1);
+    assert_eq!(
+        journal.iter().filter(|e| e["kind"] == "qualified").count(),
+        1
+    );
 }
 
 #[actix_web::test]
@@ -94,7 +97,10 @@ async fn eight_agents_acting_on_eight_tickets_all_succeed() {
         assert!(answers.iter().all(|a| a.status == 200), "{step}");
     }
     for r in &references {
-        assert_eq!(chain.get(&chain.correspondent, r).await.body["status"], "resolved");
+        assert_eq!(
+            chain.get(&chain.correspondent, r).await.body["status"],
+            "resolved"
+        );
     }
 }
 
@@ -104,7 +110,11 @@ async fn eight_comments_and_eight_files_at_once_are_all_kept() {
     let reference = open_many(&chain, 1).await.remove(0);
     let comments = join_all((0..8).map(|i| {
         chain.app.call(post(
-            if i % 2 == 0 { &chain.guichet } else { &chain.correspondent },
+            if i % 2 == 0 {
+                &chain.guichet
+            } else {
+                &chain.correspondent
+            },
             format!("/api/v1/tickets/{reference}/comments"),
             None,
             json!({ "body": format!("Message {i}") }),
@@ -130,7 +140,10 @@ async fn eight_comments_and_eight_files_at_once_are_all_kept() {
     assert_eq!(journal.iter().filter(|e| e["kind"] == "comment").count(), 8);
     let files = chain
         .app
-        .get_as(&chain.guichet, &format!("/api/v1/tickets/{reference}/attachments"))
+        .get_as(
+            &chain.guichet,
+            &format!("/api/v1/tickets/{reference}/attachments"),
+        )
         .await;
     assert_eq!(files.items().len(), 8);
 }
@@ -155,8 +168,17 @@ async fn eight_escalations_and_vendor_answers_at_once() {
     }))
     .await;
     no_server_error(&escalations);
-    assert!(escalations.iter().all(|a| a.status == 200), "{:#?}", escalations[0].body);
-    let etags = join_all(references.iter().map(|r| chain.get(&chain.vendor_client, r))).await;
+    assert!(
+        escalations.iter().all(|a| a.status == 200),
+        "{:#?}",
+        escalations[0].body
+    );
+    let etags = join_all(
+        references
+            .iter()
+            .map(|r| chain.get(&chain.vendor_client, r)),
+    )
+    .await;
     let answers = join_all(references.iter().zip(&etags).map(|(r, read)| {
         chain.app.call(
             post(
@@ -188,7 +210,12 @@ async fn eight_admins_writing_rules_and_grants_at_once() {
     }))
     .await;
     no_server_error(&rules);
-    assert_eq!(rules.iter().filter(|a| a.status == 201).count(), 1, "{:#?}", rules.iter().map(|a| &a.body).collect::<Vec<_>>());
+    assert_eq!(
+        rules.iter().filter(|a| a.status == 201).count(),
+        1,
+        "{:#?}",
+        rules.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
     for other in rules.iter().filter(|a| a.status != 201) {
         assert_eq!(other.status, 409, "{:#}", other.body);
     }

@@ -72,6 +72,17 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The same database, for a second instance: it does not remove it when dropped.
+    pub fn shared(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            _dir: None,
+            postgres: None,
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = &self.postgres {
@@ -112,6 +123,23 @@ type AppService = dyn Fn(
 >;
 
 impl TestApp {
+    /// A second instance of the service on the same database: its own pool, rate limits,
+    /// hashers and job holder name, the same settings and clock.
+    pub fn another_instance(&self) -> Self {
+        let pool =
+            connect_pool(&self.db.url, 8, std::time::Duration::from_secs(5)).expect("second pool");
+        Self {
+            pool,
+            db: self.db.shared(),
+            settings: self.settings.clone(),
+            token: None,
+            files: tempfile::tempdir().expect("data dir"),
+            clock: self.clock.clone(),
+            state: std::sync::OnceLock::new(),
+            service: std::cell::OnceCell::new(),
+        }
+    }
+
     /// Connected, not migrated.
     pub fn unmigrated() -> Self {
         let db = TestDb::fresh();
