@@ -18,6 +18,7 @@ mod openapi;
 mod reference;
 mod references;
 mod routing;
+mod schema;
 mod seed;
 mod sessions;
 mod settings_docs;

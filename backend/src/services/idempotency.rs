@@ -99,10 +99,9 @@ pub fn claim(
             errors: Vec::new(),
         });
     }
-    let body = existing.response_body.unwrap_or_default();
     Ok(Some(Replay {
         status: existing.response_status.unwrap_or(200) as u16,
-        body: serde_json::from_str(&body).map_err(|e| AppError::Internal(e.to_string()))?,
+        body: existing.response_body.map(|b| b.0).unwrap_or_default(),
     }))
 }
 
@@ -113,14 +112,14 @@ pub fn answer<T: Serialize>(
     status: u16,
     body: &T,
 ) -> Result<(), AppError> {
-    let body = serde_json::to_string(body).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = serde_json::to_value(body).map_err(|e| AppError::Internal(e.to_string()))?;
     idempotency_keys::answer(
         tx.conn,
         &request.owner,
         &request.route,
         &request.key,
         i32::from(status),
-        &body,
+        body,
     )?;
     Ok(())
 }

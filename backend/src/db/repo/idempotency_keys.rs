@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use crate::db::backend_specific;
 use crate::db::schema::idempotency_keys;
+use crate::db::text_columns::Json;
 use crate::db::DbConn;
 
 /// A key's record: the request's digest and, once answered, the response.
@@ -12,7 +13,7 @@ pub struct IdempotencyRecord {
     pub id: i64,
     pub request_hash: String,
     pub response_status: Option<i32>,
-    pub response_body: Option<String>,
+    pub response_body: Option<Json<serde_json::Value>>,
     pub created_at: NaiveDateTime,
 }
 
@@ -50,7 +51,7 @@ pub fn answer(
     route: &str,
     key: &str,
     status: i32,
-    body: &str,
+    body: serde_json::Value,
 ) -> QueryResult<usize> {
     diesel::update(
         idempotency_keys::table
@@ -60,7 +61,7 @@ pub fn answer(
     )
     .set((
         idempotency_keys::response_status.eq(status),
-        idempotency_keys::response_body.eq(body),
+        idempotency_keys::response_body.eq(Json(body)),
     ))
     .execute(conn)
 }
