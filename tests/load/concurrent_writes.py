@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Eight clients at once against a running `guichet serve`: each opens tickets as a school's
+correspondent and acts on them as the guichet (qualify, assign, start, comment, resolve),
+and lists the guichet's queue. With `--instances 2`, two services share the database and
+the clients alternate between them. Prints the answers by status; exits 1 on any 5xx.
+
+    python3 tests/load/concurrent_writes.py --binary target/debug/guichet --database sqlite
+    TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        python3 tests/load/concurrent_writes.py --database postgres
+"""
+
+import argparse
+import collections
+import sys
+import threading
+import time
+
+from service import Service, drop_database, fresh_database, login, request
+
+STEPS = [
+    ("qualification", {"impact": "high", "urgency": "medium"}),
+    ("actions", {"action": "assign"}),
+    ("actions", {"action": "start"}),
+    ("comments", {"body": "Nous regardons", "visibility": "public"}),
+    ("actions", {"action": "resolve", "resolution": "Réglé sur place"}),
+]
+
+
+def client(n, base, school, guichet, rounds, counts, lock):
+    def count(kind, status):
+        with lock:
+            counts[(kind, status)] += 1
+
+    for i in range(rounds):
+        status, _, body = request(base, "POST", "/api/v1/tickets", token=school, body={
+            "establishment": "0579001Z", "title": f"Client {n} ticket {i}",
+            "description": "Charge", "category": "messagerie"})
+        count("open", status)
+        if status != 201:
+            continue
+        reference = body["reference"]
+        for route, payload in STEPS:
+            path = f"/api/v1/tickets/{reference}/{route}"
+            headers = {}
+            if route != "comments":
+                _, read_headers, _ = request(base, "GET", f"/api/v1/tickets/{reference}", token=guichet)
+                headers["If-Match"] = read_headers.get("ETag", "")
+            status, _, _ = request(base, "POST", path, token=guichet, body=payload, headers=headers)
+            count(route if route != "actions" else payload["action"], status)
+        status, _, _ = request(base, "GET", "/api/v1/tickets?queue=ac-nancy-metz/guichet&limit=20",
+                               token=guichet)
+        count("list", status)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default="target/debug/guichet")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--instances", type=int, default=1)
+    args = parser.parse_args()
+
+    database_url = fresh_database(args.database)
+    services = [Service(args.binary, database_url) for _ in range(args.instances)]
+    try:
+        for service in services:
+            service.start()
+        bases = [service.base for service in services]
+        # One login per role; the tokens are valid on every instance (one secret).
+        school, guichet = login(bases[0], "correspondent"), login(bases[0], "guichet-agent")
+        counts, lock = collections.Counter(), threading.Lock()
+        started = time.time()
+        threads = [threading.Thread(target=client, args=(n, bases[n % len(bases)], school, guichet,
+                                                         args.rounds, counts, lock))
+                   for n in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.time() - started
+    finally:
+        for service in services:
+            service.stop()
+        drop_database(database_url)
+    total = sum(counts.values())
+    errors = sum(c for (_, status), c in counts.items() if status >= 500)
+    print(f"{args.database}, {args.instances} instance(s): {args.clients} clients, "
+          f"{total} requests in {elapsed:.1f} s "
+          f"({total / elapsed:.0f}/s)")
+    for (kind, status), n in sorted(counts.items()):
+        print(f"  {kind:<14} {status}  {n}")
+    print(f"  5xx: {errors}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

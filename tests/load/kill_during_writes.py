@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Ten `kill -9` of `guichet serve` during concurrent creations: afterwards no acknowledged
+ticket is missing, no ticket exists twice, no idempotency key is stuck in flight. Each
+client sends every opening with an `Idempotency-Key`; a request whose answer was lost in
+the crash is retried with the same key once the service is back, as a client would.
+
+    python3 tests/load/kill_during_writes.py --binary target/debug/guichet --database sqlite
+"""
+
+import argparse
+import random
+import sys
+import threading
+import time
+
+from service import Service, drop_database, fresh_database, login, request, sql_count
+
+
+def opening(key):
+    return {"establishment": "0579001Z", "title": key, "description": "Crash test",
+            "category": "messagerie"}
+
+
+def send(base, token, key):
+    """The reference, or None when the service died before answering."""
+    try:
+        status, _, body = request(base, "POST", "/api/v1/tickets", token=token, body=opening(key),
+                                  headers={"Idempotency-Key": key}, timeout=10)
+    except OSError:
+        return None
+    if status != 201:
+        raise RuntimeError(f"{key}: {status} {body}")
+    return body["reference"]
+
+
+def writer(base, token, round_, n, acknowledged, unanswered, stop, lock):
+    i = 0
+    while not stop.is_set():
+        key = f"kill-{round_}-{n}-{i}"
+        reference = send(base, token, key)
+        with lock:
+            if reference is None:
+                unanswered.add(key)
+                return
+            acknowledged[key] = reference
+        i += 1
+
+
+def retry(base, token, acknowledged, unanswered):
+    for key in sorted(unanswered):
+        reference = send(base, token, key)
+        if reference is None:
+            raise RuntimeError(f"{key}: no answer from a running service")
+        acknowledged[key] = reference
+    unanswered.clear()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default="target/debug/guichet")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+
+    database_url = fresh_database(args.database)
+    service = Service(args.binary, database_url)
+    acknowledged, unanswered, lock = {}, set(), threading.Lock()
+    dice = random.Random(20261129)
+    retried = 0
+    for round_ in range(args.kills):
+        service.start()
+        token = login(service.base, "correspondent")
+        retried += len(unanswered)
+        retry(service.base, token, acknowledged, unanswered)
+        stop = threading.Event()
+        threads = [threading.Thread(target=writer, args=(service.base, token, round_, n,
+                                                         acknowledged, unanswered, stop, lock))
+                   for n in range(args.clients)]
+        for t in threads:
+            t.start()
+        time.sleep(dice.uniform(0.3, 1.5))
+        service.kill()
+        stop.set()
+        for t in threads:
+            t.join()
+    service.start()
+    token = login(service.base, "correspondent")
+    retried += len(unanswered)
+    retry(service.base, token, acknowledged, unanswered)
+
+    missing = 0
+    for key, reference in acknowledged.items():
+        status, _, body = request(service.base, "GET", f"/api/v1/tickets/{reference}", token=token)
+        if status != 200 or body["title"] != key:
+            missing += 1
+            print(f"  missing: {key} → {reference} ({status})")
+    service.stop()
+    duplicates = sql_count(database_url, "SELECT count(*) FROM (SELECT title FROM tickets "
+                                         "GROUP BY title HAVING count(*) > 1) AS twice")
+    stored = sql_count(database_url, "SELECT count(*) FROM tickets WHERE title LIKE 'kill-%'")
+    stuck = sql_count(database_url,
+                      "SELECT count(*) FROM idempotency_keys WHERE response_status IS NULL")
+    print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
+    print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
+    print(f"  tickets stored: {stored}")
+    print(f"  acknowledged missing: {missing}")
+    print(f"  duplicates: {duplicates}")
+    print(f"  keys stuck in flight: {stuck}")
+    drop_database(database_url)
+    ok = missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
