@@ -26,7 +26,7 @@ STEPS = [
 ]
 
 
-def client(n, base, school, guichet, rounds, counts, lock):
+def client(n, base, school, guichet, rounds, counts, lock, only_open):
     def count(kind, status):
         with lock:
             counts[(kind, status)] += 1
@@ -36,7 +36,7 @@ def client(n, base, school, guichet, rounds, counts, lock):
             "establishment": "0579001Z", "title": f"Client {n} ticket {i}",
             "description": "Charge", "category": "messagerie"})
         count("open", status)
-        if status != 201:
+        if status != 201 or only_open:
             continue
         reference = body["reference"]
         for route, payload in STEPS:
@@ -59,6 +59,8 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--only-open", action="store_true",
+                        help="only open tickets (to compare creation rates across concurrency)")
     args = parser.parse_args()
 
     database_url = fresh_database(args.database)
@@ -72,7 +74,8 @@ def main():
         counts, lock = collections.Counter(), threading.Lock()
         started = time.time()
         threads = [threading.Thread(target=client, args=(n, bases[n % len(bases)], school, guichet,
-                                                         args.rounds, counts, lock))
+                                                         args.rounds, counts, lock,
+                                                         args.only_open))
                    for n in range(args.clients)]
         for t in threads:
             t.start()

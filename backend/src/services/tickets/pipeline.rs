@@ -318,9 +318,12 @@ pub async fn change<C: TicketChange>(
 ) -> Result<Keyed<C::Reply>, AppError> {
     let ttl = idempotency_ttl(state);
     unit_of_work::write(state, caller, move |tx, caller| {
-        idempotency::once(tx, key.as_ref(), ttl, status, |tx| {
+        let written = idempotency::once(tx, key.as_ref(), ttl, status, |tx| {
             run(tx, Some(caller), &target, change)
-        })
+        })?;
+        let (reference, by) = (target.reference, caller.label().to_owned());
+        tx.after_commit(move || tracing::info!(%reference, %by, "ticket written"));
+        Ok(written)
     })
     .await
 }
