@@ -9,7 +9,8 @@ use crate::ticket_chain::{chain, Chain};
 const METZ_COLLEGE: &str = "0579001Z";
 const REIMS_LYCEE: &str = "0519001G";
 
-async fn at_moselle(chain: &Chain) -> String {
+/// A network ticket of a Metz collège, oriented by rule to the Département de la Moselle.
+pub async fn at_moselle(chain: &Chain) -> String {
     let opened = chain
         .open(
             METZ_COLLEGE,

@@ -7,6 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::ticket_chain::{agent, chain, grant, Chain};
+use crate::tickets::at_moselle;
 use guichet::domain::role::Role;
 
 async fn note(chain: &Chain, token: &str, reference: &str, body: &str) {
@@ -26,30 +27,6 @@ fn bodies(events: &[Value]) -> Vec<String> {
         .iter()
         .filter_map(|e| e["body"].as_str().map(str::to_owned))
         .collect()
-}
-
-async fn at_moselle(chain: &Chain) -> String {
-    let opened = chain
-        .open(
-            "0579001Z",
-            "reseau-internet",
-            "Le switch du bâtiment B est éteint",
-        )
-        .await;
-    let reference = opened.body["reference"].as_str().unwrap().to_owned();
-    let routed = chain
-        .write(
-            &chain.guichet,
-            &reference,
-            "routing",
-            json!({ "by_rule": true }),
-        )
-        .await;
-    assert_eq!(
-        routed.body["current_queue"]["code"],
-        "dep-57/reseau-materiel"
-    );
-    reference
 }
 
 #[actix_web::test]

@@ -12,6 +12,12 @@ use crate::services::auth::{self, ChangePassword, Origin, TokenRequest, TokenRes
 use crate::services::me as me_service;
 use crate::state::AppState;
 
+fn origin(req: &HttpRequest) -> Origin {
+    Origin {
+        address: client_address(req),
+    }
+}
+
 /// Exchanges credentials for an access token: a person's email and password (with a
 /// refresh token), or a service account's client id and secret.
 #[utoipa::path(tag = "auth", request_body = TokenRequest, responses(
@@ -26,10 +32,7 @@ pub async fn issue_token(
     req: HttpRequest,
     body: ApiJson<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let origin = Origin {
-        address: client_address(&req),
-    };
-    let response = auth::issue_token(&state, origin, body.into_inner()).await?;
+    let response = auth::issue_token(&state, origin(&req), body.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(response))
@@ -53,10 +56,7 @@ pub async fn refresh_token(
     req: HttpRequest,
     body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let origin = Origin {
-        address: client_address(&req),
-    };
-    let response = auth::refresh(&state, origin, body.into_inner().refresh_token).await?;
+    let response = auth::refresh(&state, origin(&req), body.into_inner().refresh_token).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(response))

@@ -21,7 +21,15 @@ pub struct Tx<'c> {
     after_commit: Vec<AfterCommit>,
 }
 
-impl Tx<'_> {
+impl<'c> Tx<'c> {
+    fn new(conn: &'c mut DbConn, now: DateTime<Utc>) -> Self {
+        Self {
+            conn,
+            now,
+            after_commit: Vec::new(),
+        }
+    }
+
     /// Runs `action` once the transaction has committed (never if it rolls back).
     pub fn after_commit(&mut self, action: impl FnOnce() + Send + 'static) {
         self.after_commit.push(Box::new(action));
@@ -48,11 +56,7 @@ fn in_transaction<T>(
     work: impl FnOnce(&mut Tx) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     let (value, after_commit) = conn.write_transaction(|conn| {
-        let mut tx = Tx {
-            conn,
-            now,
-            after_commit: Vec::new(),
-        };
+        let mut tx = Tx::new(conn, now);
         let value = work(&mut tx)?;
         Ok::<_, AppError>((value, tx.after_commit))
     })?;
@@ -100,11 +104,7 @@ where
 {
     let caller = caller.clone();
     blocking(state, move |conn, now| {
-        let mut tx = Tx {
-            conn,
-            now,
-            after_commit: Vec::new(),
-        };
+        let mut tx = Tx::new(conn, now);
         let result = work(&mut tx, &caller);
         audit_refusal(tx.conn, &caller, now, result)
     })
@@ -132,14 +132,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Tx) -> Result<T, AppError> + Send + 'static,
 {
-    blocking(state, move |conn, now| {
-        work(&mut Tx {
-            conn,
-            now,
-            after_commit: Vec::new(),
-        })
-    })
-    .await
+    blocking(state, move |conn, now| work(&mut Tx::new(conn, now))).await
 }
 
 /// Writes on nobody's behalf (the scheduled jobs, logins), in one transaction.

@@ -193,11 +193,6 @@ impl<'a> TicketWrite<'a> {
         Ok(saved)
     }
 
-    /// The writer as an author, for events on other tickets.
-    pub fn author(&self) -> Author {
-        self.author.clone()
-    }
-
     /// Stores the ticket if it changed: its derived events, then the row if nobody wrote it
     /// since it was read; stays left by this write remember the last event written.
     pub fn save(&mut self) -> Result<(), AppError> {
