@@ -89,7 +89,20 @@ enum UserCommand {
     },
 }
 
+/// Large allocations (a password hash takes ~19 MiB) go straight to the kernel and back:
+/// glibc otherwise raises its mmap threshold after the first such free and keeps the memory
+/// of every later hash in its per-thread arenas (measured: 256 MB resident after 1,000
+/// logins, 85 MB at the peak and 47 MB after with this).
+fn return_large_allocations_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter, before any thread is started.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+    }
+}
+
 fn main() -> ExitCode {
+    return_large_allocations_to_the_system();
     let cli = Cli::parse();
     let _ = dotenvy::dotenv();
     init_tracing();
