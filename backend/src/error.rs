@@ -62,6 +62,9 @@ pub enum AppError {
     /// 403: a known caller whose roles may not do this at all.
     #[error("{detail}")]
     Forbidden { detail: String },
+    /// 405: the path exists, not for this method.
+    #[error("{detail}")]
+    MethodNotAllowed { detail: String },
     /// 409: the request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
@@ -134,6 +137,7 @@ impl AppError {
             | Self::Unauthorized { code, .. }
             | Self::Conflict { code, .. } => code,
             Self::Forbidden { .. } => "forbidden",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PreconditionRequired { .. } => "precondition_required",
             Self::PreconditionFailed { .. } => "precondition_failed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -152,6 +156,7 @@ impl AppError {
             Self::NotFound { .. } => "Ressource introuvable",
             Self::Unauthorized { .. } => "Authentification requise",
             Self::Forbidden { .. } => "Action non autorisée",
+            Self::MethodNotAllowed { .. } => "Méthode non admise",
             Self::Conflict { .. } => "Conflit",
             Self::PreconditionRequired { .. } => "En-tête If-Match requis",
             Self::PreconditionFailed { .. } => "Version périmée",
@@ -193,6 +198,7 @@ impl ResponseError for AppError {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,

@@ -41,14 +41,69 @@ impl Modify for BearerScheme {
     }
 }
 
+/// The document the routes describe.
+pub fn api() -> utoipa::openapi::OpenApi {
+    let (_, api) = routes(App::new().into_utoipa_app()).split_for_parts();
+    api
+}
+
 /// The document as committed: pretty JSON with a final newline.
 pub fn document() -> String {
-    let (_, api) = routes(App::new().into_utoipa_app()).split_for_parts();
-    let mut json = api
+    let mut json = api()
         .to_pretty_json()
         .expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+/// The methods a path answers, by the document's path templates (`{param}` matches one
+/// segment): what a 405 lists in `Allow`. Empty when no route has this path.
+pub fn allowed_methods(path: &str) -> Vec<String> {
+    static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<String>)>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let document: serde_json::Value =
+            serde_json::from_str(&document()).expect("the document is JSON");
+        let mut routes: Vec<(Vec<String>, Vec<String>)> = document["paths"]
+            .as_object()
+            .map(|paths| {
+                paths
+                    .iter()
+                    .map(|(template, operations)| {
+                        let methods = operations
+                            .as_object()
+                            .map(|o| o.keys().map(|m| m.to_uppercase()).collect())
+                            .unwrap_or_default();
+                        (segments(template), methods)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The pages served beside the API.
+        for page in ["/", "/openapi.json", "/docs"] {
+            routes.push((segments(page), vec!["GET".to_owned()]));
+        }
+        routes
+    });
+    let asked = segments(path);
+    routes
+        .iter()
+        .filter(|(template, _)| {
+            template.len() == asked.len()
+                && template
+                    .iter()
+                    .zip(&asked)
+                    .all(|(t, a)| t == a || (t.starts_with('{') && !a.is_empty()))
+        })
+        .flat_map(|(_, methods)| methods.iter().cloned())
+        .collect()
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.trim_end_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether the committed file matches the routes.

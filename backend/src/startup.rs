@@ -8,8 +8,11 @@ use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{web, App, Error};
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
 
-use crate::http::{admin, auth, calendars, errors, health, json, reference, routing, tickets};
+use crate::http::{
+    admin, auth, calendars, docs, errors, health, json, reference, routing, tickets,
+};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -96,7 +99,11 @@ pub fn build_app(
         .app_data(errors::path_config())
         .app_data(web::PayloadConfig::new(json::MAX_JSON_BYTES))
         .into_utoipa_app();
-    routes(app).into_app().wrap_fn(|req, srv| {
+    let (app, api) = routes(app).split_for_parts();
+    app.service(docs::landing)
+        .service(docs::docs)
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .wrap_fn(|req, srv| {
         let method = req.method().clone();
         let path = req.path().to_owned();
         let started = Instant::now();

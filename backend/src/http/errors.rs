@@ -45,7 +45,26 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(path_error)
 }
 
-/// Any route that does not exist.
+/// Any route that does not exist: 405 with `Allow` when the path exists for other methods,
+/// else 404.
 pub async fn no_route(req: HttpRequest) -> HttpResponse {
-    AppError::not_found(format!("Aucune ressource à l'adresse {}", req.path())).error_response()
+    let allowed = crate::openapi::allowed_methods(req.path());
+    if allowed.is_empty() {
+        return AppError::not_found(format!("Aucune ressource à l'adresse {}", req.path()))
+            .error_response();
+    }
+    let allow = allowed.join(", ");
+    let mut response = AppError::MethodNotAllowed {
+        detail: format!(
+            "La méthode {} n'est pas admise ici ; méthodes admises : {allow}",
+            req.method()
+        ),
+    }
+    .error_response();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
 }

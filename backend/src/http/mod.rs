@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod authenticated;
 pub mod calendars;
+pub mod docs;
 pub mod errors;
 pub mod health;
 pub mod idempotency;
