@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use serde_json::{json, Value};
+
 use actix_web::App;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -41,19 +43,102 @@ impl Modify for BearerScheme {
     }
 }
 
-/// The document the routes describe.
-pub fn api() -> utoipa::openapi::OpenApi {
-    let (_, api) = routes(App::new().into_utoipa_app()).split_for_parts();
-    api
+/// The document: what the routes describe, completed with the answers every route shares.
+pub fn document_value() -> &'static Value {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, api) = routes(App::new().into_utoipa_app()).split_for_parts();
+        let mut document = serde_json::to_value(&api).expect("the OpenAPI document serialises");
+        complete(&mut document);
+        document
+    })
 }
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn document() -> String {
-    let mut json = api()
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises");
+    let mut json =
+        serde_json::to_string_pretty(document_value()).expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+/// A problem+json answer.
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/problem+json": {
+            "schema": { "$ref": "#/components/schemas/Problem" }
+        } }
+    })
+}
+
+/// Adds to every operation the answers that come from the shared machinery rather than from
+/// its own logic, so that the document lists every status a route can give: 400 for an
+/// unreadable path, query or body; 401 and 403 where a token is needed; 404 where the path
+/// names an object; 413 and 415 for JSON bodies; 422 for invalid values; 503 when the
+/// database cannot answer.
+fn complete(document: &mut Value) {
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (_, operation) in item.iter_mut() {
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            let has_parameters = operation["parameters"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty());
+            let json_body = operation["requestBody"]["content"]
+                .get("application/json")
+                .is_some();
+            let versioned = operation["parameters"].as_array().is_some_and(|p| {
+                p.iter()
+                    .any(|p| p["in"] == "header" && p["name"] == "If-Match")
+            });
+            let mut answers: Vec<(&str, &str)> = Vec::new();
+            if has_parameters || json_body {
+                answers.push((
+                    "400",
+                    "Requête illisible (chemin, paramètres ou corps JSON)",
+                ));
+                answers.push(("422", "Valeurs invalides : `errors` nomme chaque champ"));
+            }
+            if secured {
+                answers.push(("401", "Jeton absent, invalide ou expiré"));
+                answers.push(("403", "Le rôle de l'appelant ne permet pas cette action"));
+            }
+            if path.contains('{') {
+                answers.push(("404", "Objet absent ou hors du périmètre de l'appelant"));
+            }
+            if versioned {
+                answers.push(("409", "Impossible dans l'état actuel du ticket"));
+                answers.push(("412", "Le ticket a changé depuis la lecture (ETag périmé)"));
+                answers.push(("428", "En-tête If-Match requis"));
+            }
+            if json_body {
+                answers.push(("413", "Corps trop volumineux"));
+                answers.push(("415", "Le corps doit être du JSON (application/json)"));
+            }
+            if path != "/health/live" {
+                answers.push((
+                    "503",
+                    "Base de données injoignable ou saturée, disque plein : voir Retry-After",
+                ));
+            }
+            let Some(responses) = operation["responses"].as_object_mut() else {
+                continue;
+            };
+            for (status, description) in answers {
+                responses
+                    .entry(status)
+                    .or_insert_with(|| problem(description));
+            }
+        }
+    }
 }
 
 /// The methods a path answers, by the document's path templates (`{param}` matches one
@@ -62,8 +147,7 @@ pub fn allowed_methods(path: &str) -> Vec<String> {
     static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<String>)>> =
         std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
-        let document: serde_json::Value =
-            serde_json::from_str(&document()).expect("the document is JSON");
+        let document = document_value();
         let mut routes: Vec<(Vec<String>, Vec<String>)> = document["paths"]
             .as_object()
             .map(|paths| {

@@ -99,10 +99,14 @@ pub fn build_app(
         .app_data(errors::path_config())
         .app_data(web::PayloadConfig::new(json::MAX_JSON_BYTES))
         .into_utoipa_app();
-    let (app, api) = routes(app).split_for_parts();
+    let (app, _) = routes(app).split_for_parts();
+    let document = crate::openapi::document_value().clone();
     app.service(docs::landing)
         .service(docs::docs)
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .external_urls_from_iter_unchecked([("/openapi.json", document)]),
+        )
         .wrap_fn(|req, srv| {
         let method = req.method().clone();
         let path = req.path().to_owned();

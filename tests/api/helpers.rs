@@ -310,6 +310,13 @@ impl TestApp {
             .collect();
         let bytes = test::read_body(response).await;
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        crate::contract::check(
+            &call.method,
+            &call.path,
+            status.as_u16(),
+            &content_type,
+            &body,
+        );
         Response {
             status,
             content_type,

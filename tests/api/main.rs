@@ -10,6 +10,7 @@ mod bad_input;
 mod bench;
 mod calendars;
 mod concurrency;
+mod contract;
 mod health;
 mod helpers;
 mod idempotency;

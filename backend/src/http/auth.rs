@@ -49,6 +49,7 @@ pub struct RefreshRequest {
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "`invalid_refresh_token`", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many attempts; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/refresh")]
 pub async fn refresh_token(

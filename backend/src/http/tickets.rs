@@ -507,7 +507,7 @@ pub async fn list_attachments(
 
 /// The file, always as a download (`Content-Disposition: attachment`, `nosniff`).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), params(("reference" = String, Path), ("id" = i64, Path)), responses(
-    (status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+    (status = 200, description = "The file's bytes, typed by their content", content_type = "*/*"),
     (status = 404, body = Problem, content_type = PROBLEM),
 ))]
 #[get("/tickets/{reference}/attachments/{id}")]

@@ -53,11 +53,17 @@ pub struct RuleSpec {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+/// A stored rule: the spec's fields with its id and state (written out, not flattened, so
+/// that the published schema, which refuses unknown fields in a spec, admits them here).
 pub struct RuleView {
     pub id: i64,
     pub active: bool,
-    #[serde(flatten)]
-    pub spec: RuleSpec,
+    pub authority: String,
+    pub position: i32,
+    pub name: String,
+    pub at_opening: bool,
+    pub conditions: RuleConditions,
+    pub target: RuleTarget,
 }
 
 /// Why a rule cannot be written.
@@ -192,21 +198,19 @@ fn view(conn: &mut DbConn, rule: RoutingRule) -> Result<RuleView, AppError> {
     Ok(RuleView {
         id: rule.id,
         active: rule.active,
-        spec: RuleSpec {
-            authority: code(conn, rule.authority_id)?,
-            position: rule.position,
-            name: rule.name.clone(),
-            at_opening: rule.at_opening,
-            conditions: crate::services::tickets::routing::conditions(&rule)?,
-            target: RuleTarget {
-                kind: rule.target_kind,
-                queue: match rule.target_queue_id {
-                    Some(id) => queues::find(conn, id)?.map(|q| q.code),
-                    None => None,
-                },
-                domain: rule.target_domain,
-                editor: rule.target_editor_id.map(|id| code(conn, id)).transpose()?,
+        authority: code(conn, rule.authority_id)?,
+        position: rule.position,
+        name: rule.name.clone(),
+        at_opening: rule.at_opening,
+        conditions: crate::services::tickets::routing::conditions(&rule)?,
+        target: RuleTarget {
+            kind: rule.target_kind,
+            queue: match rule.target_queue_id {
+                Some(id) => queues::find(conn, id)?.map(|q| q.code),
+                None => None,
             },
+            domain: rule.target_domain,
+            editor: rule.target_editor_id.map(|id| code(conn, id)).transpose()?,
         },
     })
 }
