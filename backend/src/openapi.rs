@@ -78,6 +78,139 @@ fn problem(description: &str) -> Value {
 /// names an object; 413 and 415 for JSON bodies; 422 for invalid values; 503 when the
 /// database cannot answer.
 fn complete(document: &mut Value) {
+    shared_answers(document);
+    harden_requests(document);
+}
+
+/// No text the service stores may hold a NUL character (PostgreSQL refuses it).
+const NO_NUL: &str = "^[^\\x00]*$";
+
+/// States in the schemas of what clients send what the service enforces for every field:
+/// no unknown property, no NUL character in a text.
+fn harden_requests(document: &mut Value) {
+    let mut reached: Vec<String> = Vec::new();
+    let mut pending: Vec<Value> = Vec::new();
+    if let Some(paths) = document["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            for operation in item
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|o| o.values_mut())
+            {
+                // `get_mut`, not indexing: indexing a missing key would insert a null.
+                let Some(operation) = operation.as_object_mut() else {
+                    continue;
+                };
+                let mut holders: Vec<&mut Value> = Vec::new();
+                for (key, value) in operation.iter_mut() {
+                    match key.as_str() {
+                        "parameters" => holders.extend(value.as_array_mut().into_iter().flatten()),
+                        "requestBody" => holders.extend(
+                            value
+                                .get_mut("content")
+                                .and_then(Value::as_object_mut)
+                                .into_iter()
+                                .flat_map(|c| c.values_mut()),
+                        ),
+                        _ => {}
+                    }
+                }
+                for holder in holders {
+                    if let Some(schema) = holder.get_mut("schema") {
+                        harden(schema);
+                        pending.push(schema.clone());
+                    }
+                }
+            }
+        }
+    }
+    // Every component a request reaches, through its references.
+    while let Some(schema) = pending.pop() {
+        for name in references(&schema) {
+            if !reached.contains(&name) {
+                pending.push(document["components"]["schemas"][&name].clone());
+                reached.push(name);
+            }
+        }
+    }
+    for name in reached {
+        harden(&mut document["components"]["schemas"][&name]);
+    }
+}
+
+/// The component names a schema refers to.
+fn references(schema: &Value) -> Vec<String> {
+    match schema {
+        Value::Object(map) => {
+            let mut found: Vec<String> = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map(|n| vec![n.to_owned()])
+                .unwrap_or_default();
+            for value in map.values() {
+                found.extend(references(value));
+            }
+            found
+        }
+        Value::Array(items) => items.iter().flat_map(references).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_type(schema: &Value, wanted: &str) -> bool {
+    match &schema["type"] {
+        Value::String(t) => t == wanted,
+        Value::Array(types) => types.iter().any(|t| t == wanted),
+        _ => false,
+    }
+}
+
+fn harden(schema: &mut Value) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+        map.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    let free_text =
+        !map.contains_key("enum") && !map.contains_key("format") && !map.contains_key("pattern");
+    if is_type(&Value::Object(map.clone()), "string") && free_text {
+        map.insert("pattern".into(), Value::String(NO_NUL.into()));
+    }
+    for (key, value) in map.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                for property in value
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|p| p.values_mut())
+                {
+                    harden(property);
+                }
+            }
+            "items" | "additionalProperties" => harden(value),
+            "oneOf" | "anyOf" | "allOf" => {
+                for variant in value.as_array_mut().into_iter().flatten() {
+                    harden(variant);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "Succès",
+        "201" => "Créé",
+        "204" => "Fait, sans contenu",
+        _ => "Voir le problème (`code`)",
+    }
+}
+
+/// The answers every route shares (see [`complete`]).
+fn shared_answers(document: &mut Value) {
     let Some(paths) = document["paths"].as_object_mut() else {
         return;
     };
@@ -136,6 +269,14 @@ fn complete(document: &mut Value) {
                 responses
                     .entry(status)
                     .or_insert_with(|| problem(description));
+            }
+            // OpenAPI requires a description on every response.
+            for (status, response) in responses.iter_mut() {
+                if let Some(response) = response.as_object_mut() {
+                    response
+                        .entry("description")
+                        .or_insert_with(|| Value::String(status_description(status).into()));
+                }
             }
         }
     }

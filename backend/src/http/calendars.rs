@@ -43,7 +43,7 @@ pub async fn list_school_holidays(
 #[into_params(parameter_in = Query)]
 pub struct PublicHolidayParams {
     /// The year, 1900 to 2200.
-    #[param(value_type = i32)]
+    #[param(value_type = i32, minimum = 1900, maximum = 2200)]
     pub year: Option<String>,
     /// A département code ("57"): adds the Alsace-Moselle days in 57, 67 and 68.
     pub departement: Option<String>,

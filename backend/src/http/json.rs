@@ -78,9 +78,27 @@ pub fn nul_byte(field: &str) -> AppError {
     }
 }
 
+/// JSON has one number type: `3.0` is the integer 3 (JSON Schema says so too), which serde
+/// would refuse for an integer field.
+fn integral_floats_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
+}
+
 /// Parses a JSON body already read.
 pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
-    let value: Value = serde_json::from_slice(raw).map_err(body_error)?;
+    let mut value: Value = serde_json::from_slice(raw).map_err(body_error)?;
+    integral_floats_as_integers(&mut value);
     if let Some(field) = nul_in(&value, "") {
         return Err(nul_byte(if field.is_empty() { "body" } else { &field }));
     }

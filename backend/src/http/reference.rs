@@ -68,7 +68,7 @@ pub struct EstablishmentParams {
     /// Words of the name or the UAI; accents and case do not matter.
     pub q: Option<String>,
     /// Page size, 1 to 200 (default 50).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -125,7 +125,7 @@ pub struct QueueParams {
     /// Code of the organisation that owns the queues.
     pub organisation: Option<String>,
     /// Support level, 1 to 3.
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 3)]
     pub level: Option<String>,
 }
 

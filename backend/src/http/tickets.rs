@@ -86,7 +86,7 @@ const PROBLEM: &str = "application/problem+json";
 
 /// Opens a ticket for one of the caller's establishments (a correspondent).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to the same key and body")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "Replays the first answer to the same key and body")),
     request_body = OpenTicket, responses(
     (status = 201, body = TicketView, headers(("ETag" = String))),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -112,10 +112,10 @@ pub struct TicketParams {
     pub queue: Option<String>,
     #[param(value_type = Option<TicketStatus>)]
     pub status: Option<String>,
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 0, maximum = 3)]
     pub level: Option<String>,
     /// 1 to 5.
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 5)]
     pub priority: Option<String>,
     /// UAI.
     pub establishment: Option<String>,
@@ -123,7 +123,7 @@ pub struct TicketParams {
     pub category: Option<String>,
     /// Words of the title.
     pub q: Option<String>,
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
@@ -206,7 +206,7 @@ pub async fn list_hops(
 
 /// A comment, `public` (the school sees it) or `internal` (agents only).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("reference" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("reference" = String, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "Replays the first answer to the same key and body")),
     request_body = CommentRequest, responses(
     (status = 201, body = EventView),
     (status = 404, body = Problem, content_type = PROBLEM),
@@ -323,7 +323,7 @@ pub async fn refuse(
 /// Escalates to the vendor (level 1 → 2, with a justification and a complete technical
 /// file), or inside the vendor (2 → 3).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("reference" = String, Path), ("If-Match" = String, Header), ("Idempotency-Key" = Option<String>, Header)),
+    params(("reference" = String, Path), ("If-Match" = String, Header), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "Replays the first answer to the same key and body")),
     request_body = EscalateRequest, responses(
     (status = 200, body = TicketView, headers(("ETag" = String))),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -346,7 +346,7 @@ pub async fn escalate(
 
 /// The vendor answers: a question to the authority, a workaround, or the solution.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("reference" = String, Path), ("If-Match" = String, Header), ("Idempotency-Key" = Option<String>, Header)),
+    params(("reference" = String, Path), ("If-Match" = String, Header), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "Replays the first answer to the same key and body")),
     request_body = VendorAnswer, responses(
     (status = 200, body = TicketView, headers(("ETag" = String))),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -442,10 +442,15 @@ pub async fn link_child(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
-    /// The file's name (its path is dropped).
+    /// The file's name (a path is reduced to its last part).
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f/\\\\]*[^\\x00-\\x1f\\x7f-\\x9f/\\\\.\\s][^\\x00-\\x1f\\x7f-\\x9f/\\\\]*$"
+    )]
     pub filename: String,
     /// Id of the comment (journal event) the file goes with.
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub comment: Option<String>,
 }
 

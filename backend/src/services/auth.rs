@@ -362,6 +362,7 @@ pub async fn logout(state: &AppState, caller: &Caller) -> Result<(), AppError> {
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
+    #[schema(min_length = 12, max_length = 256)]
     pub new_password: String,
 }
 

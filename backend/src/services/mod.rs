@@ -13,6 +13,7 @@ pub mod me;
 pub mod reference;
 pub mod routing_rules;
 pub mod seed;
+pub mod text;
 pub mod tickets;
 pub mod unit_of_work;
 pub mod views;

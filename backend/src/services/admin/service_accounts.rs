@@ -13,6 +13,7 @@ use crate::domain::reference_kinds::OrganisationKind;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::Caller;
+use crate::services::text::text_field;
 use crate::services::unit_of_work;
 use crate::state::AppState;
 
@@ -39,14 +40,7 @@ pub async fn create(
         let conn = &mut *tx.conn;
         let now = tx.now;
         require_admin(caller, "créer un compte de service")?;
-        let name = request.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(AppError::invalid_field(
-                "name",
-                "invalid_length",
-                "de 1 à 200 caractères",
-            ));
-        }
+        let name = text_field("name", &request.name, 200)?;
         let vendor = organisations::find_by_code(conn, &request.vendor)?
             .filter(|o| o.kind == OrganisationKind::Vendor)
             .ok_or_else(|| {

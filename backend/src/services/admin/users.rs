@@ -18,6 +18,7 @@ use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::caller::{resolve_grant, AdminScope, Caller, Grant, GrantScope};
 use crate::services::cursor;
 use crate::services::reference::parse_uai;
+use crate::services::text::text_field;
 use crate::services::unit_of_work;
 use crate::state::AppState;
 
@@ -86,7 +87,7 @@ fn admin_event(
 /// Checks an email's shape; returns it lower-case.
 fn valid_email(email: &str) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
-    let ok = email.len() <= 254
+    let ok = email.chars().count() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
@@ -160,14 +161,7 @@ pub async fn create_user(
             }
         }
         let email = valid_email(&request.email)?;
-        let display_name = request.display_name.trim().to_owned();
-        if display_name.is_empty() || display_name.chars().count() > 200 {
-            return Err(AppError::invalid_field(
-                "display_name",
-                "invalid_length",
-                "de 1 à 200 caractères",
-            ));
-        }
+        let display_name = text_field("display_name", &request.display_name, 200)?;
         conn.transaction(|conn| {
             if users::find_by_email(conn, &email)?.is_some() {
                 return Err(AppError::Conflict {

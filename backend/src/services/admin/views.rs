@@ -44,13 +44,20 @@ pub struct UserPage {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    #[schema(max_length = 254, pattern = "^[^\\s@]+@[^\\s.@][^\\s@]*\\.[^\\s@]*$")]
     pub email: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub display_name: String,
     /// Defaults to the admin's territory; only a global admin may leave it empty.
     #[serde(default)]
     pub territory: Option<String>,
     /// Optional initial password (12 characters at least).
     #[serde(default)]
+    #[schema(min_length = 12, max_length = 256)]
     pub password: Option<String>,
 }
 
@@ -73,12 +80,18 @@ pub struct GrantRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
+    #[schema(min_length = 12, max_length = 256)]
     pub password: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateServiceAccount {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub name: String,
     /// Code of the vendor organisation the integration speaks for.
     pub vendor: String,

@@ -7,7 +7,6 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::journal::{record, Author, Entry, Visibility};
-use super::open::text_field;
 use super::pipeline::{TicketChange, TicketWrite};
 use super::read::event_view;
 use super::routing::{category as find_category, decide};
@@ -24,6 +23,7 @@ use crate::domain::ticket_lifecycle::{
     is_final, transition, Party, PendingReason, TicketAction, TicketStatus, TransitionError,
 };
 use crate::error::{AppError, FieldError};
+use crate::services::text::text_field;
 
 fn invalid_transition(from: TicketStatus, action: TicketAction) -> AppError {
     AppError::Conflict {
@@ -136,12 +136,18 @@ pub struct ActionRequest {
     pub pending_reason: Option<PendingReason>,
     /// Required to resolve.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub resolution: Option<String>,
     /// Email of the agent to assign (default: the caller).
     #[serde(default)]
     pub assignee: Option<String>,
     /// An optional public note with the action.
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub comment: Option<String>,
 }
 
@@ -220,6 +226,11 @@ impl TicketChange for ActionRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub body: String,
     /// `public` (the school sees it; the default) or `internal` (agents only).
     #[serde(default)]
@@ -274,6 +285,11 @@ impl TicketChange for CommentRequest {
 #[serde(deny_unknown_fields)]
 pub struct InformationRequest {
     /// The information asked for.
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub body: String,
 }
 
@@ -392,6 +408,11 @@ pub struct RouteRequest {
     #[serde(default)]
     pub queue: Option<String>,
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub reason: Option<String>,
     /// For third-party software: the editor's own reference of the case.
     #[serde(default)]
@@ -501,6 +522,11 @@ impl TicketChange for RouteRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefuseRequest {
     /// Why the receiving organisation refuses (required).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub reason: String,
 }
 

@@ -7,7 +7,6 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::journal::{Entry, Visibility};
-use super::open::text_field;
 use super::pipeline::{TicketChange, TicketWrite};
 use super::routing::territory_vendor;
 use super::views::TicketView;
@@ -22,6 +21,7 @@ use crate::domain::technical_file::{
 use crate::domain::ticket_lifecycle::{is_final, Party, PendingReason, TicketStatus};
 use crate::error::{AppError, FieldError};
 use crate::services::caller::GrantScope;
+use crate::services::text::text_field;
 use crate::text_enum;
 
 /// Asked when a category lists no requirement of its own.
@@ -178,6 +178,11 @@ text_enum! {
 #[serde(deny_unknown_fields)]
 pub struct VendorAnswer {
     pub kind: AnswerKind,
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub body: String,
 }
 

@@ -26,6 +26,7 @@ use crate::services::audit;
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
 use crate::services::reference::parse_uai;
+use crate::services::text::text_field;
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
 
@@ -34,7 +35,17 @@ use crate::state::AppState;
 pub struct OpenTicket {
     /// UAI of one of the caller's establishments.
     pub establishment: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub title: String,
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub description: String,
     /// Category code (the guichet may requalify it).
     pub category: String,
@@ -47,20 +58,12 @@ pub struct OpenTicket {
     /// The resolution, when the correspondent solved it at level 0 and records it for the
     /// figures: the ticket is created closed at level 0.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+    )]
     pub solved_at_level_0: Option<String>,
-}
-
-/// Non-empty, bounded text.
-pub fn text_field(field: &str, value: &str, max: usize) -> Result<String, AppError> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(AppError::invalid_field(
-            field,
-            "invalid_length",
-            format!("de 1 à {max} caractères"),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// The ticket reference `<TERRITORY>-<YEAR>-<6 digits>`.

@@ -4,7 +4,7 @@ ticket is missing, no ticket exists twice, no idempotency key is stuck in flight
 client sends every opening with an `Idempotency-Key`; a request whose answer was lost in
 the crash is retried with the same key once the service is back, as a client would.
 
-    python3 tests/load/kill_during_writes.py --binary target/debug/guichet --database sqlite
+    python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
 
 import argparse

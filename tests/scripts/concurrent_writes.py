@@ -4,9 +4,9 @@ correspondent and acts on them as the guichet (qualify, assign, start, comment, 
 and lists the guichet's queue. With `--instances 2`, two services share the database and
 the clients alternate between them. Prints the answers by status; exits 1 on any 5xx.
 
-    python3 tests/load/concurrent_writes.py --binary target/debug/guichet --database sqlite
+    python3 tests/scripts/concurrent_writes.py --binary target/debug/guichet --database sqlite
     TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-        python3 tests/load/concurrent_writes.py --database postgres
+        python3 tests/scripts/concurrent_writes.py --database postgres
 """
 
 import argparse
