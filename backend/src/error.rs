@@ -106,11 +106,12 @@ impl AppError {
         }
     }
 
-    /// 422 `invalid_parameter` for one field.
-    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
+    /// 422 for one field; `code` names the cause, once for the problem and for the field
+    /// (see docs/errors.md).
+    pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
         let message = message.into();
         Self::Invalid {
-            code: "invalid_parameter",
+            code,
             detail: format!("Paramètre « {field} » invalide : {message}"),
             errors: vec![FieldError::new(field, code, message)],
         }

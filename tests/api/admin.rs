@@ -94,7 +94,7 @@ async fn bodies_cannot_set_what_the_caller_may_not_set() {
         body[field] = json!("admin");
         create(&app, &admin, body)
             .await
-            .assert_problem(422, "invalid_body");
+            .assert_problem(422, "unknown_field");
     }
     // A territory the admin does not administer.
     create(
@@ -144,7 +144,7 @@ async fn bodies_cannot_set_what_the_caller_may_not_set() {
         .assert_problem(422, "invalid_scope");
     grant(json!({ "role": "superuser", "territory": "GE" }))
         .await
-        .assert_problem(422, "invalid_body");
+        .assert_problem(422, "unknown_value");
     // Weak passwords and bad emails.
     create(
         &app,
@@ -152,14 +152,14 @@ async fn bodies_cannot_set_what_the_caller_may_not_set() {
         json!({ "email": "y@college.example", "display_name": "Y", "password": "short" }),
     )
     .await
-    .assert_problem(422, "invalid_parameter");
+    .assert_problem(422, "weak_password");
     create(
         &app,
         &admin,
         json!({ "email": "not-an-email", "display_name": "Y" }),
     )
     .await
-    .assert_problem(422, "invalid_parameter");
+    .assert_problem(422, "invalid_email");
 }
 
 #[actix_web::test]

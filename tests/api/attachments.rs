@@ -106,7 +106,7 @@ async fn a_screenshot_is_stored_sniffed_and_served_as_a_download() {
         b"x",
     )
     .await
-    .assert_problem(422, "invalid_parameter");
+    .assert_problem(422, "invalid_filename");
     upload(
         &chain,
         &chain.correspondent,
@@ -115,7 +115,7 @@ async fn a_screenshot_is_stored_sniffed_and_served_as_a_download() {
         b"",
     )
     .await
-    .assert_problem(422, "invalid_parameter");
+    .assert_problem(422, "empty_file");
 }
 
 #[actix_web::test]
@@ -176,7 +176,7 @@ async fn files_on_internal_notes_stay_among_agents_and_the_size_is_capped() {
         b"a",
     )
     .await
-    .assert_problem(422, "invalid_parameter");
+    .assert_problem(422, "unknown_comment");
 
     let small = TestApp::seeded_with(&[("GUICHET_MAX_ATTACHMENT_BYTES", "16")]);
     let token = small.demo_token("correspondent", "ge");

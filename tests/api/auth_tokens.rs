@@ -90,7 +90,7 @@ async fn wrong_credentials_are_one_and_the_same_401() {
             json!({ "grant_type": "magic", "email": "x" }),
         )
         .await;
-    bad_grant.assert_problem(422, "invalid_body");
+    bad_grant.assert_problem(422, "unknown_value");
 }
 
 #[actix_web::test]

@@ -79,7 +79,7 @@ async fn a_cursor_outside_the_calendar_is_a_422() {
     ] {
         app.get_as(&token, &format!("/api/v1/tickets?cursor={}", encode(raw)))
             .await
-            .assert_problem(422, "invalid_parameter");
+            .assert_problem(422, "invalid_cursor");
     }
 }
 

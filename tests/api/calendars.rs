@@ -57,7 +57,7 @@ async fn school_holidays_are_listed_per_zone() {
     assert!(all.items().len() > zone_c.items().len());
     app.get("/api/v1/calendars/school-holidays?zone=D")
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "unknown_value");
 }
 
 #[actix_web::test]
@@ -75,8 +75,8 @@ async fn public_holidays_add_alsace_moselle_days_for_57_67_68() {
     assert!(!reims.field("date").contains(&"2026-04-03".to_owned()));
     app.get("/api/v1/calendars/public-holidays")
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "required");
     app.get("/api/v1/calendars/public-holidays?year=99999")
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "out_of_range");
 }

@@ -39,7 +39,7 @@ async fn a_replayed_creation_answers_the_first_ticket() {
         .assert_problem(422, "idempotency_key_reused");
     create(&"k".repeat(201), body.clone())
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "invalid_idempotency_key");
 
     // Another caller's key is its own.
     let stranger = chain

@@ -151,7 +151,7 @@ async fn hauts_de_france_public_bodies_hang_under_their_collectivite() {
 async fn an_unknown_organisation_kind_is_422_naming_the_field() {
     let app = TestApp::seeded();
     let response = app.get("/api/v1/organisations?kind=rectorat").await;
-    response.assert_problem(422, "invalid_parameter");
+    response.assert_problem(422, "unknown_value");
     assert_eq!(response.body["errors"][0]["field"], "kind");
     assert_eq!(response.body["errors"][0]["code"], "unknown_value");
 }
@@ -287,15 +287,15 @@ async fn text_search_ignores_accents_case_and_punctuation() {
 #[actix_web::test]
 async fn bad_paging_parameters_are_422() {
     let app = TestApp::seeded();
-    for (query, field) in [
-        ("limit=0", "limit"),
-        ("limit=201", "limit"),
-        ("limit=abc", "limit"),
-        ("cursor=%%%", "cursor"),
-        ("kind=lycee_agricole", "kind"),
+    for (query, field, code) in [
+        ("limit=0", "limit", "out_of_range"),
+        ("limit=201", "limit", "out_of_range"),
+        ("limit=abc", "limit", "not_an_integer"),
+        ("cursor=%%%", "cursor", "invalid_cursor"),
+        ("kind=lycee_agricole", "kind", "unknown_value"),
     ] {
         let response = app.get(&format!("/api/v1/establishments?{query}")).await;
-        response.assert_problem(422, "invalid_parameter");
+        response.assert_problem(422, code);
         assert_eq!(response.body["errors"][0]["field"], field, "{query}");
     }
 }
@@ -339,7 +339,7 @@ async fn each_authority_has_guichet_dane_and_dsi_queues() {
 
     app.get("/api/v1/queues?level=4")
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "out_of_range");
 }
 
 #[actix_web::test]

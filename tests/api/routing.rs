@@ -120,7 +120,7 @@ async fn admins_manage_their_authorities_rules() {
     broken["target"] = json!({ "kind": "queue" });
     app.post_as(Some(&admin), "/api/v1/routing/rules", broken)
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "invalid_rule");
 
     // Another territory's admin: the rule and the authority are out of reach.
     let hdf = app.demo_token("admin", "hdf");

@@ -89,10 +89,10 @@ async fn a_user_who_changes_their_password_ends_every_session() {
     };
     change("pas le bon", "un autre mot de passe long")
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "wrong_password");
     change(DEMO_PASSWORD, "court")
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "weak_password");
     let changed = change(DEMO_PASSWORD, "un autre mot de passe long").await;
     assert_eq!(changed.status, 204, "{:#}", changed.body);
     assert_ended(&app, &phone, "the other device").await;

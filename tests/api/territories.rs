@@ -25,9 +25,9 @@ async fn a_ticket_cannot_be_handed_to_another_territory() {
             json!({ "queue": "ac-paris/dane", "reason": "pour voir" }),
         )
         .await;
-    moved.assert_problem(422, "invalid_parameter");
+    moved.assert_problem(422, "unknown_queue");
     assert_eq!(moved.body["errors"][0]["field"], "queue");
-    assert_eq!(moved.body["errors"][0]["code"], "unknown");
+    assert_eq!(moved.body["errors"][0]["code"], "unknown_queue");
     let missing = chain
         .write(
             &chain.guichet,
@@ -36,7 +36,7 @@ async fn a_ticket_cannot_be_handed_to_another_territory() {
             json!({ "queue": "nulle-part/dane", "reason": "pour voir" }),
         )
         .await;
-    missing.assert_problem(422, "invalid_parameter");
+    missing.assert_problem(422, "unknown_queue");
     assert_eq!(
         missing.body["errors"][0]["code"],
         moved.body["errors"][0]["code"]
@@ -69,7 +69,7 @@ async fn a_rule_cannot_point_at_another_territorys_queue() {
         .app
         .post_as(Some(&admin), "/api/v1/routing/rules", rule("ac-paris/dane"))
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "invalid_rule");
     // A global admin is refused the same: the wall is the authority's territory.
     let global = chain.app.token_of("admin@demo.guichet.example");
     chain
@@ -80,7 +80,7 @@ async fn a_rule_cannot_point_at_another_territorys_queue() {
             rule("ac-paris/dane"),
         )
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "invalid_rule");
     let own = chain
         .app
         .post_as(Some(&admin), "/api/v1/routing/rules", rule("ac-reims/dane"))

@@ -81,7 +81,7 @@ async fn the_lifecycle_through_the_api() {
             json!({ "action": "assign", "assignee": "correspondent.ge@demo.guichet.example" }),
         )
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "not_an_agent");
 
     let started = chain
         .write(
@@ -100,7 +100,7 @@ async fn the_lifecycle_through_the_api() {
             json!({ "action": "suspend" }),
         )
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "required");
     let waiting = chain
         .write(
             &chain.moselle,
@@ -130,7 +130,7 @@ async fn the_lifecycle_through_the_api() {
             json!({ "action": "resolve" }),
         )
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "required");
     let resolved = chain
         .write(
             &chain.moselle,
@@ -231,7 +231,7 @@ async fn internal_notes_stay_among_agents() {
     .assert_problem(422, "field_not_allowed");
     comment(chain.correspondent.clone(), json!({ "body": "  " }))
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "required");
 
     let school = chain.events(&chain.correspondent, &reference).await;
     let bodies: Vec<&str> = school.iter().filter_map(|e| e["body"].as_str()).collect();
@@ -273,7 +273,7 @@ async fn a_receiving_organisation_refuses_with_a_reason() {
             json!({ "reason": " " }),
         )
         .await
-        .assert_problem(422, "invalid_parameter");
+        .assert_problem(422, "required");
     let refused = chain
         .write(
             &chain.moselle,
@@ -551,19 +551,19 @@ async fn lists_are_scoped_filtered_and_paginated() {
         .get_as(&chain.app.demo_token("steering", "ge"), "/api/v1/tickets")
         .await
         .assert_problem(403, "forbidden");
-    for bad in [
-        "status=open",
-        "priority=9",
-        "level=7",
-        "limit=0",
-        "cursor=zz",
-        "queue=nowhere",
+    for (bad, code) in [
+        ("status=open", "unknown_value"),
+        ("priority=9", "out_of_range"),
+        ("level=7", "out_of_range"),
+        ("limit=0", "out_of_range"),
+        ("cursor=zz", "invalid_cursor"),
+        ("queue=nowhere", "unknown_queue"),
     ] {
         chain
             .app
             .get_as(&chain.correspondent, &format!("/api/v1/tickets?{bad}"))
             .await
-            .assert_problem(422, "invalid_parameter");
+            .assert_problem(422, code);
     }
 }
 

@@ -4,35 +4,45 @@
 use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
+use super::refusals;
 use crate::error::AppError;
 
 fn bad_request(code: &'static str, detail: String) -> actix_web::Error {
     AppError::BadRequest { code, detail }.into()
 }
 
+/// A query string that does not fit the route's parameters: an unknown or repeated name is
+/// a 400 `invalid_query`, said in French.
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    bad_request(
-        "invalid_query",
-        format!("Paramètres de requête illisibles : {err}"),
-    )
+    let detail = match refusals::shape_refusal("", &err.to_string()) {
+        AppError::Invalid { detail, .. } => detail.replacen("Champ", "Paramètre", 1),
+        _ => "Paramètres de requête illisibles".to_owned(),
+    };
+    bad_request("invalid_query", detail)
 }
 
-fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    bad_request("invalid_path", format!("Chemin illisible : {err}"))
+fn path_error(_err: PathError, req: &HttpRequest) -> actix_web::Error {
+    bad_request(
+        "invalid_path",
+        format!(
+            "Chemin illisible : {} (un identifiant numérique est attendu)",
+            req.path()
+        ),
+    )
 }
 
 /// A JSON body that serde refused: 422 for well-formed JSON with the wrong fields, else 400.
 pub fn body_error(e: serde_json::Error) -> AppError {
     if e.classify() == serde_json::error::Category::Data {
-        AppError::Invalid {
-            code: "invalid_body",
-            detail: format!("Corps de requête refusé : {e}"),
-            errors: Vec::new(),
-        }
+        refusals::shape_refusal("", refusals::without_position(&e.to_string()))
     } else {
         AppError::BadRequest {
             code: "invalid_json",
-            detail: format!("Corps JSON illisible : {e}"),
+            detail: format!(
+                "Corps JSON mal formé (ligne {}, colonne {})",
+                e.line(),
+                e.column()
+            ),
         }
     }
 }

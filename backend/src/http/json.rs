@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::errors::body_error;
+use super::refusals;
 use crate::error::{AppError, FieldError};
 
 /// The largest JSON body accepted: a 20,000-character description with room to spare.
@@ -102,7 +103,11 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
     if let Some(field) = nul_in(&value, "") {
         return Err(nul_byte(if field.is_empty() { "body" } else { &field }));
     }
-    serde_json::from_value(value).map_err(body_error)
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        refusals::shape_refusal(&path, refusals::without_position(&e.inner().to_string()))
+    })
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {

@@ -11,5 +11,6 @@ pub mod idempotency;
 pub mod json;
 pub mod params;
 pub mod reference;
+pub mod refusals;
 pub mod routing;
 pub mod tickets;

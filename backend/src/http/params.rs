@@ -1,5 +1,5 @@
 //! Query-parameter parsing shared by the handlers: closed vocabularies and page limits give
-//! 422 `invalid_parameter` naming the field.
+//! 422 naming the field (`unknown_value`, `out_of_range`, `not_an_integer`).
 
 use std::str::FromStr;
 

@@ -9,7 +9,7 @@ pub fn encode(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key)
 }
 
-/// The key inside a cursor; 422 `invalid_parameter` on `cursor` when unreadable.
+/// The key inside a cursor; 422 `invalid_cursor` on `cursor` when unreadable.
 pub fn decode(cursor: &str) -> Result<String, AppError> {
     URL_SAFE_NO_PAD
         .decode(cursor)

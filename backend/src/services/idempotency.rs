@@ -31,7 +31,7 @@ impl IdempotentRequest {
         if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
             return Err(AppError::invalid_field(
                 "Idempotency-Key",
-                "invalid_key",
+                "invalid_idempotency_key",
                 "de 1 à 200 caractères ASCII visibles",
             ));
         }

@@ -359,7 +359,7 @@ pub async fn update(
         if spec.authority != authority.code {
             return Err(AppError::invalid_field(
                 "authority",
-                "not_allowed",
+                "authority_fixed",
                 "une règle ne change pas d'autorité",
             ));
         }

@@ -48,7 +48,7 @@ pub fn ensure_user(
         if territories::find(conn, t)?.is_none() {
             return Err(AppError::invalid_field(
                 "territory",
-                "unknown",
+                "unknown_territory",
                 format!("territoire {t} inconnu"),
             ));
         }

@@ -155,7 +155,7 @@ pub async fn create_user(
             if territories::find(conn, t)?.is_none() {
                 return Err(AppError::invalid_field(
                     "territory",
-                    "unknown",
+                    "unknown_territory",
                     format!("territoire {t} inconnu"),
                 ));
             }

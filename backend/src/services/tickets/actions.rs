@@ -420,7 +420,7 @@ pub struct RouteRequest {
 }
 
 fn unknown_queue(code: &str) -> AppError {
-    AppError::invalid_field("queue", "unknown", format!("file {code} inconnue"))
+    AppError::invalid_field("queue", "unknown_queue", format!("file {code} inconnue"))
 }
 
 /// A queue of the ticket's own territory: another territory's queues are walls, named
@@ -635,7 +635,7 @@ impl TicketChange for LinkChild {
         let unknown = || {
             AppError::invalid_field(
                 "child",
-                "unknown",
+                "unknown_ticket",
                 format!("ticket {} introuvable", self.child),
             )
         };

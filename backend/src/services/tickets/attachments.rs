@@ -160,7 +160,7 @@ impl TicketChange for AddAttachment {
                     .ok_or_else(|| {
                         AppError::invalid_field(
                             "comment",
-                            "unknown",
+                            "unknown_comment",
                             format!("aucun commentaire {id} sur ce ticket"),
                         )
                     })?;
@@ -208,7 +208,11 @@ pub async fn add(
 ) -> Result<AttachmentView, AppError> {
     let filename = clean_filename(&upload.filename)?;
     if upload.bytes.is_empty() {
-        return Err(AppError::invalid_field("body", "empty", "fichier vide"));
+        return Err(AppError::invalid_field(
+            "body",
+            "empty_file",
+            "fichier vide",
+        ));
     }
     let data_dir = state.settings.data_dir.clone();
     let staged = {

@@ -310,7 +310,11 @@ pub fn list_page(
         Some(code) => Some(
             queues::find_by_code(conn, code)?
                 .ok_or_else(|| {
-                    AppError::invalid_field("queue", "unknown", format!("file {code} inconnue"))
+                    AppError::invalid_field(
+                        "queue",
+                        "unknown_queue",
+                        format!("file {code} inconnue"),
+                    )
                 })?
                 .id,
         ),

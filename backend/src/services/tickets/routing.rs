@@ -150,6 +150,10 @@ pub fn decide(
 
 pub fn category(conn: &mut DbConn, code: &str) -> Result<Category, AppError> {
     categories::find(conn, code)?.ok_or_else(|| {
-        AppError::invalid_field("category", "unknown", format!("catégorie {code} inconnue"))
+        AppError::invalid_field(
+            "category",
+            "unknown_category",
+            format!("catégorie {code} inconnue"),
+        )
     })
 }
