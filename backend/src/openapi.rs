@@ -16,7 +16,11 @@ use crate::startup::routes;
     info(
         title = "guichet",
         description = "Guichet unique du support des ENT : chaîne de support entre établissements, \
-                       autorités académiques, collectivités et titulaire du marché.",
+                       autorités académiques, collectivités et titulaire du marché.\n\n\
+                       Toute erreur est un `application/problem+json` portant un `code` stable : \
+                       voir le [catalogue des erreurs](/guides/errors). Le titulaire répond \
+                       par l'API en suivant le \
+                       [guide d'intégration du titulaire](/guides/vendor-integration).",
     ),
     modifiers(&BearerScheme),
     tags(

@@ -11,7 +11,7 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
-    admin, auth, calendars, docs, errors, health, json, reference, routing, tickets,
+    admin, auth, calendars, docs, errors, guides, health, json, reference, routing, tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -103,6 +103,7 @@ pub fn build_app(
     let document = crate::openapi::document_value().clone();
     app.service(docs::landing)
         .service(docs::docs)
+        .service(guides::guide)
         .service(
             SwaggerUi::new("/docs/{_:.*}")
                 .external_urls_from_iter_unchecked([("/openapi.json", document)]),

@@ -51,6 +51,9 @@ fn validator(key: &str, schema: &Value) -> &'static jsonschema::Validator {
 
 /// Panics with the mismatch when an answer is not what the document says.
 pub fn check(method: &str, path: &str, status: u16, content_type: &str, body: &Value) {
+    if content_type.starts_with("application/problem+json") {
+        crate::error_catalogue::check_problem(method, path, status, body);
+    }
     let Some((template, operation)) = operation(method, path) else {
         // Not a documented operation: the pages, unknown paths (404) and methods (405).
         return;

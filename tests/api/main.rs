@@ -11,6 +11,8 @@ mod bench;
 mod calendars;
 mod concurrency;
 mod contract;
+mod docs;
+mod error_catalogue;
 mod health;
 mod helpers;
 mod idempotency;

@@ -246,7 +246,13 @@ async fn the_grand_est_chain_end_to_end() {
         .await
         .assert_problem(404, "not_found");
 
-    // 4. Escalation without a technical file: 422 naming each missing element.
+    // 4. Escalation without a justification, then without a technical file: 422 naming the
+    // justification, then each missing element.
+    let unjustified = chain
+        .write(&chain.dsi, &account_ref, "escalation", json!({}))
+        .await;
+    unjustified.assert_problem(422, "missing_justification");
+    assert_eq!(unjustified.body["errors"][0]["field"], "justification");
     let refused = chain
         .write(
             &chain.dsi,

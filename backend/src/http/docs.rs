@@ -20,6 +20,8 @@ les collectivités et le titulaire du marché y répondent.</p>
 <ul>
 <li><a href="/docs/">Référence de l'API</a> (consultable hors ligne)</li>
 <li><a href="/openapi.json">Document OpenAPI</a></li>
+<li><a href="/guides/errors">Catalogue des erreurs</a></li>
+<li><a href="/guides/vendor-integration">Guide d'intégration du titulaire</a> (réponses des niveaux 2 et 3 par l'API)</li>
 <li><a href="/health/ready">État du service</a></li>
 </ul>
 </main>

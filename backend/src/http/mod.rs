@@ -6,6 +6,7 @@ pub mod authenticated;
 pub mod calendars;
 pub mod docs;
 pub mod errors;
+pub mod guides;
 pub mod health;
 pub mod idempotency;
 pub mod json;

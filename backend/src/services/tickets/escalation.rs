@@ -51,7 +51,7 @@ fn refusal(refusal: EscalationRefusal) -> AppError {
         },
         EscalationRefusal::MissingJustification => AppError::invalid_field(
             "justification",
-            "required",
+            "missing_justification",
             "proven_malfunction ou unresolved_at_level_1",
         ),
         EscalationRefusal::MissingElements(missing) => AppError::Invalid {
