@@ -7,6 +7,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod openapi;
+pub mod openapi_examples;
 pub mod services;
 pub mod settings;
 pub mod startup;

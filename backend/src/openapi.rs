@@ -84,6 +84,7 @@ fn problem(description: &str) -> Value {
 fn complete(document: &mut Value) {
     shared_answers(document);
     harden_requests(document);
+    crate::openapi_examples::add_examples(document);
 }
 
 /// No text the service stores may hold a NUL character (PostgreSQL refuses it).

@@ -12,6 +12,7 @@ mod calendars;
 mod concurrency;
 mod contract;
 mod docs;
+mod enums;
 mod error_catalogue;
 mod health;
 mod helpers;

@@ -27,3 +27,27 @@ fn every_reference_route_is_documented() {
         assert!(document["paths"][path]["get"].is_object(), "{path} missing");
     }
 }
+
+/// Every schema carries an example, and the example is valid against its schema.
+#[test]
+fn every_schema_has_an_example_that_fits_it() {
+    let document = guichet::openapi::document_value();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    let mut failures = Vec::new();
+    for (name, schema) in schemas {
+        let Some(example) = schema["examples"].get(0) else {
+            failures.push(format!("{name}: no example"));
+            continue;
+        };
+        let root = serde_json::json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": document["components"],
+            "$ref": format!("#/components/schemas/{name}"),
+        });
+        let validator = jsonschema::validator_for(&root).unwrap();
+        for error in validator.iter_errors(example) {
+            failures.push(format!("{name}: {error} at {}", error.instance_path));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
