@@ -137,3 +137,52 @@ async fn concurrent_creations_of_one_account_give_one_account_and_409s() {
         assert!(["email_taken", "already_exists"].contains(&answer.body["code"].as_str().unwrap()));
     }
 }
+
+/// What the document states of a body, the service enforces before looking at the ticket: an
+/// invalid body is a 422 naming the field even with a stale `If-Match`, and a write without
+/// `If-Match` is a 428 whatever the ticket's state.
+#[actix_web::test]
+async fn the_documented_limits_come_before_the_tickets_state() {
+    let chain = chain().await;
+    let opened = chain
+        .open("0579001Z", "messagerie", "Messagerie lente")
+        .await;
+    let reference = opened.body["reference"].as_str().unwrap().to_owned();
+    let post = |route: &str, if_match: Option<&str>, body: serde_json::Value| {
+        let mut call = Call::new("POST", &format!("/api/v1/tickets/{reference}/{route}"))
+            .bearer(Some(&chain.guichet))
+            .json(body);
+        if let Some(etag) = if_match {
+            call = call.header("If-Match", etag);
+        }
+        chain.app.call(call)
+    };
+
+    let too_many = post(
+        "escalation",
+        Some("\"999\""),
+        json!({ "justification": "proven_malfunction",
+                "technical_file": { "users_affected": 2_147_483_648_u64 } }),
+    )
+    .await;
+    too_many.assert_problem(422, "out_of_range");
+    assert_eq!(
+        too_many.body["errors"][0]["field"],
+        "technical_file.users_affected"
+    );
+
+    let blank = post("refusal", Some(""), json!({ "reason": "   " })).await;
+    blank.assert_problem(422, "required");
+    assert_eq!(blank.body["errors"][0]["field"], "reason");
+    let long = post("comments", None, json!({ "body": "x".repeat(20_001) })).await;
+    long.assert_problem(422, "too_long");
+
+    // Nothing waits for information here (409 with If-Match), but without it: 428 first.
+    post("information", None, json!({ "body": "Firefox 128" }))
+        .await
+        .assert_problem(428, "precondition_required");
+    let etag = chain.get(&chain.guichet, &reference).await.etag.unwrap();
+    post("information", Some(&etag), json!({ "body": "Firefox 128" }))
+        .await
+        .assert_problem(409, "not_waiting");
+}

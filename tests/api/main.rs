@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod idempotency;
 mod journal_replay;
+mod notifications;
 mod openapi;
 mod reference;
 mod references;

@@ -11,6 +11,7 @@ use diesel::sql_types::{Bool, Text};
 use guichet::db::{migrations, DbConn};
 use guichet::domain::audit::AuditOutcome;
 use guichet::domain::journal::Visibility;
+use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
 use guichet::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
@@ -182,6 +183,8 @@ fn domain_vocabularies() -> Vocabularies {
         ),
         ("organisations", "holiday_zone", HolidayZone::TEXTS),
         ("organisations", "kind", OrganisationKind::TEXTS),
+        ("outbox", "notice", Notice::TEXTS),
+        ("outbox", "state", OutboxState::TEXTS),
         ("queues", "domain", CompetenceDomain::TEXTS),
         ("role_grants", "role", Role::TEXTS),
         ("routing_rules", "category_domain", CompetenceDomain::TEXTS),

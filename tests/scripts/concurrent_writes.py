@@ -2,7 +2,8 @@
 """Eight clients at once against a running `guichet serve`: each opens tickets as a school's
 correspondent and acts on them as the guichet (qualify, assign, start, comment, resolve),
 and lists the guichet's queue. With `--instances 2`, two services share the database and
-the clients alternate between them. Prints the answers by status; exits 1 on any 5xx.
+the clients alternate between them. Prints the answers by status; exits 1 on any 5xx, or
+when a ticket lacks its acknowledgement or its resolution notice in the outbox (or has two).
 
     python3 tests/scripts/concurrent_writes.py --binary target/debug/guichet --database sqlite
     TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
@@ -15,7 +16,14 @@ import sys
 import threading
 import time
 
-from service import Service, drop_database, fresh_database, login, request
+from service import Service, drop_database, fresh_database, login, request, sql_count
+
+# Tickets whose outbox does not hold exactly one acknowledgement, and, once resolved, exactly
+# one resolution notice.
+UNANNOUNCED = (
+    "SELECT count(*) FROM tickets t WHERE (SELECT count(*) FROM outbox o WHERE o.ticket_id = t.id "
+    "AND o.notice = 'ticket_acknowledged') <> 1 OR (t.status = 'resolved' AND (SELECT count(*) "
+    "FROM outbox o WHERE o.ticket_id = t.id AND o.notice = 'resolved') <> 1)")
 
 STEPS = [
     ("qualification", {"impact": "high", "urgency": "medium"}),
@@ -82,6 +90,7 @@ def main():
         for t in threads:
             t.join()
         elapsed = time.time() - started
+        unannounced = sql_count(database_url, UNANNOUNCED)
     finally:
         for service in services:
             service.stop()
@@ -94,7 +103,8 @@ def main():
     for (kind, status), n in sorted(counts.items()):
         print(f"  {kind:<14} {status}  {n}")
     print(f"  5xx: {errors}")
-    return 1 if errors else 0
+    print(f"  tickets whose acknowledgement or resolution notice is missing or twice: {unannounced}")
+    return 1 if errors or unannounced else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Ten `kill -9` of `guichet serve` during concurrent creations: afterwards no acknowledged
-ticket is missing, no ticket exists twice, no idempotency key is stuck in flight. Each
+ticket is missing, no ticket exists twice, no idempotency key is stuck in flight, and every
+stored ticket has exactly one acknowledgement in the outbox (written with it). Each
 client sends every opening with an `Idempotency-Key`; a request whose answer was lost in
 the crash is retried with the same key once the service is back, as a client would.
 
@@ -101,14 +102,20 @@ def main():
     stored = sql_count(database_url, "SELECT count(*) FROM tickets WHERE title LIKE 'kill-%'")
     stuck = sql_count(database_url,
                       "SELECT count(*) FROM idempotency_keys WHERE response_status IS NULL")
+    # The acknowledgement commits with its ticket: one per ticket, never none, never two.
+    unacknowledged = sql_count(database_url, (
+        "SELECT count(*) FROM tickets t WHERE t.title LIKE 'kill-%' AND (SELECT count(*) "
+        "FROM outbox o WHERE o.ticket_id = t.id AND o.notice = 'ticket_acknowledged') <> 1"))
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
     print(f"  acknowledged missing: {missing}")
     print(f"  duplicates: {duplicates}")
     print(f"  keys stuck in flight: {stuck}")
+    print(f"  tickets without exactly one acknowledgement in the outbox: {unacknowledged}")
     drop_database(database_url)
-    ok = missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
+    ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
+          and unacknowledged == 0)
     return 0 if ok else 1
 
 

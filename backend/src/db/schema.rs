@@ -294,6 +294,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        event_id -> Nullable<BigInt>,
+        notice -> Text,
+        recipient_user_id -> Nullable<BigInt>,
+        recipient_email -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -324,4 +343,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     login_attempts,
     job_leases,
+    outbox,
 );

@@ -61,6 +61,7 @@ macro_rules! text_columns {
 
 use crate::domain::audit::AuditOutcome;
 use crate::domain::journal::Visibility;
+use crate::domain::notifications::{Notice, OutboxState};
 use crate::domain::priority::Level3;
 use crate::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
@@ -79,7 +80,9 @@ text_columns!(
     EstablishmentKind,
     HolidayZone,
     Level3,
+    Notice,
     OrganisationKind,
+    OutboxState,
     PendingReason,
     Role,
     Sector,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod journal;
+pub mod notifications;
 pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;

@@ -46,6 +46,7 @@ pub struct TechnicalFile {
     #[serde(default)]
     pub affected_profiles: Vec<Profile>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub users_affected: Option<u32>,
     #[serde(default)]
     pub browser_device: Option<String>,

@@ -10,9 +10,10 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::errors::body_error;
-use super::refusals;
+use super::{refusals, request_schema};
 use crate::error::{AppError, FieldError};
 
 /// The largest JSON body accepted: a 20,000-character description with room to spare.
@@ -97,20 +98,23 @@ fn integral_floats_as_integers(value: &mut Value) {
 }
 
 /// Parses a JSON body already read.
-pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
+pub fn parse<T: DeserializeOwned + ToSchema>(raw: &[u8]) -> Result<T, AppError> {
     let mut value: Value = serde_json::from_slice(raw).map_err(body_error)?;
     integral_floats_as_integers(&mut value);
     if let Some(field) = nul_in(&value, "") {
         return Err(nul_byte(if field.is_empty() { "body" } else { &field }));
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let parsed = serde_path_to_error::deserialize(value.clone()).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         refusals::shape_refusal(&path, refusals::without_position(&e.inner().to_string()))
-    })
+    })?;
+    // What serde admits, the document may still refuse (lengths, ranges, blank text).
+    request_schema::check(&T::name(), &value)?;
+    Ok(parsed)
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for ApiJson<T> {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 

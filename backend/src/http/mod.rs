@@ -13,5 +13,6 @@ pub mod json;
 pub mod params;
 pub mod reference;
 pub mod refusals;
+pub mod request_schema;
 pub mod routing;
 pub mod tickets;

@@ -62,7 +62,9 @@ async fn change<C: TicketChange>(
 }
 
 /// A change answered with the ticket and its new ETag.
-async fn ticket_change<C: TicketChange<Reply = TicketView>>(
+async fn ticket_change<
+    C: TicketChange<Reply = TicketView> + serde::de::DeserializeOwned + utoipa::ToSchema,
+>(
     state: web::Data<AppState>,
     caller: Authenticated,
     req: HttpRequest,

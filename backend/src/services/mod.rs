@@ -10,6 +10,7 @@ pub mod health;
 pub mod idempotency;
 pub mod jobs;
 pub mod me;
+pub mod notifications;
 pub mod reference;
 pub mod routing_rules;
 pub mod seed;

@@ -25,6 +25,7 @@ use crate::error::{AppError, FieldError};
 use crate::services::audit;
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
+use crate::services::notifications::outbox;
 use crate::services::reference::parse_uai;
 use crate::services::text::text_field;
 use crate::services::unit_of_work::{self, Tx};
@@ -263,7 +264,7 @@ fn insert(
     let ticket = tickets::insert(conn, &row)?;
     let author = Author::caller(caller, None);
     // The opening states where the ticket starts: the journal replays from here.
-    record(
+    let opened = record(
         conn,
         ticket.id,
         &author,
@@ -275,6 +276,8 @@ fn insert(
         .with_body(&description),
         now,
     )?;
+    // The acknowledgement and the queue's notice commit with the ticket.
+    outbox::enqueue(conn, &ticket, std::slice::from_ref(&opened), now)?;
     if let Some(resolution) = &resolution {
         record(
             conn,

@@ -3,8 +3,8 @@
 //! itself (403), checks `If-Match` (428/412), lets the domain decide, saves with the version
 //! check, and journals: every change of status, pending reason, queue or level is an event,
 //! whatever caused it, because this pipeline derives those events from the row itself. The
-//! idempotent answer is recorded in the same transaction. Rows that must commit with the
-//! change (notifications, service-level clocks) hang on [`TicketWrite::save`].
+//! idempotent answer and the outbox rows of the notifications are recorded in the same
+//! transaction.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -23,6 +23,7 @@ use crate::domain::ticket_lifecycle::TicketStatus;
 use crate::error::AppError;
 use crate::services::caller::Caller;
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
+use crate::services::notifications::outbox;
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
 
@@ -35,7 +36,7 @@ pub trait TicketChange: Send + 'static {
     const NEEDS_VERSION: bool = true;
 
     /// Refuses (403, or 409 for what this ticket can never do now) before the version is
-    /// checked.
+    /// compared (a missing `If-Match` is a 428 before this).
     fn authorise(&self, w: &TicketWrite) -> Result<(), AppError>;
 
     /// Decides and applies the change; the pipeline saves what is left unsaved.
@@ -64,6 +65,8 @@ pub struct TicketWrite<'a> {
     last_event: Option<i64>,
     /// Saved even if no field changed (a write that only concerns it).
     touched: bool,
+    /// Every event this write journaled on the ticket, for the notifications.
+    written: Vec<TicketEvent>,
 }
 
 impl<'a> TicketWrite<'a> {
@@ -90,6 +93,7 @@ impl<'a> TicketWrite<'a> {
             action,
             last_event: None,
             touched: false,
+            written: Vec::new(),
         }
     }
 
@@ -108,6 +112,7 @@ impl<'a> TicketWrite<'a> {
     pub fn journal(&mut self, entry: Entry) -> Result<TicketEvent, AppError> {
         let event = record(self.conn, self.ticket.id, &self.author, entry, self.now)?;
         self.last_event = Some(event.id);
+        self.written.push(event.clone());
         Ok(event)
     }
 
@@ -196,7 +201,7 @@ impl<'a> TicketWrite<'a> {
     /// Stores the ticket if it changed: its derived events, then the row if nobody wrote it
     /// since it was read; stays left by this write remember the last event written.
     pub fn save(&mut self) -> Result<(), AppError> {
-        let (saved, last) = save_ticket(
+        let (saved, derived) = save_ticket(
             self.conn,
             &self.author,
             self.action,
@@ -207,6 +212,8 @@ impl<'a> TicketWrite<'a> {
         )?;
         self.stored = saved.clone();
         self.ticket = saved;
+        let last = derived.last().map(|e| e.id);
+        self.written.extend(derived);
         if let Some(last) = last.or(self.last_event) {
             ticket_hops::close_journal(self.conn, self.ticket.id, last)?;
         }
@@ -226,7 +233,7 @@ impl<'a> TicketWrite<'a> {
 
 /// Writes `after` over `before` if it differs: the events its changes of status, pending
 /// reason, queue or level imply, then the row with the version check (412 when another
-/// write came first). Returns the stored row and the last event written.
+/// write came first). Returns the stored row and the events written.
 fn save_ticket(
     conn: &mut DbConn,
     author: &Author,
@@ -235,13 +242,13 @@ fn save_ticket(
     mut after: Ticket,
     touched: bool,
     now: DateTime<Utc>,
-) -> Result<(Ticket, Option<i64>), AppError> {
+) -> Result<(Ticket, Vec<TicketEvent>), AppError> {
     after.updated_at = before.updated_at;
     after.version = before.version;
     if after == *before && !touched {
-        return Ok((after, None));
+        return Ok((after, Vec::new()));
     }
-    let mut last = None;
+    let mut written = Vec::new();
     if after.current_queue_id != before.current_queue_id || after.level != before.level {
         let from = queue(conn, before.current_queue_id)?;
         let to = queue(conn, after.current_queue_id)?;
@@ -250,7 +257,7 @@ fn save_ticket(
             json!({ "action": action, "from": from.code, "to": to.code,
                     "from_level": before.level, "level": after.level }),
         );
-        last = Some(record(conn, after.id, author, entry, now)?.id);
+        written.push(record(conn, after.id, author, entry, now)?);
     }
     if after.status != before.status || after.pending_reason != before.pending_reason {
         let mut entry = Entry::public(
@@ -263,14 +270,14 @@ fn save_ticket(
                 entry = entry.with_body(resolution);
             }
         }
-        last = Some(record(conn, after.id, author, entry, now)?.id);
+        written.push(record(conn, after.id, author, entry, now)?);
     }
     after.updated_at = now.naive_utc();
     if tickets::update_if_version(conn, &after, before.version)? == 0 {
         return Err(super::stale());
     }
     after.version = before.version + 1;
-    Ok((after, last))
+    Ok((after, written))
 }
 
 fn run<C: TicketChange>(
@@ -291,13 +298,20 @@ fn run<C: TicketChange>(
     let access = seen.ok_or_else(|| not_found(&target.reference))?;
     let action = change.action();
     let mut w = TicketWrite::new(tx.conn, tx.now, caller, access, ticket, action);
-    change.authorise(&w)?;
     // A job acts on the row it just locked: there is no older read to guard against.
-    if C::NEEDS_VERSION && caller.is_some() {
+    let versioned = C::NEEDS_VERSION && caller.is_some();
+    // A write without If-Match is refused (428) before anything is said of the ticket's state.
+    if versioned && target.if_match.is_none() {
+        check_version(&w.ticket, None)?;
+    }
+    change.authorise(&w)?;
+    if versioned {
         check_version(&w.ticket, target.if_match)?;
     }
     let reply = change.apply(&mut w)?;
     w.save()?;
+    // The notices of what this write journaled commit (or roll back) with it.
+    outbox::enqueue(w.conn, &w.ticket, &w.written, w.now)?;
     Ok(reply)
 }
 

@@ -1,0 +1,4 @@
+//! Notifications: written to the outbox in the transaction of the change they announce
+//! (`outbox.rs`); sent afterwards by the dispatcher.
+
+pub mod outbox;

@@ -1,0 +1,129 @@
+//! From the journal events of one write to its outbox rows, in that write's transaction: a
+//! change that rolls back leaves no message, a change that commits leaves all of them.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::db::models::{NewOutboxMessage, Ticket, TicketEvent, User};
+use crate::db::repo::{establishments, outbox, queues, recipients, tickets, users};
+use crate::db::text_columns::Json;
+use crate::db::DbConn;
+use crate::domain::journal::Visibility;
+use crate::domain::notifications::{plan, Announced, Audience, OutboxState};
+use crate::error::AppError;
+
+/// The people of an audience, now.
+fn people(conn: &mut DbConn, ticket: &Ticket, audience: &Audience) -> Result<Vec<User>, AppError> {
+    let organisation_of_queue = |conn: &mut DbConn, id: i64| -> Result<Option<i64>, AppError> {
+        Ok(queues::find(conn, id)?.map(|q| q.organisation_id))
+    };
+    let organisation = match audience {
+        Audience::Requester => {
+            return Ok(users::find(conn, ticket.requester_id)?
+                .filter(|u| u.active)
+                .into_iter()
+                .collect())
+        }
+        Audience::LinkedSchools => {
+            let mut uais = vec![ticket.establishment_uai.clone()];
+            uais.extend(
+                tickets::children(conn, ticket.id)?
+                    .into_iter()
+                    .map(|child| child.establishment_uai),
+            );
+            return Ok(recipients::correspondents_of(conn, &uais)?);
+        }
+        Audience::QueueOrganisation(code) => {
+            queues::find_by_code(conn, code)?.map(|q| q.organisation_id)
+        }
+        Audience::OwnerAuthority => organisation_of_queue(conn, ticket.owner_queue_id)?,
+        Audience::HandlingOrganisation => organisation_of_queue(conn, ticket.current_queue_id)?,
+    };
+    match organisation {
+        Some(id) => Ok(recipients::agents_of(conn, id)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// What a message about `event` says, as things are now: the templates render it later.
+fn payload(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    event: &TicketEvent,
+) -> Result<serde_json::Value, AppError> {
+    let school = establishments::find(conn, &ticket.establishment_uai)?
+        .map(|(establishment, _, _)| establishment.name)
+        .unwrap_or_default();
+    let queue = queues::find(conn, ticket.current_queue_id)?;
+    Ok(json!({
+        "reference": ticket.reference,
+        "title": ticket.title,
+        "establishment": ticket.establishment_uai,
+        "establishment_name": school,
+        "status": ticket.status,
+        "level": ticket.level,
+        "queue": queue.as_ref().map(|q| &q.code),
+        "queue_name": queue.as_ref().map(|q| &q.name),
+        "event": event.kind,
+        "body": event.body,
+        "actor": event.actor_label,
+        "occurred_at": event.occurred_at,
+        "resolved_at": ticket.resolved_at,
+    }))
+}
+
+/// Writes the outbox rows of `events`, the journal events one write made on `ticket` (its
+/// state after the write). Nobody is told of their own action, but for the mandatory
+/// acknowledgement and resolution; a write sends each person one message, about what matters
+/// most to them (the planner's order).
+pub fn enqueue(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    events: &[TicketEvent],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let announced: Vec<Announced> = events
+        .iter()
+        .map(|event| Announced {
+            kind: &event.kind,
+            visibility: event.visibility,
+            data: &event.data.0,
+            by_requester: event.actor_user_id == Some(ticket.requester_id),
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut told: BTreeSet<String> = BTreeSet::new();
+    for (index, notice, audience) in plan(&announced, ticket.is_major) {
+        let event = &events[index];
+        let payload = payload(conn, ticket, event)?;
+        for person in people(conn, ticket, &audience)? {
+            let own_action = event.actor_user_id == Some(person.id);
+            if own_action && !notice.is_mandatory() {
+                continue;
+            }
+            // Belt and braces: an internal event's text never leaves for a school.
+            debug_assert!(
+                event.visibility == Visibility::Public
+                    || !matches!(audience, Audience::Requester | Audience::LinkedSchools)
+            );
+            if !told.insert(person.email.clone()) {
+                continue;
+            }
+            rows.push(NewOutboxMessage {
+                ticket_id: Some(ticket.id),
+                event_id: Some(event.id),
+                notice,
+                recipient_user_id: Some(person.id),
+                recipient_email: person.email,
+                payload: Json(payload.clone()),
+                state: OutboxState::Pending,
+                next_attempt_at: now.naive_utc(),
+                created_at: now.naive_utc(),
+            });
+        }
+    }
+    outbox::insert_many(conn, &rows)?;
+    Ok(())
+}
