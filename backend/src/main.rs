@@ -51,6 +51,15 @@ enum Command {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// List the latest notifications of the outbox and their state.
+    Outbox {
+        /// Only those in this state: pending, sent or dead.
+        #[arg(long)]
+        state: Option<String>,
+        /// How many, newest first.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
     /// Write the OpenAPI document, or check that the committed one is current.
     Openapi {
         /// Exit with an error if the file differs from the routes instead of writing it.
@@ -150,6 +159,11 @@ fn run(command: Command) -> Result<(), String> {
         Command::Migrate => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
+        }
+        Command::Outbox { state, limit } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            run_outbox(&pool, state.as_deref(), limit)
         }
         Command::User {
             command:
@@ -287,11 +301,50 @@ fn seed_if_empty(pool: &DbPool, mode: Mode) -> Result<bool, String> {
     Ok(true)
 }
 
+/// Prints the latest notifications, one line each.
+fn run_outbox(pool: &DbPool, state: Option<&str>, limit: i64) -> Result<(), String> {
+    use guichet::domain::notifications::OutboxState;
+    let state = state
+        .map(|s| s.parse::<OutboxState>().map_err(|e| e.to_string()))
+        .transpose()?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let rows = guichet::db::repo::outbox::list(&mut conn, state, None, None, limit.clamp(1, 1000))
+        .map_err(|e| e.to_string())?;
+    if rows.is_empty() {
+        println!("aucune notification");
+    }
+    for row in rows {
+        println!(
+            "{:>6}  {:<8} {:>2} essai(s)  {}  {:<22} {:<14} {}{}",
+            row.id,
+            row.state.as_str(),
+            row.attempts,
+            row.created_at.format("%Y-%m-%d %H:%M"),
+            row.notice.as_str(),
+            row.payload.0["reference"].as_str().unwrap_or("-"),
+            row.recipient_email,
+            row.last_error
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default(),
+        );
+    }
+    Ok(())
+}
+
 #[actix_web::main]
 async fn serve(settings: Settings, pool: DbPool) -> std::io::Result<()> {
     let address = (settings.host, settings.port);
     let workers = settings.workers;
+    let smtp = settings.mail.smtp.is_some();
     let state = AppState::new(pool, settings);
+    if smtp {
+        tracing::info!(to = state.mailer.describe(), "notifications sent");
+    } else {
+        tracing::warn!(
+            to = state.mailer.describe(),
+            "no GUICHET_SMTP_HOST: notifications are written as files, not sent"
+        );
+    }
     let _scheduler = guichet::jobs::scheduler::start(state.clone())
         .await
         .map_err(std::io::Error::other)?;

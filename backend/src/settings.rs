@@ -138,6 +138,48 @@ pub struct Settings {
     pub password_hashers: usize,
     /// Logins that may wait for a hasher before the next ones answer 503.
     pub password_queue: usize,
+    pub mail: MailSettings,
+}
+
+/// How a connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
+}
+
+/// Where notifications go and how often they are tried.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// Base of the links in messages (no trailing slash).
+    pub public_url: String,
+    /// `None`: messages are written as `.eml` files under `data_dir/outbox`.
+    pub smtp: Option<SmtpSettings>,
+    pub from: String,
+    pub max_attempts: i32,
+    pub retry_seconds: i64,
+    pub poll_seconds: u64,
+}
+
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// (user, password), when the server wants them.
+    pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.credentials.as_ref().map(|(user, _)| user))
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -272,6 +314,48 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     ("GUICHET_SSO_ALGORITHM", "RS256", "Algorithme des jetons du SSO : RS256 ou ES256"),
     (
+        "GUICHET_PUBLIC_URL",
+        "http://127.0.0.1:8080",
+        "Adresse publique du service, pour les liens des notifications",
+    ),
+    (
+        "GUICHET_SMTP_HOST",
+        "",
+        "Serveur SMTP des notifications ; vide : chaque message est écrit en fichier .eml sous GUICHET_DATA_DIR/outbox",
+    ),
+    ("GUICHET_SMTP_PORT", "587", "Port du serveur SMTP (1-65535)"),
+    (
+        "GUICHET_SMTP_TLS",
+        "starttls",
+        "Chiffrement SMTP : none, starttls ou tls",
+    ),
+    (
+        "GUICHET_SMTP_USERNAME",
+        "",
+        "Identifiant SMTP (vide : sans authentification)",
+    ),
+    ("GUICHET_SMTP_PASSWORD", "", "Mot de passe SMTP"),
+    (
+        "GUICHET_MAIL_FROM",
+        "guichet <ne-pas-repondre@guichet.invalid>",
+        "Expéditeur des notifications",
+    ),
+    (
+        "GUICHET_MAIL_MAX_ATTEMPTS",
+        "8",
+        "Essais d'envoi d'un message avant de le mettre de côté pour un administrateur (1-100)",
+    ),
+    (
+        "GUICHET_MAIL_RETRY_SECONDS",
+        "30",
+        "Délai avant le premier nouvel essai d'un envoi, doublé à chaque échec, en secondes (1-3600)",
+    ),
+    (
+        "GUICHET_MAIL_POLL_SECONDS",
+        "5",
+        "Intervalle entre deux passages de l'envoi des notifications, en secondes (1-3600)",
+    ),
+    (
         "RUST_LOG",
         "info",
         "Niveau des journaux (tracing), par ex. info ou guichet=debug,actix_web=info",
@@ -384,8 +468,65 @@ impl Settings {
             idempotency_key_hours: positive("GUICHET_IDEMPOTENCY_KEY_HOURS", 720)?,
             password_hashers: positive("GUICHET_PASSWORD_HASHERS", 16)? as usize,
             password_queue: positive("GUICHET_PASSWORD_QUEUE", 1000)? as usize,
+            mail: mail_settings(&get)?,
         })
     }
+}
+
+/// The notifications' settings: SMTP when a host is set, else `.eml` files.
+fn mail_settings(get: &dyn Fn(&'static str) -> String) -> Result<MailSettings, SettingsError> {
+    let fail = |variable: &'static str, problem: String| SettingsError { variable, problem };
+    let number = |name: &'static str, min: i64, max: i64| {
+        parse_in_range(&get(name), min, max).map_err(|p| fail(name, p))
+    };
+    let public_url = get("GUICHET_PUBLIC_URL");
+    match url::Url::parse(&public_url) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+        _ => {
+            return Err(fail(
+                "GUICHET_PUBLIC_URL",
+                format!("« {public_url} » : attendu une adresse http(s)://…"),
+            ))
+        }
+    }
+    let from = get("GUICHET_MAIL_FROM");
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(fail(
+            "GUICHET_MAIL_FROM",
+            format!("« {from} » : attendu une adresse, par ex. guichet <guichet@exemple.fr>"),
+        ));
+    }
+    let host = get("GUICHET_SMTP_HOST");
+    let smtp = if host.is_empty() {
+        None
+    } else {
+        let tls = match get("GUICHET_SMTP_TLS").as_str() {
+            "none" => SmtpTls::None,
+            "starttls" => SmtpTls::StartTls,
+            "tls" => SmtpTls::Tls,
+            other => {
+                return Err(fail(
+                    "GUICHET_SMTP_TLS",
+                    format!("« {other} » : attendu none, starttls ou tls"),
+                ))
+            }
+        };
+        let user = get("GUICHET_SMTP_USERNAME");
+        Some(SmtpSettings {
+            host,
+            port: number("GUICHET_SMTP_PORT", 1, 65535)? as u16,
+            tls,
+            credentials: (!user.is_empty()).then(|| (user, get("GUICHET_SMTP_PASSWORD"))),
+        })
+    };
+    Ok(MailSettings {
+        public_url: public_url.trim_end_matches('/').to_owned(),
+        smtp,
+        from,
+        max_attempts: number("GUICHET_MAIL_MAX_ATTEMPTS", 1, 100)? as i32,
+        retry_seconds: number("GUICHET_MAIL_RETRY_SECONDS", 1, 3600)?,
+        poll_seconds: number("GUICHET_MAIL_POLL_SECONDS", 1, 3600)? as u64,
+    })
 }
 
 /// The SSO is on when its issuer is set; then audience and key file are required.

@@ -49,6 +49,8 @@ where
                 .service(admin::list_service_accounts)
                 .service(admin::revoke_service_account)
                 .service(admin::list_audit_events)
+                .service(admin::list_outbox)
+                .service(admin::retry_outbox_message)
                 .service(tickets::open_ticket)
                 .service(tickets::list_tickets)
                 .service(tickets::get_ticket)

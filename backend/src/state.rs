@@ -8,6 +8,7 @@ use crate::auth::hasher::PasswordHasherPool;
 use crate::auth::jwt::TokenKeys;
 use crate::clock::Clock;
 use crate::db::DbPool;
+use crate::services::notifications::mailer::Mailer;
 use crate::settings::Settings;
 
 #[derive(Clone)]
@@ -19,6 +20,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Names this process among the instances sharing the database (job leases).
     pub instance: String,
+    /// Renders and sends the notifications of the outbox.
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
@@ -37,7 +40,11 @@ impl AppState {
             // Checked when the settings were read.
             keys = keys.with_external(sso.external_issuer().expect("validated SSO key"));
         }
+        // The settings are validated when read and the templates by the tests.
+        let mailer = Mailer::from_settings(&settings.mail, &settings.data_dir)
+            .unwrap_or_else(|e| panic!("notifications: {e}"));
         Self {
+            mailer: Arc::new(mailer),
             hasher: Arc::new(PasswordHasherPool::new(
                 settings.password_hashers,
                 settings.password_queue,

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use guichet::domain::audit::AuditOutcome;
 use guichet::domain::journal::Visibility;
+use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
 use guichet::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
@@ -61,7 +62,9 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("EstablishmentKind", EstablishmentKind::ALL),
         matches_document("HolidayZone", HolidayZone::ALL),
         matches_document("Level3", Level3::ALL),
+        matches_document("Notice", Notice::ALL),
         matches_document("OrganisationKind", OrganisationKind::ALL),
+        matches_document("OutboxState", OutboxState::ALL),
         matches_document("PendingReason", PendingReason::ALL),
         matches_document("Profile", Profile::ALL),
         matches_document("Role", Role::ALL),
@@ -97,7 +100,9 @@ fn the_document_declares_no_other_vocabulary() {
         "EstablishmentKind",
         "HolidayZone",
         "Level3",
+        "Notice",
         "OrganisationKind",
+        "OutboxState",
         "PendingReason",
         "Profile",
         "Role",

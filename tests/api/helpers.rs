@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use actix_web::http::StatusCode;
 use actix_web::test;
@@ -11,6 +12,7 @@ use diesel::Connection;
 use guichet::auth::jwt::Subject;
 use guichet::clock::Clock;
 use guichet::db::{connect_pool, migrations, DbPool};
+use guichet::services::notifications::mailer::{Inbox, Mailer};
 use guichet::services::seed::{self, DemoSeed, ReferenceSeed, SeedReport};
 use guichet::settings::{DatabaseUrl, Settings};
 use guichet::startup::build_app;
@@ -111,6 +113,8 @@ pub struct TestApp {
     pub files: tempfile::TempDir,
     /// The app's clock: real time, which a test may set or move.
     pub clock: Clock,
+    /// The mail server of the test: what the dispatcher sent, and failures to answer.
+    pub inbox: Arc<Mutex<Inbox>>,
     state: std::sync::OnceLock<AppState>,
     service: std::cell::OnceCell<Rc<AppService>>,
 }
@@ -135,6 +139,7 @@ impl TestApp {
             token: None,
             files: tempfile::tempdir().expect("data dir"),
             clock: self.clock.clone(),
+            inbox: self.inbox.clone(),
             state: std::sync::OnceLock::new(),
             service: std::cell::OnceCell::new(),
         }
@@ -151,6 +156,7 @@ impl TestApp {
             token: None,
             files: tempfile::tempdir().expect("data dir"),
             clock: Clock::adjustable(),
+            inbox: Arc::default(),
             state: std::sync::OnceLock::new(),
             service: std::cell::OnceCell::new(),
         }
@@ -223,7 +229,13 @@ impl TestApp {
                         })
                 })
                 .expect("test settings");
-                AppState::with_clock(self.pool.clone(), settings, self.clock.clone())
+                let mut state =
+                    AppState::with_clock(self.pool.clone(), settings, self.clock.clone());
+                state.mailer = Arc::new(
+                    Mailer::in_memory(&state.settings.mail, self.inbox.clone())
+                        .expect("in-memory mailer"),
+                );
+                state
             })
             .clone()
     }

@@ -57,6 +57,47 @@ impl<'a> Mailbox<'a> {
     }
 }
 
+/// What each notice's subject says.
+fn subject_of(notice: &str) -> &'static str {
+    match notice {
+        "ticket_acknowledged" => "Demande enregistrée",
+        "queue_arrival" => "Nouveau ticket dans votre file",
+        "hand_off_refused" => "Transfert refusé",
+        "vendor_question" => "Question du titulaire",
+        "vendor_answer" => "Réponse du titulaire",
+        "agent_comment" => "Nouveau message sur votre demande",
+        "information_requested" => "Information demandée",
+        "resolved" => "Demande résolue",
+        "reopened" => "Ticket rouvert par l'établissement",
+        "major_declared" => "Incident majeur en cours",
+        "major_resolved" => "Incident majeur résolu",
+        other => panic!("no subject for {other}"),
+    }
+}
+
+/// Sends what the outbox holds through the test mailer and checks every message: to its
+/// recipient, its subject, the text of its event, the link to its ticket.
+async fn delivered_as_planned(app: &TestApp, reference: &str) {
+    let mailbox = Mailbox::of(app, reference);
+    guichet::services::notifications::dispatch::dispatch_due(&app.state())
+        .await
+        .unwrap();
+    let inbox = app.inbox.lock().unwrap();
+    for row in mailbox.rows() {
+        let notice = row.notice.as_str();
+        let subject = format!("[{reference}] {}", subject_of(notice));
+        let body = row.payload.0["body"].as_str().unwrap_or_default();
+        assert!(
+            inbox.messages.iter().any(|m| m.to == row.recipient_email
+                && m.subject.starts_with(&subject)
+                && m.text.contains(body)
+                && m.text.contains(&format!("/tickets/{reference}"))),
+            "no « {subject} » saying « {body} » to {}",
+            row.recipient_email
+        );
+    }
+}
+
 fn messages(pairs: &[(&str, &str)]) -> BTreeSet<(String, String)> {
     pairs
         .iter()
@@ -260,6 +301,14 @@ async fn each_step_of_the_chain_tells_whom_it_concerns() {
         assert_eq!(announced.visibility.as_str(), "public", "{row:?}");
         assert!(!row.payload.0.to_string().contains("Note entre agents"));
     }
+    drop(conn);
+    delivered_as_planned(&chain.app, &reference).await;
+    let inbox = chain.app.inbox.lock().unwrap();
+    assert!(inbox
+        .messages
+        .iter()
+        .filter(|m| m.to == CORRESPONDENT)
+        .all(|m| !m.text.contains("Note entre agents") && !m.html.contains("Note entre agents")));
 }
 
 #[actix_web::test]
@@ -294,6 +343,18 @@ async fn information_asked_of_the_school_reaches_the_requester() {
     assert_eq!(
         mailbox.new_messages(),
         messages(&[("information_requested", CORRESPONDENT)])
+    );
+    delivered_as_planned(&chain.app, &reference).await;
+    let inbox = chain.app.inbox.lock().unwrap();
+    let asked = inbox
+        .messages
+        .iter()
+        .find(|m| m.subject.contains("Information demandée"))
+        .unwrap();
+    assert!(
+        asked.text.contains("« Depuis quel poste ? »"),
+        "{}",
+        asked.text
     );
 }
 
@@ -367,6 +428,7 @@ async fn a_major_incident_tells_every_linked_school() {
             ("major_resolved", "correspondant.thionville@college.example"),
         ])
     );
+    delivered_as_planned(&chain.app, &parent).await;
 }
 
 /// Makes the database give up on any resolution, mid-write (as a database busy beyond its

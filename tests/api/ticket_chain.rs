@@ -45,7 +45,11 @@ pub fn grant(role: Role, establishment: Option<&str>, organisation: Option<&str>
 }
 
 pub async fn chain() -> Chain {
-    let app = TestApp::seeded();
+    chain_on(TestApp::seeded()).await
+}
+
+/// The chain on an app seeded with other settings.
+pub async fn chain_on(app: TestApp) -> Chain {
     let admin = app.demo_token("admin", "ge");
     let created = app
         .post_as(

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use chrono::NaiveDateTime;
 
 use super::models::{NewTicket, Ticket};
+use super::schema::outbox;
 use super::schema::{idempotency_keys, job_leases, login_attempts, ticket_sequences, tickets};
 use super::DbConn;
 
@@ -49,6 +50,31 @@ pub fn ticket_for_update(conn: &mut DbConn, reference: &str) -> QueryResult<Opti
             .select(Ticket::as_select())
             .first(sqlite)
             .optional(),
+    }
+}
+
+/// The ids of up to `limit` messages due at `now` and not leased, oldest first, locked until
+/// the transaction ends; on PostgreSQL rows another instance is claiming are skipped (SKIP
+/// LOCKED), on SQLite the write transaction already excludes every other claimer.
+pub fn lock_due_messages(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let due = outbox::table
+        .filter(outbox::state.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::leased_until
+                .is_null()
+                .or(outbox::leased_until.le(now)),
+        )
+        .order((outbox::next_attempt_at, outbox::id))
+        .limit(limit)
+        .select(outbox::id);
+    match conn {
+        DbConn::Postgres(pg) => due.for_update().skip_locked().load(pg),
+        DbConn::Sqlite(sqlite) => due.load(sqlite),
     }
 }
 

@@ -1,5 +1,5 @@
-//! Administration: users, role grants, service accounts, audit log. Admins act within their
-//! territory; other roles get 403, objects outside the territory 404.
+//! Administration: users, role grants, service accounts, audit log, notifications. Admins act
+//! within their territory; other roles get 403, objects outside the territory 404.
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use serde::Deserialize;
@@ -8,9 +8,10 @@ use utoipa::IntoParams;
 use super::authenticated::Authenticated;
 use super::json::ApiJson;
 use super::params;
+use crate::domain::notifications::OutboxState;
 use crate::error::{AppError, Problem};
 use crate::services::admin::views::*;
-use crate::services::admin::{audit_log, service_accounts, users};
+use crate::services::admin::{audit_log, outbox, service_accounts, users};
 use crate::services::views::Items;
 use crate::state::AppState;
 
@@ -240,4 +241,54 @@ pub async fn list_audit_events(
     let cursor = params::text(query.cursor);
     let page = audit_log::list(&state, &caller.0, limit, cursor).await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxParams {
+    /// Only the notifications in this state (`dead`: to look at and retry).
+    #[param(value_type = Option<OutboxState>)]
+    pub state: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The notifications of the admin's territories, newest first.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(OutboxParams), responses(
+    (status = 200, body = OutboxPage),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/outbox")]
+pub async fn list_outbox(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<OutboxParams>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let filter = params::vocabulary::<OutboxState>("state", query.state.as_deref())?;
+    let limit = params::page_limit(query.limit.as_deref())?;
+    let cursor = params::text(query.cursor);
+    let page = outbox::list(&state, &caller.0, filter, limit, cursor).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Puts a notification that failed for good back in line: it is sent again at the next pass.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = OutboxMessageView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/outbox/{id}/retry")]
+pub async fn retry_outbox_message(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let message = outbox::retry(&state, &caller.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(message))
 }

@@ -9,21 +9,34 @@ use crate::error::AppError;
 use crate::services::jobs::{self, Ran};
 use crate::state::AppState;
 
-fn job<F, Fut>(cron: &str, name: &'static str, state: AppState, run: F) -> Result<Job, String>
+/// When a job runs: on a cron schedule, or every so many seconds.
+enum Every {
+    Cron(&'static str),
+    Seconds(u64),
+}
+
+fn job<F, Fut>(every: Every, name: &'static str, state: AppState, run: F) -> Result<Job, String>
 where
     F: Fn(AppState) -> Fut + Send + Sync + Clone + 'static,
     Fut: Future<Output = Result<Ran, AppError>> + Send + 'static,
 {
-    Job::new_async(cron, move |_, _| {
+    let body = move |_, _| {
         let (state, run) = (state.clone(), run.clone());
         Box::pin(async move {
             match run(state).await {
+                Ok(Some(0)) => tracing::trace!(job = name, "nothing to do"),
                 Ok(Some(done)) => tracing::info!(job = name, done, "scheduled job"),
                 Ok(None) => tracing::debug!(job = name, "another instance holds the lease"),
                 Err(e) => tracing::error!(job = name, error = %e, "scheduled job failed"),
             }
-        })
-    })
+        }) as std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
+    };
+    match every {
+        Every::Cron(cron) => Job::new_async(cron, body),
+        Every::Seconds(seconds) => {
+            Job::new_repeated_async(std::time::Duration::from_secs(seconds), body)
+        }
+    }
     .map_err(|e| e.to_string())
 }
 
@@ -31,14 +44,28 @@ where
 pub async fn start(state: AppState) -> Result<JobScheduler, String> {
     let scheduler = JobScheduler::new().await.map_err(|e| e.to_string())?;
     // Every hour, at minute 7: close resolved tickets that are due.
-    let auto_close = job("0 7 * * * *", "auto_close", state.clone(), |s| async move {
-        jobs::auto_close(&s).await
-    })?;
+    let auto_close = job(
+        Every::Cron("0 7 * * * *"),
+        "auto_close",
+        state.clone(),
+        |s| async move { jobs::auto_close(&s).await },
+    )?;
     // Every hour, at minute 37: forget expired keys and counters.
-    let housekeeping = job("0 37 * * * *", "housekeeping", state, |s| async move {
-        jobs::housekeeping(&s).await
-    })?;
-    for job in [auto_close, housekeeping] {
+    let housekeeping = job(
+        Every::Cron("0 37 * * * *"),
+        "housekeeping",
+        state.clone(),
+        |s| async move { jobs::housekeeping(&s).await },
+    )?;
+    // Every few seconds: send the notifications that are due.
+    let poll = state.settings.mail.poll_seconds;
+    let notifications = job(
+        Every::Seconds(poll),
+        "notifications",
+        state,
+        |s| async move { jobs::dispatch_notifications(&s).await },
+    )?;
+    for job in [auto_close, housekeeping, notifications] {
         scheduler.add(job).await.map_err(|e| e.to_string())?;
     }
     scheduler.start().await.map_err(|e| e.to_string())?;

@@ -39,6 +39,13 @@ pub async fn auto_close(state: &AppState) -> Result<Ran, AppError> {
     auto_close::close_due(state).await.map(Some)
 }
 
+/// Sends the notifications that are due (every few seconds, on every instance: each
+/// message is claimed by one).
+pub async fn dispatch_notifications(state: &AppState) -> Result<Ran, AppError> {
+    let report = crate::services::notifications::dispatch::dispatch_due(state).await?;
+    Ok(Some(report.total()))
+}
+
 /// Forgets expired idempotency keys and old login counters (hourly).
 pub async fn housekeeping(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "housekeeping", Duration::hours(1)).await? {

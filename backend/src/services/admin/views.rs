@@ -150,3 +150,27 @@ pub struct MeView {
     pub territory: Option<String>,
     pub grants: Vec<GrantView>,
 }
+
+/// A notification as the outbox holds it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboxMessageView {
+    pub id: i64,
+    /// Reference of the ticket it is about.
+    pub ticket: Option<String>,
+    pub notice: crate::domain::notifications::Notice,
+    pub recipient: String,
+    pub state: crate::domain::notifications::OutboxState,
+    pub attempts: i32,
+    /// When it is (or was last) due.
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboxPage {
+    pub items: Vec<OutboxMessageView>,
+    pub next_cursor: Option<String>,
+}

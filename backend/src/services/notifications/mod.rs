@@ -1,4 +1,7 @@
 //! Notifications: written to the outbox in the transaction of the change they announce
 //! (`outbox.rs`); sent afterwards by the dispatcher.
 
+pub mod dispatch;
+pub mod mailer;
 pub mod outbox;
+pub mod render;

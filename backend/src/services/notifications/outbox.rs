@@ -52,6 +52,7 @@ fn payload(
     conn: &mut DbConn,
     ticket: &Ticket,
     event: &TicketEvent,
+    body: Option<&str>,
 ) -> Result<serde_json::Value, AppError> {
     let school = establishments::find(conn, &ticket.establishment_uai)?
         .map(|(establishment, _, _)| establishment.name)
@@ -67,7 +68,7 @@ fn payload(
         "queue": queue.as_ref().map(|q| &q.code),
         "queue_name": queue.as_ref().map(|q| &q.name),
         "event": event.kind,
-        "body": event.body,
+        "body": body,
         "actor": event.actor_label,
         "occurred_at": event.occurred_at,
         "resolved_at": ticket.resolved_at,
@@ -95,9 +96,19 @@ pub fn enqueue(
         .collect();
     let mut rows = Vec::new();
     let mut told: BTreeSet<String> = BTreeSet::new();
+    // A status change says nothing itself: the message carries the words written with it
+    // (the question of a wait, the comment of a resolution), public ones only for schools.
+    let written = |public_only: bool| {
+        events
+            .iter()
+            .filter(|e| !public_only || e.visibility == Visibility::Public)
+            .find_map(|e| e.body.as_deref())
+    };
     for (index, notice, audience) in plan(&announced, ticket.is_major) {
         let event = &events[index];
-        let payload = payload(conn, ticket, event)?;
+        let for_school = matches!(audience, Audience::Requester | Audience::LinkedSchools);
+        let body = event.body.as_deref().or_else(|| written(for_school));
+        let payload = payload(conn, ticket, event, body)?;
         for person in people(conn, ticket, &audience)? {
             let own_action = event.actor_user_id == Some(person.id);
             if own_action && !notice.is_mandatory() {
