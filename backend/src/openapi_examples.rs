@@ -97,6 +97,10 @@ fn written_example(schema: &str) -> Option<Value> {
                 "message": "catégorie compta inconnue"
             }]
         }),
+        "SetNotificationPreferences" => json!({
+            "muted": ["agent_comment"],
+            "queue_digest": true
+        }),
         "VendorAnswer" => json!({
             "kind": "workaround",
             "body": "En attendant : compresser le fichier sous 2 Mo avant le dépôt."

@@ -37,6 +37,8 @@ where
                 .service(auth::logout)
                 .service(auth::current_caller)
                 .service(auth::change_password)
+                .service(auth::notification_preferences)
+                .service(auth::set_notification_preferences)
                 .service(admin::create_user)
                 .service(admin::list_users)
                 .service(admin::get_user)

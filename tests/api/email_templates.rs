@@ -36,6 +36,11 @@ fn payload(app: &TestApp, title: &str, body: Option<&str>) -> serde_json::Value 
         "actor": "Agent du guichet — démo Grand Est",
         "occurred_at": "2026-11-24T07:45:00",
         "resolved_at": "2026-11-24T07:45:00",
+        // What a digest lists (other notices do not read it).
+        "items": [{
+            "reference": "GE-2026-000042", "title": title,
+            "establishment_name": school.name, "queue_name": "Guichet académique",
+        }],
     })
 }
 

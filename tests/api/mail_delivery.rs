@@ -312,3 +312,99 @@ fn without_an_smtp_server_messages_are_eml_files() {
         "{eml}"
     );
 }
+
+#[actix_web::test]
+async fn people_choose_what_they_receive_and_may_take_a_daily_digest() {
+    let chain = chain().await;
+    let app = &chain.app;
+    let dsi = &chain.dsi;
+    let defaults = app.get_as(&chain.guichet, "/api/v1/me/notifications").await;
+    assert_eq!(defaults.status, 200, "{:#}", defaults.body);
+    assert_eq!(defaults.body["muted"], json!([]));
+    assert_eq!(defaults.body["queue_digest"], false);
+    assert_eq!(
+        defaults.body["mandatory"],
+        json!(["ticket_acknowledged", "resolved"])
+    );
+
+    let put = |token: &str, body: serde_json::Value| {
+        app.call(
+            crate::helpers::Call::new("PUT", "/api/v1/me/notifications")
+                .bearer(Some(token))
+                .json(body),
+        )
+    };
+    let refused = put(
+        &chain.correspondent,
+        json!({ "muted": ["agent_comment", "resolved"] }),
+    )
+    .await;
+    refused.assert_problem(422, "unknown_value");
+    assert_eq!(refused.body["errors"][0]["field"], "muted[1]");
+    assert!(refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("agent_comment"));
+    app.get_as(&chain.vendor_client, "/api/v1/me/notifications")
+        .await
+        .assert_problem(403, "forbidden");
+
+    let muted = put(&chain.guichet, json!({ "muted": ["queue_arrival"] })).await;
+    assert_eq!(muted.status, 200, "{:#}", muted.body);
+    assert_eq!(muted.body["muted"], json!(["queue_arrival"]));
+    assert_eq!(put(dsi, json!({ "queue_digest": true })).await.status, 200);
+
+    let reference = opened(&chain).await;
+    let held: Vec<_> = rows(app, &reference)
+        .into_iter()
+        .map(|m| (m.recipient_email, m.state))
+        .collect();
+    assert_eq!(
+        held,
+        vec![
+            (CORRESPONDENT.to_owned(), OutboxState::Pending),
+            (
+                "authority-agent.ge@demo.guichet.example".to_owned(),
+                OutboxState::Digest
+            ),
+        ],
+        "the guichet agent muted arrivals; the DSI agent takes them as a digest"
+    );
+    let state = app.state();
+    assert_eq!(
+        dispatch_due(&state).await.unwrap().sent,
+        1,
+        "only the acknowledgement now"
+    );
+
+    let composed = guichet::services::notifications::digest::compose(&state)
+        .await
+        .unwrap();
+    assert_eq!(composed, 1);
+    assert_eq!(
+        guichet::services::notifications::digest::compose(&state)
+            .await
+            .unwrap(),
+        0,
+        "a held notice goes into one digest only"
+    );
+    assert_eq!(dispatch_due(&state).await.unwrap().sent, 1);
+    let inbox = app.inbox.lock().unwrap();
+    let digest = inbox
+        .messages
+        .iter()
+        .find(|m| m.to == "authority-agent.ge@demo.guichet.example")
+        .expect("the digest");
+    assert_eq!(
+        digest.subject,
+        "Vos files aujourd'hui : 1 nouveau(x) ticket(s)"
+    );
+    assert!(digest
+        .text
+        .contains(&format!("- {reference} : Messagerie inaccessible")));
+    assert!(digest.text.contains(&format!("/tickets/{reference}")));
+    assert!(
+        !digest.raw.contains("In-Reply-To"),
+        "a digest belongs to no ticket's thread"
+    );
+}

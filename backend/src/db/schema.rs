@@ -313,6 +313,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_preferences (user_id) {
+        user_id -> BigInt,
+        muted -> Text,
+        queue_digest -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -344,4 +353,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     job_leases,
     outbox,
+    notification_preferences,
 );

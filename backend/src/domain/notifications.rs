@@ -32,6 +32,8 @@ text_enum! {
         MajorDeclared => "major_declared",
         /// To the correspondents of every linked school.
         MajorResolved => "major_resolved",
+        /// To an agent who chose it: the day's queue arrivals in one message.
+        QueueDigest => "queue_digest",
     }
 }
 
@@ -40,6 +42,11 @@ impl Notice {
     pub fn is_mandatory(self) -> bool {
         matches!(self, Notice::TicketAcknowledged | Notice::Resolved)
     }
+
+    /// What a person may mute: the digest goes with the queue notices it gathers.
+    pub fn may_be_muted(self) -> bool {
+        !self.is_mandatory() && self != Notice::QueueDigest
+    }
 }
 
 text_enum! {
@@ -47,6 +54,8 @@ text_enum! {
     OutboxState {
         /// To send (now, or at its next attempt).
         Pending => "pending",
+        /// A queue notice held for its recipient's daily digest.
+        Digest => "digest",
         Sent => "sent",
         /// Refused for good, or retries exhausted: an admin may retry it.
         Dead => "dead",
@@ -158,6 +167,7 @@ impl Notice {
             Notice::Reopened => 8,
             Notice::QueueArrival => 9,
             Notice::AgentComment => 10,
+            Notice::QueueDigest => 11,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Tokens: login, refresh, logout; and who am I.
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -10,6 +10,9 @@ use crate::error::{AppError, Problem};
 use crate::services::admin::views::MeView;
 use crate::services::auth::{self, ChangePassword, Origin, TokenRequest, TokenResponse};
 use crate::services::me as me_service;
+use crate::services::notifications::preferences::{
+    self, NotificationPreferences, SetNotificationPreferences,
+};
 use crate::state::AppState;
 
 fn origin(req: &HttpRequest) -> Origin {
@@ -104,4 +107,33 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     auth::change_password(&state, &caller.0, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// What the caller receives by mail: muted notices, queue notices as a daily digest.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, body = NotificationPreferences),
+    (status = 403, description = "A service account receives no mail", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/me/notifications")]
+pub async fn notification_preferences(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(preferences::get(&state, &caller.0).await?))
+}
+
+/// Replaces the caller's choices (the acknowledgement and the resolution cannot be muted).
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = SetNotificationPreferences, responses(
+    (status = 200, body = NotificationPreferences),
+    (status = 403, description = "A service account receives no mail", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`not_mutable`", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/me/notifications")]
+pub async fn set_notification_preferences(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: ApiJson<SetNotificationPreferences>,
+) -> Result<HttpResponse, AppError> {
+    let chosen = preferences::set(&state, &caller.0, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(chosen))
 }

@@ -52,6 +52,20 @@ fn cause(error: &ValidationError, field: &str) -> (&'static str, String) {
         Kind::MaxLength { limit } => ("too_long", format!("{limit} caractères au plus")),
         Kind::Minimum { limit } => ("out_of_range", format!("au moins {limit}")),
         Kind::Maximum { limit } => ("out_of_range", format!("au plus {limit}")),
+        Kind::Enum { options } => (
+            "unknown_value",
+            format!(
+                "valeur inconnue ici ; valeurs admises : {}",
+                options
+                    .as_array()
+                    .map(|o| o
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                    .unwrap_or_default()
+            ),
+        ),
         Kind::Pattern { .. } if field.ends_with("email") => {
             ("invalid_email", "adresse électronique invalide".to_owned())
         }
@@ -80,10 +94,21 @@ fn refusals(error: &ValidationError) -> Vec<(String, &'static str, String)> {
     vec![(field, code, message)]
 }
 
-/// `/technical_file/users_affected` → `technical_file.users_affected`.
+/// `/technical_file/users_affected` → `technical_file.users_affected`, `/muted/1` →
+/// `muted[1]`: the paths the other refusals name.
 fn field(error: &ValidationError) -> String {
     let path = error.instance_path.to_string();
-    let dotted = path.trim_start_matches('/').replace('/', ".");
+    let mut dotted = String::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        if segment.chars().all(|c| c.is_ascii_digit()) {
+            dotted.push_str(&format!("[{segment}]"));
+        } else {
+            if !dotted.is_empty() {
+                dotted.push('.');
+            }
+            dotted.push_str(segment);
+        }
+    }
     if dotted.is_empty() {
         "body".to_owned()
     } else {

@@ -57,6 +57,13 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state.clone(),
         |s| async move { jobs::housekeeping(&s).await },
     )?;
+    // Every day at 16:00 UTC (the end of a school day in France): the queue digests.
+    let digests = job(
+        Every::Cron("0 0 16 * * *"),
+        "queue_digest",
+        state.clone(),
+        |s| async move { jobs::queue_digests(&s).await },
+    )?;
     // Every few seconds: send the notifications that are due.
     let poll = state.settings.mail.poll_seconds;
     let notifications = job(
@@ -65,7 +72,7 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state,
         |s| async move { jobs::dispatch_notifications(&s).await },
     )?;
-    for job in [auto_close, housekeeping, notifications] {
+    for job in [auto_close, housekeeping, digests, notifications] {
         scheduler.add(job).await.map_err(|e| e.to_string())?;
     }
     scheduler.start().await.map_err(|e| e.to_string())?;

@@ -46,6 +46,16 @@ pub async fn dispatch_notifications(state: &AppState) -> Result<Ran, AppError> {
     Ok(Some(report.total()))
 }
 
+/// Gathers the day's held queue notices into one digest per person (daily).
+pub async fn queue_digests(state: &AppState) -> Result<Ran, AppError> {
+    if !lease(state, "queue_digest", Duration::hours(24)).await? {
+        return Ok(None);
+    }
+    crate::services::notifications::digest::compose(state)
+        .await
+        .map(Some)
+}
+
 /// Forgets expired idempotency keys and old login counters (hourly).
 pub async fn housekeeping(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "housekeeping", Duration::hours(1)).await? {

@@ -1,1 +1,2 @@
+DROP TABLE notification_preferences;
 DROP TABLE outbox;

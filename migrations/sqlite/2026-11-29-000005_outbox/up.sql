@@ -7,12 +7,14 @@ CREATE TABLE outbox (
     event_id BIGINT REFERENCES ticket_events(id),
     notice TEXT NOT NULL CHECK (notice IN ('ticket_acknowledged', 'queue_arrival',
         'hand_off_refused', 'vendor_question', 'vendor_answer', 'agent_comment',
-        'information_requested', 'resolved', 'reopened', 'major_declared', 'major_resolved')),
+        'information_requested', 'resolved', 'reopened', 'major_declared', 'major_resolved',
+        'queue_digest')),
     recipient_user_id BIGINT REFERENCES users(id),
     recipient_email TEXT NOT NULL,
     -- JSON: what the message says, as it was when the event happened.
     payload TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+    -- digest: a queue notice held for its recipient's daily digest.
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'digest', 'sent', 'dead')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP NOT NULL,
     leased_until TIMESTAMP,
@@ -25,3 +27,13 @@ CREATE UNIQUE INDEX outbox_once_per_recipient ON outbox (event_id, notice, recip
 -- The dispatcher's claim: due rows first.
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
+
+-- What each person chose: notices muted (never the mandatory ones), queue notices as a daily
+-- digest rather than one message each.
+CREATE TABLE notification_preferences (
+    user_id BIGINT PRIMARY KEY REFERENCES users(id),
+    -- JSON array of notice kinds
+    muted TEXT NOT NULL,
+    queue_digest BOOLEAN NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);

@@ -8,6 +8,7 @@ pub mod establishments;
 pub mod idempotency_keys;
 pub mod job_leases;
 pub mod login_attempts;
+pub mod notification_preferences;
 pub mod organisations;
 pub mod outbox;
 pub mod queues;

@@ -122,3 +122,26 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usiz
     ))
     .execute(conn)
 }
+
+/// The queue notices held for the daily digest, by recipient.
+pub fn held_for_digest(conn: &mut DbConn) -> QueryResult<Vec<OutboxMessage>> {
+    outbox::table
+        .filter(outbox::state.eq(OutboxState::Digest))
+        .select(OutboxMessage::as_select())
+        .order((outbox::recipient_email, outbox::id))
+        .load(conn)
+}
+
+/// Marks held notices as delivered within a digest.
+pub fn mark_digested(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::state.eq(OutboxState::Digest)),
+    )
+    .set((
+        outbox::state.eq(OutboxState::Sent),
+        outbox::sent_at.eq(Some(now)),
+    ))
+    .execute(conn)
+}

@@ -101,7 +101,7 @@ pub async fn dispatch_due(state: &AppState) -> Result<Report, AppError> {
         };
         match after {
             OutboxState::Sent => report.sent += 1,
-            OutboxState::Pending => report.retried += 1,
+            OutboxState::Pending | OutboxState::Digest => report.retried += 1,
             OutboxState::Dead => {
                 tracing::warn!(id, error = ?error, "notification dead-lettered");
                 report.dead += 1

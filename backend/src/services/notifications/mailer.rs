@@ -147,17 +147,20 @@ impl Mailer {
                 .parse()
                 .map_err(|e| format!("adresse {} : {e}", letter.to_address))?,
         );
-        let thread = format!("<{}@{}>", letter.reference, self.domain);
-        Message::builder()
+        let mut builder = Message::builder()
             .message_id(Some(format!(
                 "<outbox-{}.{}@{}>",
                 letter.outbox_id, letter.reference, self.domain
             )))
             .from(self.from.clone())
             .to(to)
-            .subject(letter.rendered.subject.clone())
-            .in_reply_to(thread.clone())
-            .references(thread)
+            .subject(letter.rendered.subject.clone());
+        // A ticket's messages thread together (a digest belongs to no ticket).
+        if !letter.reference.is_empty() {
+            let thread = format!("<{}@{}>", letter.reference, self.domain);
+            builder = builder.in_reply_to(thread.clone()).references(thread);
+        }
+        builder
             .multipart(
                 MultiPart::alternative()
                     .singlepart(

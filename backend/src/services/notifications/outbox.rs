@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::db::models::{NewOutboxMessage, Ticket, TicketEvent, User};
-use crate::db::repo::{establishments, outbox, queues, recipients, tickets, users};
+use crate::db::repo::{
+    establishments, notification_preferences, outbox, queues, recipients, tickets, users,
+};
 use crate::db::text_columns::Json;
 use crate::db::DbConn;
 use crate::domain::journal::Visibility;
-use crate::domain::notifications::{plan, Announced, Audience, OutboxState};
+use crate::domain::notifications::{plan, Announced, Audience, Notice, OutboxState};
 use crate::error::AppError;
 
 /// The people of an audience, now.
@@ -114,6 +116,18 @@ pub fn enqueue(
             if own_action && !notice.is_mandatory() {
                 continue;
             }
+            let chosen = notification_preferences::find(conn, person.id)?;
+            if chosen
+                .as_ref()
+                .is_some_and(|p| notice.may_be_muted() && p.muted.0.contains(&notice))
+            {
+                continue;
+            }
+            // Queue notices wait for the daily digest of those who chose it.
+            let state = match chosen {
+                Some(p) if p.queue_digest && notice == Notice::QueueArrival => OutboxState::Digest,
+                _ => OutboxState::Pending,
+            };
             // Belt and braces: an internal event's text never leaves for a school.
             debug_assert!(
                 event.visibility == Visibility::Public
@@ -129,7 +143,7 @@ pub fn enqueue(
                 recipient_user_id: Some(person.id),
                 recipient_email: person.email,
                 payload: Json(payload.clone()),
-                state: OutboxState::Pending,
+                state,
                 next_attempt_at: now.naive_utc(),
                 created_at: now.naive_utc(),
             });

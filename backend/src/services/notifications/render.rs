@@ -41,6 +41,7 @@ notice_templates!(
     "reopened",
     "major_declared",
     "major_resolved",
+    "queue_digest",
 );
 
 const PARTIALS: &[(&str, &str)] = &[
@@ -59,6 +60,14 @@ const PARTIALS: &[(&str, &str)] = &[
     (
         "message_html",
         include_str!("../../../../templates/email/partials/message.html.hbs"),
+    ),
+    (
+        "link_html",
+        include_str!("../../../../templates/email/partials/link.html.hbs"),
+    ),
+    (
+        "link_text",
+        include_str!("../../../../templates/email/partials/link.text.hbs"),
     ),
     (
         "header_text",
@@ -138,10 +147,28 @@ impl Renderer {
         auto_close_days: i64,
     ) -> Result<Rendered, String> {
         let field = |key: &str| payload.get(key).cloned().unwrap_or(Value::Null);
+        let link =
+            |reference: &str| format!("{}/tickets/{reference}", public_url.trim_end_matches('/'));
         let reference = payload["reference"].as_str().unwrap_or_default();
+        // A digest lists tickets, each with its link.
+        let items: Vec<Value> = payload["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let mut item = item.clone();
+                        item["link"] = json!(link(item["reference"].as_str().unwrap_or_default()));
+                        item
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut data = json!({
             "recipient_name": recipient_name,
-            "link": format!("{}/tickets/{reference}", public_url.trim_end_matches('/')),
+            "link": link(reference),
+            "count": items.len(),
+            "items": items,
             "ticket": {
                 "reference": reference,
                 "title": field("title"),
