@@ -234,3 +234,60 @@ async fn eight_admins_writing_rules_and_grants_at_once() {
     assert_eq!(grants.iter().filter(|a| a.status == 201).count(), 1);
     assert!(grants.iter().all(|a| a.status == 201 || a.status == 409));
 }
+
+#[actix_web::test]
+async fn eight_preference_writes_and_eight_retries_of_one_dead_letter_at_once() {
+    use guichet::services::notifications::dispatch::dispatch_due;
+    use guichet::services::notifications::mailer::Outcome;
+
+    let chain = chain().await;
+    let app = &chain.app;
+    let choices = join_all((0..8).map(|i| {
+        app.call(
+            Call::new("PUT", "/api/v1/me/notifications")
+                .bearer(Some(&chain.guichet))
+                .json(
+                    json!({ "muted": if i % 2 == 0 { json!(["agent_comment"]) } else { json!([]) },
+                              "queue_digest": i % 2 == 1 }),
+                ),
+        )
+    }))
+    .await;
+    no_server_error(&choices);
+    assert!(
+        choices.iter().all(|a| a.status == 200),
+        "every write is kept"
+    );
+    let kept = app.get_as(&chain.guichet, "/api/v1/me/notifications").await;
+    assert!(
+        choices.iter().any(|a| a.body == kept.body),
+        "the choice kept is one of those written: {:#}",
+        kept.body
+    );
+
+    // One dead letter, eight admins retrying it at once: one puts it back, the others are
+    // told it is no longer dead; it goes out once.
+    chain
+        .open("0579001Z", "messagerie", "Une seule relance")
+        .await;
+    app.inbox
+        .lock()
+        .unwrap()
+        .failures
+        .push_back(Outcome::Permanent("550 refused".into()));
+    let state = app.state();
+    assert_eq!(dispatch_due(&state).await.unwrap().dead, 1);
+    let admin = app.demo_token("admin", "ge");
+    let dead = app.get_as(&admin, "/api/v1/admin/outbox?state=dead").await;
+    let id = dead.items()[0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/admin/outbox/{id}/retry");
+    let retries = join_all((0..8).map(|_| app.post_as(Some(&admin), &path, json!({})))).await;
+    no_server_error(&retries);
+    assert_eq!(retries.iter().filter(|a| a.status == 200).count(), 1);
+    assert!(retries.iter().all(|a| a.status == 200 || a.status == 409));
+    let before = app.inbox.lock().unwrap().messages.len();
+    assert_eq!(dispatch_due(&state).await.unwrap().sent, 1);
+    assert_eq!(app.inbox.lock().unwrap().messages.len(), before + 1);
+    let listed = app.get_as(&admin, "/api/v1/admin/outbox?state=dead").await;
+    assert!(listed.items().is_empty());
+}

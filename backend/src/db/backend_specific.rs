@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use chrono::NaiveDateTime;
 
 use super::models::{NewTicket, Ticket};
-use super::schema::outbox;
 use super::schema::{idempotency_keys, job_leases, login_attempts, ticket_sequences, tickets};
+use super::schema::{notification_preferences, outbox};
 use super::DbConn;
 
 /// Runs the same diesel code on the concrete connection of each backend, for the statements
@@ -76,6 +76,26 @@ pub fn lock_due_messages(
         DbConn::Postgres(pg) => due.for_update().skip_locked().load(pg),
         DbConn::Sqlite(sqlite) => due.load(sqlite),
     }
+}
+
+/// Writes a person's notification choices in one statement: concurrent writers of the same
+/// person each replace the row, the last one wins, none fails on the key.
+pub fn upsert_preferences(
+    conn: &mut DbConn,
+    row: &crate::db::repo::notification_preferences::Preferences,
+) -> QueryResult<usize> {
+    on_each_backend!(conn, |c| diesel::insert_into(
+        notification_preferences::table
+    )
+    .values(row)
+    .on_conflict(notification_preferences::user_id)
+    .do_update()
+    .set((
+        notification_preferences::muted.eq(&row.muted),
+        notification_preferences::queue_digest.eq(row.queue_digest),
+        notification_preferences::updated_at.eq(row.updated_at),
+    ))
+    .execute(c))
 }
 
 /// Counts one login attempt in a bucket's window and returns the count so far.

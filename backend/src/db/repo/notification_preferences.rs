@@ -24,11 +24,7 @@ pub fn find(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Preferences>>
         .optional()
 }
 
-/// Replaces a person's choices (inside the caller's write transaction).
+/// Replaces a person's choices, in one upsert (concurrent writers do not collide on the key).
 pub fn replace(conn: &mut DbConn, row: &Preferences) -> QueryResult<()> {
-    diesel::delete(prefs::table.find(row.user_id)).execute(conn)?;
-    diesel::insert_into(prefs::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
+    crate::db::backend_specific::upsert_preferences(conn, row).map(|_| ())
 }

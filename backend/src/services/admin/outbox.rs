@@ -68,16 +68,18 @@ pub async fn retry(
         if !caller.administers(territory.as_deref()) {
             return Err(missing());
         }
-        if message.state != OutboxState::Dead {
+        // The update only takes a dead row: of concurrent retries, one wins, the others are
+        // told it is no longer dead.
+        if outbox::retry(tx.conn, id, tx.now.naive_utc())? == 0 {
+            let now = outbox::find(tx.conn, id)?.ok_or_else(missing)?;
             return Err(AppError::Conflict {
                 code: "not_dead",
                 detail: format!(
                     "La notification {id} est « {} » : seule une notification en échec se relance",
-                    message.state
+                    now.state
                 ),
             });
         }
-        outbox::retry(tx.conn, id, tx.now.naive_utc())?;
         let event = Event::new("notification_retried", Outcome::Success, Actor::of(caller))
             .territory(territory.as_deref())
             .target(format!("outbox:{id}"));
