@@ -160,6 +160,8 @@ pub struct MailSettings {
     pub max_attempts: i32,
     pub retry_seconds: i64,
     pub poll_seconds: u64,
+    /// How long a claimed message stays reserved to its claimer.
+    pub lease_seconds: i64,
 }
 
 #[derive(Clone)]
@@ -351,6 +353,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "Délai avant le premier nouvel essai d'un envoi, doublé à chaque échec, en secondes (1-3600)",
     ),
     (
+        "GUICHET_MAIL_LEASE_SECONDS",
+        "300",
+        "Durée pendant laquelle un message pris par une instance lui reste réservé ; après un arrêt brutal, il repart au-delà, en secondes (5-3600)",
+    ),
+    (
         "GUICHET_MAIL_POLL_SECONDS",
         "5",
         "Intervalle entre deux passages de l'envoi des notifications, en secondes (1-3600)",
@@ -526,6 +533,7 @@ fn mail_settings(get: &dyn Fn(&'static str) -> String) -> Result<MailSettings, S
         max_attempts: number("GUICHET_MAIL_MAX_ATTEMPTS", 1, 100)? as i32,
         retry_seconds: number("GUICHET_MAIL_RETRY_SECONDS", 1, 3600)?,
         poll_seconds: number("GUICHET_MAIL_POLL_SECONDS", 1, 3600)? as u64,
+        lease_seconds: number("GUICHET_MAIL_LEASE_SECONDS", 5, 3600)?,
     })
 }
 

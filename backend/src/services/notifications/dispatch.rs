@@ -2,8 +2,8 @@
 //! LOCKED on PostgreSQL, so that two instances never claim the same row), renders and sends
 //! each, and records the outcome: sent; to retry after an exponential, jittered delay; or dead
 //! after a permanent refusal or the last attempt, for an admin to look at and retry.
-//! A crash between sending and recording sends that message again when its lease ends: a
-//! message may exceptionally arrive twice, never not at all.
+//! A crash between sending and recording sends that message again when its lease ends
+//! (`GUICHET_MAIL_LEASE_SECONDS`): a message may exceptionally arrive twice, never not at all.
 
 use chrono::Duration;
 
@@ -14,8 +14,6 @@ use crate::error::AppError;
 use crate::services::unit_of_work;
 use crate::state::AppState;
 
-/// How long a claimed message is reserved for its claimer.
-const LEASE_MINUTES: i64 = 5;
 /// Messages claimed per run.
 const BATCH: i64 = 100;
 /// The longest wait between two attempts.
@@ -50,9 +48,10 @@ fn jitter() -> f64 {
 
 /// Sends what is due now; every instance may run it at once.
 pub async fn dispatch_due(state: &AppState) -> Result<Report, AppError> {
-    let claimed = unit_of_work::write_anonymous(state, |tx| {
+    let lease = Duration::seconds(state.settings.mail.lease_seconds);
+    let claimed = unit_of_work::write_anonymous(state, move |tx| {
         let now = tx.now.naive_utc();
-        let rows = outbox::claim_due(tx.conn, now, now + Duration::minutes(LEASE_MINUTES), BATCH)?;
+        let rows = outbox::claim_due(tx.conn, now, now + lease, BATCH)?;
         let mut letters = Vec::with_capacity(rows.len());
         for row in rows {
             let name = match row.recipient_user_id {
@@ -66,7 +65,13 @@ pub async fn dispatch_due(state: &AppState) -> Result<Report, AppError> {
     .await?;
     let mail = &state.settings.mail;
     let mut report = Report::default();
+    // Past its lease a claimed row may be taken by another pass: stop sending before (with a
+    // margin for one slow send); what is left goes out when its lease ends.
+    let stop_at = state.now() + lease - (lease / 4).min(Duration::seconds(30));
     for (row, name) in claimed {
+        if state.now() >= stop_at {
+            break;
+        }
         let (mailer, settings) = (state.mailer.clone(), state.settings.clone());
         let (id, attempt) = (row.id, row.attempts + 1);
         let outcome = tokio::task::spawn_blocking(move || {
