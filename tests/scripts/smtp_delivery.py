@@ -3,8 +3,9 @@
 `guichet serve`: a message arrives intact (headers, both parts, French accents); a server
 answering 4xx is retried until it accepts; a 5xx makes a dead letter that an admin sees and
 retries through the API; a server down for a while loses nothing and receives nothing twice;
-a `kill -9` of the service while it sends loses nothing and leaves nothing stuck (the message
-being sent at the kill may arrive twice: delivery is at least once).
+a `kill -9` of the service while it sends (and while choices are written) loses nothing,
+leaves nothing stuck and no half-written choice (the message being sent at the kill may
+arrive twice: delivery is at least once).
 
     target/ci-venv/bin/python tests/scripts/smtp_delivery.py --binary target/debug/guichet
 
@@ -16,6 +17,7 @@ import asyncio
 import email
 import email.policy
 import sys
+import threading
 import time
 
 from aiosmtpd.controller import Controller
@@ -48,6 +50,16 @@ class Handler:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.received.append(message)
         return "250 Message accepted"
+
+
+def write_choices(base, token, choices):
+    """Writes choices in turn until the service dies under it (connection errors end it)."""
+    for n in range(200):
+        try:
+            request(base, "PUT", "/api/v1/me/notifications", token=token,
+                    body=choices[n % len(choices)], timeout=5)
+        except OSError:
+            return
 
 
 def wait_for(what, check, timeout=60):
@@ -154,13 +166,24 @@ def main():
         print(f"down and back: {total} messages in the outbox, {len(ids)} received, "
               f"0 lost, 0 twice")
 
-        # 5. kill -9 while sending: nothing lost, nothing stuck past its lease.
+        # 5. kill -9 while sending and while an agent writes their choices: nothing lost,
+        # nothing stuck past its lease, no half-written choice.
         handler.delay = 0.15
         before = len(handler.received)
         for i in range(8):
             open_ticket(base, school, f"Envoi interrompu {i}")
         wait_for("sending under way", lambda: len(handler.received) >= before + 5)
+        agent = login(base, "guichet-agent")
+        choices = [{"muted": ["agent_comment"], "queue_digest": True},
+                   {"muted": [], "queue_digest": False}]
+        writers = [threading.Thread(target=write_choices, args=(base, agent, choices))
+                   for _ in range(4)]
+        for writer in writers:
+            writer.start()
+        time.sleep(0.3)
         service.kill()
+        for writer in writers:
+            writer.join()
         handler.delay = 0.0
         service.start()
         total = rows()
@@ -170,6 +193,10 @@ def main():
         twice = len(ids) - len(set(ids))
         assert len(set(ids)) == total, (len(set(ids)), total)
         assert twice <= 1, f"{twice} messages arrived twice"
+        agent = login(base, "guichet-agent")
+        status, _, kept = request(base, "GET", "/api/v1/me/notifications", token=agent)
+        assert status == 200, kept
+        assert {"muted": kept["muted"], "queue_digest": kept["queue_digest"]} in choices, kept
         print(f"kill -9 while sending: {total} messages in the outbox, {len(set(ids))} distinct "
               f"received, 0 lost, 0 stuck, {twice} sent twice (the one in flight at the kill)")
     finally:
