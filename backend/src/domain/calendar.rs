@@ -137,13 +137,18 @@ impl BusinessCalendar {
     /// In-window minutes between two instants (0 when `to` is not after `from`); partial
     /// minutes are dropped.
     pub fn business_minutes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        self.business_seconds_between(from, to) / 60
+    }
+
+    /// In-window seconds between two instants (0 when `to` is not after `from`).
+    pub fn business_seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
         if to <= from {
             return 0;
         }
         let tz = &self.window.timezone;
         let first_day = from.with_timezone(tz).date_naive();
         let last_day = to.with_timezone(tz).date_naive();
-        let seconds: i64 = first_day
+        first_day
             .iter_days()
             .take_while(|day| *day <= last_day)
             .filter(|day| self.is_business_day(*day))
@@ -153,8 +158,35 @@ impl BusinessCalendar {
                 let end = close.min(to);
                 (end - start).num_seconds().max(0)
             })
-            .sum();
-        seconds / 60
+            .sum()
+    }
+
+    /// The instant at which `seconds` in-window seconds have passed since `from`: the due
+    /// instant of a clock running from `from` with `seconds` left. A budget that ends exactly
+    /// at closing time is due at closing time. `None` if the window does not give that much
+    /// within about two years.
+    pub fn add_business_seconds(&self, from: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
+        if seconds <= 0 {
+            return Some(from);
+        }
+        let mut left = seconds;
+        let first_day = from.with_timezone(&self.window.timezone).date_naive();
+        for day in (0..SEARCH_HORIZON_DAYS).map(|offset| first_day + Duration::days(offset)) {
+            if !self.is_business_day(day) {
+                continue;
+            }
+            let (open, close) = self.window_of(day);
+            let start = open.max(from);
+            if start >= close {
+                continue;
+            }
+            let available = (close - start).num_seconds();
+            if left <= available {
+                return Some(start + Duration::seconds(left));
+            }
+            left -= available;
+        }
+        None
     }
 }
 

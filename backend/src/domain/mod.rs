@@ -10,6 +10,8 @@ pub mod reference_kinds;
 pub mod role;
 pub mod routing;
 pub mod search_key;
+pub mod service_level_clock;
+pub mod service_level_policy;
 pub mod technical_file;
 pub mod text_enum;
 pub mod ticket_lifecycle;
