@@ -197,6 +197,7 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
                     technical_file: Default::default(),
                     vendor_id: None,
                     third_party_editor_id: None,
+                    service_level_policy_id: None,
                     resolution: None,
                     resolved_at: None,
                     created_at: at,

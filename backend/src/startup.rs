@@ -11,7 +11,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
-    admin, auth, calendars, docs, errors, guides, health, json, reference, routing, tickets,
+    admin, auth, calendars, docs, errors, guides, health, json, reference, routing, service_levels,
+    tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -75,7 +76,9 @@ where
                 .service(routing::create_rule)
                 .service(routing::update_rule)
                 .service(routing::delete_rule)
-                .service(routing::simulate),
+                .service(routing::simulate)
+                .service(service_levels::list_policies)
+                .service(service_levels::create_policy),
         )
         .service(
             scope("/health")

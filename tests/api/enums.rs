@@ -16,6 +16,8 @@ use guichet::domain::reference_kinds::{
 };
 use guichet::domain::role::Role;
 use guichet::domain::routing::TargetKind;
+use guichet::domain::service_level_clock::ClockState;
+use guichet::domain::service_level_policy::{ClockKind, HandlerKind};
 use guichet::domain::technical_file::{EscalationJustification, Profile};
 use guichet::domain::ticket_lifecycle::{PendingReason, TicketAction, TicketStatus};
 use guichet::services::tickets::escalation::AnswerKind;
@@ -56,6 +58,9 @@ fn every_vocabulary_is_published_as_serialised() {
     let results = [
         matches_document("AnswerKind", AnswerKind::ALL),
         matches_document("AuditOutcome", AuditOutcome::ALL),
+        matches_document("ClockKind", ClockKind::ALL),
+        matches_document("ClockState", ClockState::ALL),
+        matches_document("HandlerKind", HandlerKind::ALL),
         matches_document("CollectiviteSubkind", CollectiviteSubkind::ALL),
         matches_document("CompetenceDomain", CompetenceDomain::ALL),
         matches_document("EscalationJustification", EscalationJustification::ALL),
@@ -94,10 +99,13 @@ fn the_document_declares_no_other_vocabulary() {
     let checked: BTreeSet<&str> = [
         "AnswerKind",
         "AuditOutcome",
+        "ClockKind",
+        "ClockState",
         "CollectiviteSubkind",
         "CompetenceDomain",
         "EscalationJustification",
         "EstablishmentKind",
+        "HandlerKind",
         "HolidayZone",
         "Level3",
         "Notice",

@@ -27,6 +27,7 @@ mod references;
 mod routing;
 mod schema;
 mod seed;
+mod service_levels;
 mod sessions;
 mod settings_docs;
 mod territories;

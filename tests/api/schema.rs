@@ -19,6 +19,7 @@ use guichet::domain::reference_kinds::{
 };
 use guichet::domain::role::Role;
 use guichet::domain::routing::TargetKind;
+use guichet::domain::service_level_policy::ClockKind;
 use guichet::domain::technical_file::{EscalationJustification, TechnicalElement};
 use guichet::domain::ticket_lifecycle::{PendingReason, TicketStatus};
 use guichet::settings::DatabaseUrl;
@@ -184,6 +185,7 @@ fn domain_vocabularies() -> Vocabularies {
         ("organisations", "holiday_zone", HolidayZone::TEXTS),
         ("organisations", "kind", OrganisationKind::TEXTS),
         ("outbox", "notice", Notice::TEXTS),
+        ("service_level_clocks", "kind", ClockKind::TEXTS),
         ("outbox", "state", OutboxState::TEXTS),
         ("queues", "domain", CompetenceDomain::TEXTS),
         ("role_grants", "role", Role::TEXTS),

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Ten `kill -9` of `guichet serve` during concurrent creations: afterwards no acknowledged
 ticket is missing, no ticket exists twice, no idempotency key is stuck in flight, and every
-stored ticket has exactly one acknowledgement in the outbox (written with it). Each
-client sends every opening with an `Idempotency-Key`; a request whose answer was lost in
-the crash is retried with the same key once the service is back, as a client would.
+stored ticket has exactly one acknowledgement in the outbox and its four service-level
+clocks (written with it). Each client sends every opening with an `Idempotency-Key`; a
+request whose answer was lost in the crash is retried with the same key once the service is
+back, as a client would. Meanwhile a territory admin writes service-level policy versions:
+every acknowledged version is stored, and the versions stored follow each other with no gap.
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -47,6 +49,28 @@ def writer(base, token, round_, n, acknowledged, unanswered, stop, lock):
         i += 1
 
 
+def policy(minutes):
+    return {"territory": "GE", "excludes_school_holidays": True,
+            "targets": [{"priority": p, "response_minutes": minutes * p,
+                         "resolution_minutes": minutes * p * 4} for p in range(1, 6)]}
+
+
+def policy_writer(base, token, versions, stop, lock):
+    """Writes policy versions until the service dies; records the acknowledged ones."""
+    i = 0
+    while not stop.is_set():
+        try:
+            status, _, body = request(base, "POST", "/api/v1/service-levels/policies",
+                                      token=token, body=policy(10 + i % 50), timeout=10)
+        except OSError:
+            return
+        if status != 201:
+            raise RuntimeError(f"policy: {status} {body}")
+        with lock:
+            versions.add(body["version"])
+        i += 1
+
+
 def retry(base, token, acknowledged, unanswered):
     for key in sorted(unanswered):
         reference = send(base, token, key)
@@ -67,6 +91,7 @@ def main():
     database_url = fresh_database(args.database)
     service = Service(args.binary, database_url)
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
+    versions = set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -78,6 +103,9 @@ def main():
         threads = [threading.Thread(target=writer, args=(service.base, token, round_, n,
                                                          acknowledged, unanswered, stop, lock))
                    for n in range(args.clients)]
+        admin = login(service.base, "admin")
+        threads.append(threading.Thread(target=policy_writer,
+                                        args=(service.base, admin, versions, stop, lock)))
         for t in threads:
             t.start()
         time.sleep(dice.uniform(0.3, 1.5))
@@ -106,6 +134,15 @@ def main():
     unacknowledged = sql_count(database_url, (
         "SELECT count(*) FROM tickets t WHERE t.title LIKE 'kill-%' AND (SELECT count(*) "
         "FROM outbox o WHERE o.ticket_id = t.id AND o.notice = 'ticket_acknowledged') <> 1"))
+    # The clocks commit with their ticket: the ticket's two and its first stay's two.
+    without_clocks = sql_count(database_url, (
+        "SELECT count(*) FROM tickets t WHERE t.title LIKE 'kill-%' AND (SELECT count(*) "
+        "FROM service_level_clocks c WHERE c.ticket_id = t.id) <> 4"))
+    stored_versions = sql_count(database_url, "SELECT count(*) FROM service_level_policies "
+                                              "WHERE territory_code = 'GE'")
+    last_version = sql_count(database_url, "SELECT max(version) FROM service_level_policies "
+                                           "WHERE territory_code = 'GE'")
+    lost_versions = len([v for v in versions if v > last_version])
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -113,9 +150,13 @@ def main():
     print(f"  duplicates: {duplicates}")
     print(f"  keys stuck in flight: {stuck}")
     print(f"  tickets without exactly one acknowledgement in the outbox: {unacknowledged}")
+    print(f"  tickets without their four clocks: {without_clocks}")
+    print(f"  policy versions acknowledged: {len(versions)}, stored: {stored_versions} "
+          f"(1 to {last_version}), acknowledged missing: {lost_versions}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
-          and unacknowledged == 0)
+          and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
+          and stored_versions == last_version and len(versions) > 0)
     return 0 if ok else 1
 
 

@@ -190,3 +190,20 @@ pub fn commit_without_waiting(conn: &mut DbConn) -> QueryResult<()> {
         DbConn::Sqlite(_) => Ok(()),
     }
 }
+
+/// Locks a territory's row until the transaction ends on PostgreSQL (SQLite holds the write
+/// lock already): the writes that number something per territory follow each other. The
+/// lock is `FOR NO KEY UPDATE`, which the key-share locks of the foreign-key checks of
+/// concurrent ticket openings do not wait for (nor it for them).
+pub fn lock_territory(conn: &mut DbConn, code: &str) -> QueryResult<()> {
+    use crate::db::schema::territories;
+    let row = territories::table.find(code).select(territories::code);
+    match conn {
+        DbConn::Postgres(pg) => row
+            .for_no_key_update()
+            .first::<String>(pg)
+            .optional()
+            .map(|_| ()),
+        DbConn::Sqlite(sqlite) => row.first::<String>(sqlite).optional().map(|_| ()),
+    }
+}

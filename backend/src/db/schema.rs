@@ -188,6 +188,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        service_level_policy_id -> Nullable<BigInt>,
+        next_due_at -> Timestamp,
+        breached -> Bool,
     }
 }
 
@@ -322,6 +325,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_level_policies (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        version -> Integer,
+        excludes_school_holidays -> Bool,
+        warning_percent -> Integer,
+        targets -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    service_level_clocks (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        hop_id -> Nullable<BigInt>,
+        organisation_id -> BigInt,
+        kind -> Text,
+        target_minutes -> Integer,
+        warning_percent -> Integer,
+        used_seconds -> BigInt,
+        running_since -> Nullable<Timestamp>,
+        stopped -> Bool,
+        due_at -> Nullable<Timestamp>,
+        warn_at -> Nullable<Timestamp>,
+        warned_at -> Nullable<Timestamp>,
+        breached_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -354,4 +389,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     outbox,
     notification_preferences,
+    service_level_policies,
+    service_level_clocks,
 );

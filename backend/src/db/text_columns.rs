@@ -69,11 +69,13 @@ use crate::domain::reference_kinds::{
 };
 use crate::domain::role::Role;
 use crate::domain::routing::TargetKind;
+use crate::domain::service_level_policy::ClockKind;
 use crate::domain::technical_file::{EscalationJustification, TechnicalElement};
 use crate::domain::ticket_lifecycle::{PendingReason, TicketStatus};
 
 text_columns!(
     AuditOutcome,
+    ClockKind,
     CollectiviteSubkind,
     CompetenceDomain,
     EscalationJustification,

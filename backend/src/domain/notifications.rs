@@ -34,6 +34,10 @@ text_enum! {
         MajorResolved => "major_resolved",
         /// To an agent who chose it: the day's queue arrivals in one message.
         QueueDigest => "queue_digest",
+        /// To the agents of the organisation whose clock nears its target.
+        ServiceLevelWarning => "service_level_warning",
+        /// To the agents of the organisation whose clock passed its target.
+        ServiceLevelBreach => "service_level_breach",
     }
 }
 
@@ -126,6 +130,14 @@ fn notices_of(event: &Announced, is_major: bool) -> Vec<(Notice, Audience)> {
         ],
         "comment" if !event.by_requester => vec![(Notice::AgentComment, Requester)],
         "major_incident_declared" => vec![(Notice::MajorDeclared, LinkedSchools)],
+        "service_level_warning" => vec![(
+            Notice::ServiceLevelWarning,
+            QueueOrganisation(text(data, "queue").to_owned()),
+        )],
+        "service_level_breach" => vec![(
+            Notice::ServiceLevelBreach,
+            QueueOrganisation(text(data, "queue").to_owned()),
+        )],
         "status_changed" => {
             let (from, to) = (text(data, "from"), text(data, "to"));
             let mut notices = Vec::new();
@@ -168,6 +180,8 @@ impl Notice {
             Notice::QueueArrival => 9,
             Notice::AgentComment => 10,
             Notice::QueueDigest => 11,
+            Notice::ServiceLevelBreach => 12,
+            Notice::ServiceLevelWarning => 13,
         }
     }
 }

@@ -100,35 +100,37 @@ pub struct TargetFault {
 /// priority, no two lines for the same case.
 pub fn validate(targets: &[Target]) -> Result<(), Vec<TargetFault>> {
     let mut faults = Vec::new();
-    let mut fault = |line, code, message: String| {
-        faults.push(TargetFault {
-            line,
-            code,
-            message,
-        })
-    };
     for (i, t) in targets.iter().enumerate() {
         if !(1..=5).contains(&t.priority) {
-            fault(Some(i), "out_of_range", "la priorité va de 1 à 5".into());
+            faults.push(TargetFault {
+                line: Some(i),
+                code: "out_of_range",
+                message: "la priorité va de 1 à 5".into(),
+            });
         }
         if t.level.is_some_and(|l| !(1..=3).contains(&l)) {
-            fault(Some(i), "out_of_range", "le niveau va de 1 à 3".into());
+            faults.push(TargetFault {
+                line: Some(i),
+                code: "out_of_range",
+                message: "le niveau va de 1 à 3".into(),
+            });
         }
         for minutes in [t.response_minutes, t.resolution_minutes] {
             if !(1..=MAX_TARGET_MINUTES).contains(&minutes) {
-                fault(
-                    Some(i),
-                    "out_of_range",
-                    format!("un délai va de 1 à {MAX_TARGET_MINUTES} minutes ouvrées"),
-                );
+                faults.push(TargetFault {
+                    line: Some(i),
+                    code: "out_of_range",
+                    message: format!("un délai va de 1 à {MAX_TARGET_MINUTES} minutes ouvrées"),
+                });
             }
         }
         if t.resolution_minutes < t.response_minutes {
-            fault(
-                Some(i),
-                "resolution_before_response",
-                "le délai de résolution ne peut être plus court que celui de réponse".into(),
-            );
+            faults.push(TargetFault {
+                line: Some(i),
+                code: "resolution_before_response",
+                message: "le délai de résolution ne peut être plus court que celui de réponse"
+                    .into(),
+            });
         }
         let same_case = targets[..i].iter().any(|o| {
             o.priority == t.priority
@@ -136,11 +138,11 @@ pub fn validate(targets: &[Target]) -> Result<(), Vec<TargetFault>> {
                 && o.level == t.level
         });
         if same_case {
-            fault(
-                Some(i),
-                "duplicate_target",
-                format!("deux lignes visent le même cas pour P{}", t.priority),
-            );
+            faults.push(TargetFault {
+                line: Some(i),
+                code: "duplicate_target",
+                message: format!("deux lignes visent le même cas pour P{}", t.priority),
+            });
         }
     }
     for priority in 1..=5 {
@@ -148,11 +150,7 @@ pub fn validate(targets: &[Target]) -> Result<(), Vec<TargetFault>> {
             .iter()
             .any(|t| t.priority == priority && t.organisation_kind.is_none() && t.level.is_none());
         if !general {
-            fault(
-                None,
-                "missing_target",
-                format!("il manque la ligne générale de P{priority} (sans type d'organisation ni niveau)"),
-            );
+            faults.push(TargetFault { line: None, code: "missing_target", message: format!("il manque la ligne générale de P{priority} (sans type d'organisation ni niveau)") });
         }
     }
     if faults.is_empty() {

@@ -15,4 +15,5 @@ pub mod reference;
 pub mod refusals;
 pub mod request_schema;
 pub mod routing;
+pub mod service_levels;
 pub mod tickets;

@@ -3,6 +3,8 @@
 
 use std::str::FromStr;
 
+use chrono::{DateTime, Datelike, Utc};
+
 use crate::domain::text_enum::UnknownValue;
 use crate::error::AppError;
 
@@ -55,4 +57,38 @@ pub fn page_limit(value: Option<&str>) -> Result<i64, AppError> {
 /// A text filter: trimmed, absent when empty.
 pub fn text(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// An optional boolean: `true` or `false`.
+pub fn boolean(field: &str, value: Option<&str>) -> Result<Option<bool>, AppError> {
+    value
+        .map(|v| match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(AppError::invalid_field(
+                field,
+                "invalid_value",
+                format!("« {v} » : attendu true ou false"),
+            )),
+        })
+        .transpose()
+}
+
+/// An optional instant in RFC 3339 (`2026-11-30T10:00:00Z`, `2026-11-30T11:00:00+01:00`).
+pub fn instant(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, AppError> {
+    value
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&Utc))
+                .ok()
+                .filter(|t| (1..=9999).contains(&t.year()))
+                .ok_or_else(|| {
+                    AppError::invalid_field(
+                        field,
+                        "invalid_value",
+                        format!("« {v} » : attendu un instant RFC 3339, ex. 2026-11-30T10:00:00Z"),
+                    )
+                })
+        })
+        .transpose()
 }

@@ -10,6 +10,7 @@ use super::authenticated::Authenticated;
 use super::idempotency::{self, respond, Decorate};
 use super::json::ApiJson;
 use super::params;
+use crate::db::repo::tickets::TicketOrder;
 use crate::domain::ticket_lifecycle::TicketStatus;
 use crate::error::{AppError, Problem};
 use crate::services::tickets::actions::{
@@ -125,13 +126,23 @@ pub struct TicketParams {
     pub category: Option<String>,
     /// Words of the title.
     pub q: Option<String>,
+    /// `priority` (priority then age, the default) or `due` (next due instant first,
+    /// tickets without one last).
+    #[param(value_type = Option<TicketOrder>)]
+    pub sort: Option<String>,
+    /// `true`: only the tickets one of whose clocks went past its target; `false`: the others.
+    #[param(value_type = Option<bool>)]
+    pub breached: Option<String>,
+    /// Only the tickets due before this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub due_before: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
 
 /// The tickets the caller's roles reach (its establishments', its queues', those escalated
-/// to its vendor), by priority then age.
+/// to its vendor), by priority then age, or by next due instant.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), params(TicketParams), responses(
     (status = 200, body = TicketPage),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -153,6 +164,9 @@ pub async fn list_tickets(
         establishment: params::text(q.establishment).map(|u| u.to_uppercase()),
         category: params::text(q.category),
         text: params::text(q.q),
+        order: params::vocabulary::<TicketOrder>("sort", q.sort.as_deref())?.unwrap_or_default(),
+        breached: params::boolean("breached", q.breached.as_deref())?,
+        due_before: params::instant("due_before", q.due_before.as_deref())?,
         cursor: params::text(q.cursor),
     };
     let page = read::list(&state, &caller.0, query).await?;

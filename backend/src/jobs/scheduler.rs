@@ -64,6 +64,13 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state.clone(),
         |s| async move { jobs::queue_digests(&s).await },
     )?;
+    // Every minute: the service-level warnings and breaches that are due.
+    let service_levels = job(
+        Every::Seconds(60),
+        "service_level_alerts",
+        state.clone(),
+        |s| async move { jobs::service_level_alerts(&s).await },
+    )?;
     // Every few seconds: send the notifications that are due.
     let poll = state.settings.mail.poll_seconds;
     let notifications = job(
@@ -72,7 +79,13 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state,
         |s| async move { jobs::dispatch_notifications(&s).await },
     )?;
-    for job in [auto_close, housekeeping, digests, notifications] {
+    for job in [
+        auto_close,
+        housekeeping,
+        digests,
+        service_levels,
+        notifications,
+    ] {
         scheduler.add(job).await.map_err(|e| e.to_string())?;
     }
     scheduler.start().await.map_err(|e| e.to_string())?;

@@ -47,7 +47,17 @@ pub fn list_public_holidays(year: i32, departement: Option<&str>) -> Items<Publi
 /// The calendar of an establishment: its territory's window, its authority's holiday zone,
 /// its département's public holidays.
 pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalendar, AppError> {
-    let (establishment, authority, _) = establishments::find(conn, uai.as_str())?
+    school_calendar(conn, uai.as_str(), None)
+}
+
+/// The calendar of a school, its zone's school holidays excluded from business time when
+/// `school_holidays` says so (`None`: as its territory's window says).
+pub fn school_calendar(
+    conn: &mut DbConn,
+    uai: &str,
+    school_holidays: Option<bool>,
+) -> Result<BusinessCalendar, AppError> {
+    let (establishment, authority, _) = establishments::find(conn, uai)?
         .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
     let territory_code = authority.territory_code.ok_or_else(|| {
         AppError::Internal(format!("authority {} has no territory", authority.code))
@@ -55,7 +65,7 @@ pub fn for_establishment(conn: &mut DbConn, uai: &Uai) -> Result<BusinessCalenda
     let territory = territories::find(conn, &territory_code)?
         .ok_or_else(|| AppError::Internal(format!("territory {territory_code} missing")))?;
     let zone = authority.holiday_zone.unwrap_or(territory.holiday_zone);
-    let holidays = if territory.window_excludes_school_holidays {
+    let holidays = if school_holidays.unwrap_or(territory.window_excludes_school_holidays) {
         school_holidays::list(conn, Some(zone))?
             .into_iter()
             .map(|h| HolidayPeriod {

@@ -46,6 +46,13 @@ pub async fn dispatch_notifications(state: &AppState) -> Result<Ran, AppError> {
     Ok(Some(report.total()))
 }
 
+/// Records the service-level warnings and breaches that are due (every minute, on every
+/// instance: each alert is recorded by one).
+pub async fn service_level_alerts(state: &AppState) -> Result<Ran, AppError> {
+    let recorded = crate::services::service_levels::alerts::record_due(state).await?;
+    Ok(Some(recorded.warnings + recorded.breaches))
+}
+
 /// Gathers the day's held queue notices into one digest per person (daily).
 pub async fn queue_digests(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "queue_digest", Duration::hours(24)).await? {

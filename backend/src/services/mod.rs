@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod reference;
 pub mod routing_rules;
 pub mod seed;
+pub mod service_levels;
 pub mod text;
 pub mod tickets;
 pub mod unit_of_work;

@@ -11,18 +11,21 @@ use serde::Deserialize;
 
 use crate::auth::passwords;
 use crate::db::models::{
-    Category, Establishment, NewOrganisation, NewQueue, NewSchoolHoliday, Territory,
+    Category, Establishment, NewOrganisation, NewQueue, NewSchoolHoliday, NewServiceLevelPolicy,
+    Territory,
 };
 use crate::db::repo::{
     categories, establishments, organisations, queues, routing_rules, school_holidays,
-    technical_file_requirements, territories, Upsert,
+    service_level_policies, technical_file_requirements, territories, Upsert,
 };
+use crate::db::text_columns::Json;
 use crate::db::DbConn;
 use crate::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
 use crate::domain::search_key::search_key;
+use crate::domain::service_level_policy::{self, Target};
 use crate::domain::technical_file::TechnicalElement;
 use crate::domain::uai::Uai;
 use crate::services::admin::provisioning::{ensure_user, UserSpec};
@@ -142,6 +145,16 @@ pub struct RequirementSeed {
     pub elements: Vec<TechnicalElement>,
 }
 
+/// The default service-level policy of a territory: version 1 when it has none.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySeed {
+    pub territory: String,
+    pub excludes_school_holidays: bool,
+    pub warning_percent: i32,
+    pub targets: Vec<Target>,
+}
+
 /// The reference data every instance needs.
 #[derive(Debug, Clone)]
 pub struct ReferenceSeed {
@@ -152,6 +165,7 @@ pub struct ReferenceSeed {
     pub school_holidays: Vec<SchoolHolidaySeed>,
     pub routing_rules: Vec<RuleSpec>,
     pub technical_file_requirements: Vec<RequirementSeed>,
+    pub service_level_policies: Vec<PolicySeed>,
 }
 
 /// Demonstration data: establishments (five real lycées and demo schools) and one user per
@@ -200,6 +214,10 @@ impl ReferenceSeed {
             technical_file_requirements: parse(
                 "technical_file_requirements.json",
                 include_str!("../../../seeds/reference/technical_file_requirements.json"),
+            )?,
+            service_level_policies: parse(
+                "service_level_policies.json",
+                include_str!("../../../seeds/reference/service_level_policies.json"),
             )?,
         })
     }
@@ -459,7 +477,41 @@ fn load_reference(
             )?);
         }
     }
+    for policy in &seed.service_level_policies {
+        report.count(seed_policy(conn, policy)?);
+    }
     Ok(())
+}
+
+/// Version 1 of a territory's policy, written only if it has none: the versions its admins
+/// write after are theirs.
+fn seed_policy(conn: &mut DbConn, seed: &PolicySeed) -> Result<Upsert, SeedError> {
+    let context = format!("politique de niveaux de service {}", seed.territory);
+    if let Err(faults) = service_level_policy::validate(&seed.targets) {
+        return Err(invalid(format!("{context} : {}", faults[0].message)));
+    }
+    if !(1..=99).contains(&seed.warning_percent) {
+        return Err(invalid(format!("{context} : seuil d'alerte hors de 1-99")));
+    }
+    if territories::find(conn, &seed.territory)?.is_none() {
+        return Err(invalid(format!("{context} : territoire inconnu")));
+    }
+    if service_level_policies::current(conn, &seed.territory)?.is_some() {
+        return Ok(Upsert::Unchanged);
+    }
+    service_level_policies::insert(
+        conn,
+        &NewServiceLevelPolicy {
+            territory_code: seed.territory.clone(),
+            version: 1,
+            excludes_school_holidays: seed.excludes_school_holidays,
+            warning_percent: seed.warning_percent,
+            targets: Json(seed.targets.clone()),
+            created_at: Utc::now().naive_utc(),
+            created_by: "seed".to_owned(),
+        },
+    )?;
+    Ok(Upsert::Inserted)
 }
 
 fn load_demo_users(

@@ -11,6 +11,7 @@ pub mod role_grant;
 pub mod routing_rule;
 pub mod school_holiday;
 pub mod service_account;
+pub mod service_level;
 pub mod territory;
 pub mod ticket;
 pub mod ticket_event;
@@ -28,6 +29,9 @@ pub use role_grant::{NewRoleGrant, RoleGrant};
 pub use routing_rule::{NewRoutingRule, RoutingRule};
 pub use school_holiday::{NewSchoolHoliday, SchoolHoliday};
 pub use service_account::{NewServiceAccount, ServiceAccount};
+pub use service_level::{
+    NewServiceLevelClock, NewServiceLevelPolicy, ServiceLevelClock, ServiceLevelPolicy,
+};
 pub use territory::Territory;
 pub use ticket::{NewTicket, Ticket};
 pub use ticket_event::{NewTicketEvent, TicketEvent};

@@ -47,6 +47,11 @@ pub struct Ticket {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// The service-level policy it was opened under (none before service levels existed).
+    pub service_level_policy_id: Option<i64>,
+    /// Kept by its clocks (`services::service_levels`), not by the writes' version.
+    pub next_due_at: NaiveDateTime,
+    pub breached: bool,
 }
 
 /// A ticket to insert: everything but the generated id.
@@ -78,4 +83,5 @@ pub struct NewTicket {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub service_level_policy_id: Option<i64>,
 }

@@ -18,6 +18,8 @@ pub mod role_grants;
 pub mod routing_rules;
 pub mod school_holidays;
 pub mod service_accounts;
+pub mod service_level_clocks;
+pub mod service_level_policies;
 pub mod technical_file_requirements;
 pub mod territories;
 pub mod ticket_events;

@@ -50,3 +50,8 @@ pub fn upsert(conn: &mut DbConn, row: &Territory) -> QueryResult<Upsert> {
         },
     )
 }
+
+/// Locks the territory's row for the rest of the write transaction.
+pub fn lock(conn: &mut DbConn, code: &str) -> QueryResult<()> {
+    crate::db::backend_specific::lock_territory(conn, code)
+}

@@ -102,8 +102,32 @@ pub struct TicketFilter {
     pub establishment: Option<String>,
     pub category: Option<String>,
     pub text: Option<String>,
-    /// Keyset: (priority, created_at, id) of the last row seen.
-    pub after: Option<(i32, NaiveDateTime, i64)>,
+    /// Only the tickets whose clocks went past a target (or only the others).
+    pub breached: Option<bool>,
+    /// Only the tickets due before this instant.
+    pub due_before: Option<NaiveDateTime>,
+    pub order: TicketOrder,
+    /// Keyset: where the last page ended, in the page's order.
+    pub after: Option<After>,
+}
+
+crate::text_enum! {
+    /// How a list is ordered.
+    #[derive(Default)]
+    TicketOrder {
+        /// Priority, then age (the queue view).
+        #[default]
+        Priority => "priority",
+        /// Next due instant first (what breaches next); tickets with none last.
+        Due => "due",
+    }
+}
+
+/// The last row of a page, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    Priority(i32, NaiveDateTime, i64),
+    Due(NaiveDateTime, i64),
 }
 
 type Condition =
@@ -148,9 +172,18 @@ pub fn list(
     let mut query = tickets::table
         .select(Ticket::as_select())
         .filter(visibility_condition(visibility))
-        .order((tickets::priority, tickets::created_at, tickets::id))
         .limit(limit)
         .into_boxed();
+    query = match filter.order {
+        TicketOrder::Priority => query.order((tickets::priority, tickets::created_at, tickets::id)),
+        TicketOrder::Due => query.order((tickets::next_due_at, tickets::id)),
+    };
+    if let Some(breached) = filter.breached {
+        query = query.filter(tickets::breached.eq(breached));
+    }
+    if let Some(before) = filter.due_before {
+        query = query.filter(tickets::next_due_at.lt(before));
+    }
     if let Some(queue) = filter.queue {
         query = query.filter(tickets::current_queue_id.eq(queue));
     }
@@ -172,18 +205,30 @@ pub fn list(
     if let Some(text) = &filter.text {
         query = query.filter(tickets::title_search.like(format!("%{text}%")));
     }
-    if let Some((priority, created_at, id)) = filter.after {
-        // A row-value comparison (both backends have it) lets the index that orders the page
-        // also start it; the equivalent OR chain makes PostgreSQL filter row by row.
-        query = query.filter(
-            sql::<Bool>("(tickets.priority, tickets.created_at, tickets.id) > (")
-                .bind::<diesel::sql_types::Integer, _>(priority)
-                .sql(", ")
-                .bind::<diesel::sql_types::Timestamp, _>(created_at)
-                .sql(", ")
-                .bind::<diesel::sql_types::BigInt, _>(id)
-                .sql(")"),
-        );
+    // A row-value comparison (both backends have it) lets the index that orders the page
+    // also start it; the equivalent OR chain makes PostgreSQL filter row by row.
+    match filter.after {
+        Some(After::Priority(priority, created_at, id)) => {
+            query = query.filter(
+                sql::<Bool>("(tickets.priority, tickets.created_at, tickets.id) > (")
+                    .bind::<diesel::sql_types::Integer, _>(priority)
+                    .sql(", ")
+                    .bind::<diesel::sql_types::Timestamp, _>(created_at)
+                    .sql(", ")
+                    .bind::<diesel::sql_types::BigInt, _>(id)
+                    .sql(")"),
+            );
+        }
+        Some(After::Due(due, id)) => {
+            query = query.filter(
+                sql::<Bool>("(tickets.next_due_at, tickets.id) > (")
+                    .bind::<diesel::sql_types::Timestamp, _>(due)
+                    .sql(", ")
+                    .bind::<diesel::sql_types::BigInt, _>(id)
+                    .sql(")"),
+            );
+        }
+        None => {}
     }
     query.load(conn)
 }

@@ -42,6 +42,8 @@ notice_templates!(
     "major_declared",
     "major_resolved",
     "queue_digest",
+    "service_level_warning",
+    "service_level_breach",
 );
 
 const PARTIALS: &[(&str, &str)] = &[

@@ -13,7 +13,9 @@ use super::read::fresh_view;
 use super::routing::{category as find_category, decide, domain_queue, Decision};
 use super::views::TicketView;
 use crate::db::models::{Category, Establishment, NewTicket, NewTicketHop, Queue};
-use crate::db::repo::{establishments, organisations, ticket_hops, tickets};
+use crate::db::repo::{
+    establishments, organisations, service_level_policies, ticket_hops, tickets,
+};
 use crate::db::text_columns::Json;
 use crate::domain::priority::{priority, Level3};
 use crate::domain::reference_kinds::{CompetenceDomain, OrganisationKind};
@@ -27,6 +29,7 @@ use crate::services::caller::{Caller, GrantScope};
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
 use crate::services::notifications::outbox;
 use crate::services::reference::parse_uai;
+use crate::services::service_levels::clocks;
 use crate::services::text::text_field;
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
@@ -224,6 +227,11 @@ fn insert(
         (None, None) => (guichet.clone(), 1, TicketStatus::New),
     };
     let third_party = decision.as_ref().and_then(|d| d.editor.clone());
+    // The policy of the moment: the ticket keeps it whatever versions come after.
+    let policy = match resolution {
+        Some(_) => None,
+        None => service_level_policies::current(conn, &territory)?.map(|p| p.id),
+    };
     let vendor_id = match &decision {
         Some(d) => organisations::find(conn, d.queue.organisation_id)?
             .filter(|o| o.kind == OrganisationKind::Vendor)
@@ -260,8 +268,9 @@ fn insert(
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
         version: 1,
+        service_level_policy_id: policy,
     };
-    let ticket = tickets::insert(conn, &row)?;
+    let mut ticket = tickets::insert(conn, &row)?;
     let author = Author::caller(caller, None);
     // The opening states where the ticket starts: the journal replays from here.
     let opened = record(
@@ -305,6 +314,10 @@ fn insert(
             },
         )?;
     }
+    // The clocks start with the first stay (none for a ticket solved at level 0).
+    if resolution.is_none() {
+        clocks::keep(conn, &mut ticket, &author, "open", now)?;
+    }
     if let Some(d) = &decision {
         let rule = d
             .rule
@@ -321,5 +334,5 @@ fn insert(
             now,
         )?;
     }
-    fresh_view(conn, caller, ticket)
+    fresh_view(conn, caller, ticket, now)
 }

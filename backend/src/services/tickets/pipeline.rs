@@ -24,6 +24,7 @@ use crate::error::AppError;
 use crate::services::caller::Caller;
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
 use crate::services::notifications::outbox;
+use crate::services::service_levels::clocks;
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
 
@@ -186,7 +187,7 @@ impl<'a> TicketWrite<'a> {
         after: Ticket,
         author: &Author,
     ) -> Result<Ticket, AppError> {
-        let (saved, _) = save_ticket(
+        let (mut saved, _) = save_ticket(
             self.conn,
             author,
             self.action,
@@ -195,13 +196,15 @@ impl<'a> TicketWrite<'a> {
             false,
             self.now,
         )?;
+        clocks::keep(self.conn, &mut saved, author, self.action, self.now)?;
         Ok(saved)
     }
 
     /// Stores the ticket if it changed: its derived events, then the row if nobody wrote it
-    /// since it was read; stays left by this write remember the last event written.
+    /// since it was read; its clocks follow; stays left by this write remember the last
+    /// event written.
     pub fn save(&mut self) -> Result<(), AppError> {
-        let (saved, derived) = save_ticket(
+        let (mut saved, mut derived) = save_ticket(
             self.conn,
             &self.author,
             self.action,
@@ -210,6 +213,13 @@ impl<'a> TicketWrite<'a> {
             std::mem::take(&mut self.touched),
             self.now,
         )?;
+        derived.extend(clocks::keep(
+            self.conn,
+            &mut saved,
+            &self.author,
+            self.action,
+            self.now,
+        )?);
         self.stored = saved.clone();
         self.ticket = saved;
         let last = derived.last().map(|e| e.id);
@@ -227,7 +237,7 @@ impl<'a> TicketWrite<'a> {
         let caller = self
             .caller
             .ok_or_else(|| AppError::Internal("a job has no view of a ticket".into()))?;
-        fresh_view(self.conn, caller, self.ticket.clone())
+        fresh_view(self.conn, caller, self.ticket.clone(), self.now)
     }
 }
 

@@ -7,17 +7,20 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use super::access::{visible_ticket, Access};
 use super::views::*;
 use crate::db::models::{Queue, Ticket, TicketEvent};
-use crate::db::repo::tickets::{TicketFilter, Visibility};
+use crate::db::repo::tickets::{After, TicketFilter, TicketOrder, Visibility};
 use crate::db::repo::{
     establishments, organisations, queues, ticket_events, ticket_hops, tickets, users,
 };
 use crate::db::DbConn;
 use crate::domain::role::Role;
 use crate::domain::search_key::search_key;
+use crate::domain::service_level_policy::ClockKind;
 use crate::domain::ticket_lifecycle::{allowed_actions, TicketStatus};
 use crate::error::AppError;
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::cursor;
+use crate::services::service_levels::clocks::next_due;
+use crate::services::service_levels::views::ClockBoard;
 use crate::services::unit_of_work;
 use crate::state::AppState;
 
@@ -44,7 +47,9 @@ pub fn ticket_view(
     conn: &mut DbConn,
     ticket: Ticket,
     access: &Access,
+    now: DateTime<Utc>,
 ) -> Result<TicketView, AppError> {
+    let service_levels = ClockBoard::load(conn, &ticket, now)?.ticket_levels(conn, &ticket)?;
     let establishment = establishments::find(conn, &ticket.establishment_uai)?
         .map(|(e, _, _)| e.name)
         .unwrap_or_default();
@@ -91,6 +96,7 @@ pub fn ticket_view(
         updated_at: utc(ticket.updated_at),
         version: ticket.version,
         allowed_actions: allowed_actions(status, ticket.pending_reason, &access.parties),
+        service_levels,
         resolution: ticket.resolution,
         reference: ticket.reference,
         establishment: ticket.establishment_uai,
@@ -105,6 +111,7 @@ pub fn fresh_view(
     conn: &mut DbConn,
     caller: &Caller,
     ticket: Ticket,
+    now: DateTime<Utc>,
 ) -> Result<TicketView, AppError> {
     let access = super::access::access(conn, caller, &ticket)?.ok_or_else(|| {
         AppError::Internal(format!(
@@ -113,7 +120,7 @@ pub fn fresh_view(
             ticket.reference
         ))
     })?;
-    ticket_view(conn, ticket, &access)
+    ticket_view(conn, ticket, &access, now)
 }
 
 pub async fn get(
@@ -123,7 +130,7 @@ pub async fn get(
 ) -> Result<TicketView, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        ticket_view(tx.conn, ticket, &access)
+        ticket_view(tx.conn, ticket, &access, tx.now)
     })
     .await
 }
@@ -170,7 +177,7 @@ pub async fn hops(
     reference: String,
 ) -> Result<Vec<HopView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
-        hop_views(tx.conn, caller, &reference)
+        hop_views(tx.conn, caller, &reference, tx.now)
     })
     .await
 }
@@ -179,8 +186,10 @@ fn hop_views(
     conn: &mut DbConn,
     caller: &Caller,
     reference: &str,
+    now: DateTime<Utc>,
 ) -> Result<Vec<HopView>, AppError> {
     let (ticket, access) = visible_ticket(conn, caller, reference)?;
+    let board = ClockBoard::load(conn, &ticket, now)?;
     if !access.is_agent() {
         return Err(AppError::forbidden(
             "le parcours entre organisations est réservé aux agents",
@@ -201,6 +210,8 @@ fn hop_views(
                 first_response_at: h.first_response_at.map(utc),
                 left_at: h.left_at.map(utc),
                 refused_reason: h.refused_reason,
+                response: board.view(conn, Some(h.id), ClockKind::Response)?,
+                resolution: board.view(conn, Some(h.id), ClockKind::Resolution)?,
             })
         })
         .collect()
@@ -263,11 +274,29 @@ pub struct ListQuery {
     pub establishment: Option<String>,
     pub category: Option<String>,
     pub text: Option<String>,
+    pub breached: Option<bool>,
+    pub due_before: Option<DateTime<Utc>>,
+    pub order: TicketOrder,
     pub limit: i64,
     pub cursor: Option<String>,
 }
 
-fn decode_cursor(raw: &str) -> Result<(i32, NaiveDateTime, i64), AppError> {
+const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+/// The cursor of a page's last row, in the page's order.
+fn encode_cursor(order: TicketOrder, t: &Ticket) -> String {
+    match order {
+        TicketOrder::Priority => format!(
+            "{}|{}|{}",
+            t.priority,
+            t.created_at.format(CURSOR_TIME),
+            t.id
+        ),
+        TicketOrder::Due => format!("due|{}|{}", t.next_due_at.format(CURSOR_TIME), t.id),
+    }
+}
+
+fn decode_cursor(raw: &str, order: TicketOrder) -> Result<After, AppError> {
     let key = cursor::decode(raw)?;
     let bad = || {
         AppError::invalid_field(
@@ -276,16 +305,32 @@ fn decode_cursor(raw: &str) -> Result<(i32, NaiveDateTime, i64), AppError> {
             "curseur de pagination illisible",
         )
     };
-    let mut parts = key.splitn(3, '|');
-    let priority = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
     // Both databases store years 1 to 9999 alike; a cursor outside names no ticket.
-    let created = parts
-        .next()
-        .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok())
-        .filter(|t| (1..=9999).contains(&t.year()))
-        .ok_or_else(bad)?;
-    let id = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
-    Ok((priority, created, id))
+    let instant = |t: Option<&str>| {
+        t.and_then(|t| NaiveDateTime::parse_from_str(t, CURSOR_TIME).ok())
+            .filter(|t| (1..=9999).contains(&t.year()))
+            .ok_or_else(bad)
+    };
+    let mut parts = key.splitn(3, '|');
+    let first = parts.next();
+    let after = match order {
+        TicketOrder::Due if first == Some("due") => {
+            let due = instant(parts.next())?;
+            After::Due(
+                due,
+                parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?,
+            )
+        }
+        TicketOrder::Priority if first != Some("due") => {
+            let priority = first.and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+            let created = instant(parts.next())?;
+            let id = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
+            After::Priority(priority, created, id)
+        }
+        // A cursor of the other order.
+        _ => return Err(bad()),
+    };
+    Ok(after)
 }
 
 pub async fn list(
@@ -328,17 +373,17 @@ pub fn list_page(
         establishment: query.establishment,
         category: query.category,
         text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
-        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
+        breached: query.breached,
+        due_before: query.due_before.map(|t| t.naive_utc()),
+        order: query.order,
+        after: query
+            .cursor
+            .as_deref()
+            .map(|c| decode_cursor(c, query.order))
+            .transpose()?,
     };
     let rows = tickets::list(conn, &visibility, &filter, query.limit + 1)?;
-    let (rows, next_cursor) = cursor::page(rows, query.limit, |t| {
-        format!(
-            "{}|{}|{}",
-            t.priority,
-            t.created_at.format("%Y-%m-%dT%H:%M:%S%.f"),
-            t.id
-        )
-    });
+    let (rows, next_cursor) = cursor::page(rows, query.limit, |t| encode_cursor(query.order, t));
     let mut items = Vec::with_capacity(rows.len());
     // A page holds few distinct queues: read each once.
     let mut queue_codes: HashMap<i64, String> = HashMap::new();
@@ -364,6 +409,8 @@ pub fn list_page(
             level: t.level,
             current_queue,
             is_major: t.is_major,
+            next_due_at: next_due(t.next_due_at),
+            breached: t.breached,
         });
     }
     Ok(TicketPage { items, next_cursor })

@@ -9,6 +9,7 @@ use crate::domain::priority::Level3;
 use crate::domain::reference_kinds::TicketType;
 use crate::domain::technical_file::{EscalationJustification, TechnicalFile};
 use crate::domain::ticket_lifecycle::{PendingReason, TicketAction, TicketStatus};
+use crate::services::service_levels::views::{ClockView, TicketServiceLevels};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueueRef {
@@ -63,6 +64,9 @@ pub struct TicketView {
     pub version: i32,
     /// What the caller may do now.
     pub allowed_actions: Vec<TicketAction>,
+    /// Its service-level clocks (none for a ticket solved at level 0, or opened before
+    /// service levels existed).
+    pub service_levels: Option<TicketServiceLevels>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -82,6 +86,10 @@ pub struct TicketSummary {
     pub level: i32,
     pub current_queue: String,
     pub is_major: bool,
+    /// The earliest due instant of its clocks that count.
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// One of its clocks went past its target (as recorded).
+    pub breached: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -112,4 +120,8 @@ pub struct HopView {
     pub first_response_at: Option<DateTime<Utc>>,
     pub left_at: Option<DateTime<Utc>>,
     pub refused_reason: Option<String>,
+    /// The organisation's own response clock on this stay.
+    pub response: Option<ClockView>,
+    /// The organisation's own resolution clock on this stay.
+    pub resolution: Option<ClockView>,
 }

@@ -1,0 +1,69 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{service_level_clocks, service_level_policies};
+use crate::db::text_columns::Json;
+use crate::domain::service_level_policy::{ClockKind, Target};
+
+/// One version of a territory's service-level policy.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = service_level_policies)]
+pub struct ServiceLevelPolicy {
+    pub id: i64,
+    pub territory_code: String,
+    pub version: i32,
+    pub excludes_school_holidays: bool,
+    pub warning_percent: i32,
+    pub targets: Json<Vec<Target>>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = service_level_policies)]
+pub struct NewServiceLevelPolicy {
+    pub territory_code: String,
+    pub version: i32,
+    pub excludes_school_holidays: bool,
+    pub warning_percent: i32,
+    pub targets: Json<Vec<Target>>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+/// A clock of a ticket (`hop_id` none) or of one of its stays.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, AsChangeset)]
+#[diesel(table_name = service_level_clocks)]
+#[diesel(treat_none_as_null = true)]
+pub struct ServiceLevelClock {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub hop_id: Option<i64>,
+    pub organisation_id: i64,
+    pub kind: ClockKind,
+    pub target_minutes: i32,
+    pub warning_percent: i32,
+    pub used_seconds: i64,
+    pub running_since: Option<NaiveDateTime>,
+    pub stopped: bool,
+    pub due_at: Option<NaiveDateTime>,
+    pub warn_at: Option<NaiveDateTime>,
+    pub warned_at: Option<NaiveDateTime>,
+    pub breached_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = service_level_clocks)]
+pub struct NewServiceLevelClock {
+    pub ticket_id: i64,
+    pub hop_id: Option<i64>,
+    pub organisation_id: i64,
+    pub kind: ClockKind,
+    pub target_minutes: i32,
+    pub warning_percent: i32,
+    pub used_seconds: i64,
+    pub running_since: Option<NaiveDateTime>,
+    pub stopped: bool,
+    pub due_at: Option<NaiveDateTime>,
+    pub warn_at: Option<NaiveDateTime>,
+}

@@ -1,0 +1,99 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::models::{NewServiceLevelClock, ServiceLevelClock};
+use crate::db::schema::{service_level_clocks, tickets};
+use crate::db::DbConn;
+
+/// A ticket's clocks: its own first, then its stays', oldest first.
+pub fn of_ticket(conn: &mut DbConn, ticket_id: i64) -> QueryResult<Vec<ServiceLevelClock>> {
+    service_level_clocks::table
+        .filter(service_level_clocks::ticket_id.eq(ticket_id))
+        .select(ServiceLevelClock::as_select())
+        .order(service_level_clocks::id)
+        .load(conn)
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewServiceLevelClock) -> QueryResult<ServiceLevelClock> {
+    diesel::insert_into(service_level_clocks::table)
+        .values(row)
+        .returning(service_level_clocks::all_columns)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut DbConn, clock: &ServiceLevelClock) -> QueryResult<usize> {
+    diesel::update(service_level_clocks::table.find(clock.id))
+        .set(clock)
+        .execute(conn)
+}
+
+/// Clocks whose warning instant has passed and is not recorded yet, earliest first.
+pub fn warnings_due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    service_level_clocks::table
+        .filter(service_level_clocks::warned_at.is_null())
+        .filter(service_level_clocks::warn_at.is_not_null())
+        .filter(service_level_clocks::warn_at.le(now))
+        .order(service_level_clocks::warn_at)
+        .limit(limit)
+        .select(service_level_clocks::id)
+        .load(conn)
+}
+
+/// Clocks whose due instant has passed and whose breach is not recorded yet.
+pub fn breaches_due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    service_level_clocks::table
+        .filter(service_level_clocks::breached_at.is_null())
+        .filter(service_level_clocks::due_at.is_not_null())
+        .filter(service_level_clocks::due_at.le(now))
+        .order(service_level_clocks::due_at)
+        .limit(limit)
+        .select(service_level_clocks::id)
+        .load(conn)
+}
+
+/// Records a clock's warning if nobody did: 1 for the one writer that does, 0 for any other
+/// (another instance, a second run).
+pub fn record_warning(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        service_level_clocks::table
+            .find(id)
+            .filter(service_level_clocks::warned_at.is_null()),
+    )
+    .set(service_level_clocks::warned_at.eq(at))
+    .execute(conn)
+}
+
+/// Records a clock's breach if nobody did (1), else 0.
+pub fn record_breach(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        service_level_clocks::table
+            .find(id)
+            .filter(service_level_clocks::breached_at.is_null()),
+    )
+    .set(service_level_clocks::breached_at.eq(at))
+    .execute(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<ServiceLevelClock>> {
+    service_level_clocks::table
+        .find(id)
+        .select(ServiceLevelClock::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes what the clocks say on their ticket: its next due instant and its breach flag.
+/// Not a change of the ticket's fields: its version stays.
+pub fn mark_ticket(
+    conn: &mut DbConn,
+    ticket_id: i64,
+    next_due_at: NaiveDateTime,
+    breached: bool,
+) -> QueryResult<usize> {
+    diesel::update(tickets::table.find(ticket_id))
+        .set((
+            tickets::next_due_at.eq(next_due_at),
+            tickets::breached.eq(breached),
+        ))
+        .execute(conn)
+}

@@ -1,0 +1,312 @@
+//! The clocks of a ticket, kept by every write: after the ticket is saved, each of its
+//! clocks is moved to the state the ticket's situation calls for (the domain decides), the
+//! clocks of a new stay are created, and the ticket's next due instant follows. Every change
+//! is journaled in one event that says which clock went from which state to which.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde_json::{json, Value};
+
+use crate::db::models::{
+    NewServiceLevelClock, ServiceLevelClock, ServiceLevelPolicy, Ticket, TicketEvent, TicketHop,
+};
+use crate::db::repo::{
+    organisations, queues, service_level_clocks, service_level_policies, ticket_hops,
+};
+use crate::db::DbConn;
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::service_level_clock::{
+    stay_clock_state, ticket_clock_state, Clock, ClockState, StaySituation, TicketSituation,
+};
+use crate::domain::service_level_policy::{target_for, ClockKind, HandlerKind};
+use crate::error::AppError;
+use crate::services::calendars::school_calendar;
+use crate::services::tickets::journal::{record, Author, Entry};
+
+/// What `next_due_at` holds when no clock counts: after any real instant, so that a queue
+/// sorted by due instant lists those tickets last on both databases.
+pub fn no_due_instant() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("a valid date")
+}
+
+/// The stored `next_due_at`, or none for the placeholder.
+pub fn next_due(stored: NaiveDateTime) -> Option<DateTime<Utc>> {
+    (stored != no_due_instant()).then(|| stored.and_utc())
+}
+
+/// A stored clock as the domain reads it.
+pub fn domain_clock(row: &ServiceLevelClock) -> Clock {
+    Clock {
+        target_seconds: i64::from(row.target_minutes) * 60,
+        warning_percent: i64::from(row.warning_percent),
+        used_seconds: row.used_seconds,
+        running_since: row.running_since.map(|t| t.and_utc()),
+        stopped: row.stopped,
+        due_at: row.due_at.map(|t| t.and_utc()),
+        warn_at: row.warn_at.map(|t| t.and_utc()),
+    }
+}
+
+fn store(row: &mut ServiceLevelClock, clock: &Clock) {
+    row.used_seconds = clock.used_seconds;
+    row.running_since = clock.running_since.map(|t| t.naive_utc());
+    row.stopped = clock.stopped;
+    row.due_at = clock.due_at.map(|t| t.naive_utc());
+    row.warn_at = clock.warn_at.map(|t| t.naive_utc());
+}
+
+/// What the clocks of one ticket need, read once and only when a clock moves.
+struct Context {
+    policy: ServiceLevelPolicy,
+    calendar: Option<BusinessCalendar>,
+}
+
+impl Context {
+    fn load(conn: &mut DbConn, policy_id: i64) -> Result<Self, AppError> {
+        let policy = service_level_policies::find(conn, policy_id)?
+            .ok_or_else(|| AppError::Internal(format!("policy {policy_id} missing")))?;
+        Ok(Self {
+            policy,
+            calendar: None,
+        })
+    }
+
+    fn calendar(
+        &mut self,
+        conn: &mut DbConn,
+        ticket: &Ticket,
+    ) -> Result<&BusinessCalendar, AppError> {
+        if self.calendar.is_none() {
+            self.calendar = Some(school_calendar(
+                conn,
+                &ticket.establishment_uai,
+                Some(self.policy.excludes_school_holidays),
+            )?);
+        }
+        Ok(self.calendar.as_ref().expect("just set"))
+    }
+}
+
+/// The calendar a ticket's clocks count in (its school's, as its policy says).
+pub fn calendar_of(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+) -> Result<Option<BusinessCalendar>, AppError> {
+    let Some(policy_id) = ticket.service_level_policy_id else {
+        return Ok(None);
+    };
+    let mut context = Context::load(conn, policy_id)?;
+    context.calendar(conn, ticket)?;
+    Ok(context.calendar)
+}
+
+fn situation(ticket: &Ticket, hops: &[TicketHop]) -> TicketSituation {
+    TicketSituation {
+        status: ticket.status,
+        pending_reason: ticket.pending_reason,
+        responded: hops.iter().any(|h| h.first_response_at.is_some()),
+    }
+}
+
+fn wanted(row: &ServiceLevelClock, ticket: &TicketSituation, hops: &[TicketHop]) -> ClockState {
+    match row.hop_id.and_then(|id| hops.iter().find(|h| h.id == id)) {
+        None => ticket_clock_state(row.kind, ticket),
+        Some(hop) => stay_clock_state(
+            row.kind,
+            ticket,
+            &StaySituation {
+                left: hop.left_at.is_some(),
+                responded: hop.first_response_at.is_some(),
+            },
+        ),
+    }
+}
+
+/// Whose time a clock measures: the owner authority for the ticket's own, the stay's
+/// organisation for a stay's.
+fn clock_owner(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    stay: Option<&TicketHop>,
+) -> Result<(i64, Option<HandlerKind>, Option<i32>), AppError> {
+    let queue_id = stay.map_or(ticket.owner_queue_id, |s| s.to_queue_id);
+    let queue = queues::find(conn, queue_id)?
+        .ok_or_else(|| AppError::Internal(format!("queue {queue_id} missing")))?;
+    if stay.is_none() {
+        return Ok((queue.organisation_id, None, None));
+    }
+    let organisation = organisations::find(conn, queue.organisation_id)?
+        .ok_or_else(|| AppError::Internal("queue without organisation".into()))?;
+    Ok((
+        organisation.id,
+        HandlerKind::of(organisation.kind),
+        Some(queue.level),
+    ))
+}
+
+fn describe(
+    conn: &mut DbConn,
+    row: &ServiceLevelClock,
+    from: Option<ClockState>,
+    to: ClockState,
+) -> Result<Value, AppError> {
+    let organisation = organisations::find(conn, row.organisation_id)?
+        .map(|o| o.code)
+        .unwrap_or_default();
+    Ok(json!({
+        "clock": if row.hop_id.is_some() { "stay" } else { "ticket" },
+        "kind": row.kind,
+        "organisation": organisation,
+        "from": from,
+        "to": to,
+        "used_minutes": row.used_seconds / 60,
+        "target_minutes": row.target_minutes,
+        "due_at": row.due_at.map(|t| t.and_utc()),
+    }))
+}
+
+/// Brings the ticket's clocks to its situation at `now` (creating those of a new stay), and
+/// its next due instant with them. Returns the description of each change.
+fn follow(
+    conn: &mut DbConn,
+    ticket: &mut Ticket,
+    now: DateTime<Utc>,
+) -> Result<Vec<Value>, AppError> {
+    let Some(policy_id) = ticket.service_level_policy_id else {
+        return Ok(Vec::new());
+    };
+    let hops = ticket_hops::list(conn, ticket.id)?;
+    let mut clocks = service_level_clocks::of_ticket(conn, ticket.id)?;
+    let current_situation = situation(ticket, &hops);
+    let mut context: Option<Context> = None;
+    let mut changes = Vec::new();
+    for row in clocks.iter_mut() {
+        let want = wanted(row, &current_situation, &hops);
+        let mut clock = domain_clock(row);
+        let from = clock.state();
+        if from == want {
+            continue;
+        }
+        if context.is_none() {
+            context = Some(Context::load(conn, policy_id)?);
+        }
+        let calendar = context.as_mut().expect("loaded").calendar(conn, ticket)?;
+        clock.move_to(calendar, now, want);
+        store(row, &clock);
+        service_level_clocks::update(conn, row)?;
+        changes.push(describe(conn, row, Some(from), want)?);
+    }
+    // The ticket's own clocks, and the current stay's, begin when they are first needed.
+    let current = hops.iter().find(|h| h.left_at.is_none());
+    let mut missing = Vec::new();
+    for kind in ClockKind::ALL {
+        if !clocks.iter().any(|c| c.hop_id.is_none() && c.kind == *kind) {
+            missing.push((None, *kind));
+        }
+        if let Some(stay) = current {
+            if !clocks
+                .iter()
+                .any(|c| c.hop_id == Some(stay.id) && c.kind == *kind)
+            {
+                missing.push((Some(stay), *kind));
+            }
+        }
+    }
+    for (stay, kind) in missing {
+        if context.is_none() {
+            context = Some(Context::load(conn, policy_id)?);
+        }
+        let (organisation_id, handler, level) = clock_owner(conn, ticket, stay)?;
+        let context = context.as_mut().expect("loaded");
+        let target = target_for(&context.policy.targets.0, ticket.priority, handler, level)
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "policy {policy_id} has no P{} line",
+                    ticket.priority
+                ))
+            })?
+            .minutes(kind);
+        let warning = context.policy.warning_percent;
+        let provisional = ServiceLevelClock {
+            id: 0,
+            ticket_id: ticket.id,
+            hop_id: stay.map(|s| s.id),
+            organisation_id,
+            kind,
+            target_minutes: target as i32,
+            warning_percent: warning,
+            used_seconds: 0,
+            running_since: None,
+            stopped: false,
+            due_at: None,
+            warn_at: None,
+            warned_at: None,
+            breached_at: None,
+        };
+        let want = wanted(&provisional, &current_situation, &hops);
+        let calendar = context.calendar(conn, ticket)?;
+        let clock = Clock::new(target, i64::from(warning), calendar, now, want);
+        let row = service_level_clocks::insert(
+            conn,
+            &NewServiceLevelClock {
+                ticket_id: ticket.id,
+                hop_id: provisional.hop_id,
+                organisation_id,
+                kind,
+                target_minutes: provisional.target_minutes,
+                warning_percent: warning,
+                used_seconds: clock.used_seconds,
+                running_since: clock.running_since.map(|t| t.naive_utc()),
+                stopped: clock.stopped,
+                due_at: clock.due_at.map(|t| t.naive_utc()),
+                warn_at: clock.warn_at.map(|t| t.naive_utc()),
+            },
+        )?;
+        changes.push(describe(conn, &row, None, want)?);
+        clocks.push(row);
+    }
+    mark(conn, ticket, &clocks)?;
+    Ok(changes)
+}
+
+/// Writes the ticket's next due instant and breach flag if its clocks changed them.
+pub fn mark(
+    conn: &mut DbConn,
+    ticket: &mut Ticket,
+    clocks: &[ServiceLevelClock],
+) -> Result<(), AppError> {
+    let next_due_at = clocks
+        .iter()
+        .filter(|c| !c.stopped)
+        .filter_map(|c| c.due_at)
+        .min()
+        .unwrap_or_else(no_due_instant);
+    let breached = clocks.iter().any(|c| c.breached_at.is_some());
+    if (next_due_at, breached) != (ticket.next_due_at, ticket.breached) {
+        service_level_clocks::mark_ticket(conn, ticket.id, next_due_at, breached)?;
+        ticket.next_due_at = next_due_at;
+        ticket.breached = breached;
+    }
+    Ok(())
+}
+
+/// Keeps the ticket's clocks after a write of `action` by `author`: the changes are one
+/// internal journal event, returned.
+pub fn keep(
+    conn: &mut DbConn,
+    ticket: &mut Ticket,
+    author: &Author,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<TicketEvent>, AppError> {
+    let changes = follow(conn, ticket, now)?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let entry = Entry::internal(
+        "service_levels_changed",
+        json!({ "action": action, "clocks": changes }),
+    );
+    Ok(Some(record(conn, ticket.id, author, entry, now)?))
+}
