@@ -60,6 +60,11 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// School calendars: import the national calendar of a zone.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Write the OpenAPI document, or check that the committed one is current.
     Openapi {
         /// Exit with an error if the file differs from the routes instead of writing it.
@@ -68,6 +73,23 @@ enum Command {
         /// Where the document lives.
         #[arg(long, default_value = "openapi/openapi.json")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Replace a zone's school holidays, from a date on, with those of the national school
+    /// calendar (its open-data CSV export, or an iCalendar file), and print what changed.
+    Import {
+        /// The file: CSV export of `fr-en-calendrier-scolaire` or `.ics`.
+        file: PathBuf,
+        /// The holiday zone: A, B or C.
+        #[arg(long)]
+        zone: String,
+        /// The first day concerned (YYYY-MM-DD); holidays ending before it are kept.
+        /// Default: today.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
     },
 }
 
@@ -159,6 +181,25 @@ fn run(command: Command) -> Result<(), String> {
         Command::Migrate => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
+        }
+        Command::Calendar {
+            command: CalendarCommand::Import { file, zone, from },
+        } => {
+            let zone = zone
+                .trim()
+                .to_uppercase()
+                .parse::<guichet::domain::reference_kinds::HolidayZone>()
+                .map_err(|e| format!("--zone : {e}"))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{} : {e}", file.display()))?;
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let from = from.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let report = guichet::services::calendar_import::import(&mut conn, &text, zone, from)
+                .map_err(|e| format!("{} : {e}", file.display()))?;
+            print!("{report}");
+            Ok(())
         }
         Command::Outbox { state, limit } => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;

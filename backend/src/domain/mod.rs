@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod journal;
 pub mod notifications;
+pub mod official_calendar;
 pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;

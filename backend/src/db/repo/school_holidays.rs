@@ -45,3 +45,17 @@ pub fn upsert(conn: &mut DbConn, row: &NewSchoolHoliday) -> QueryResult<Upsert> 
         },
     )
 }
+
+/// Removes the holidays of a zone that end on or after `from`.
+pub fn delete_from(
+    conn: &mut DbConn,
+    zone: HolidayZone,
+    from: chrono::NaiveDate,
+) -> QueryResult<usize> {
+    diesel::delete(
+        school_holidays::table
+            .filter(school_holidays::zone.eq(zone))
+            .filter(school_holidays::last_day.ge(from)),
+    )
+    .execute(conn)
+}
