@@ -30,6 +30,7 @@ use crate::startup::routes;
         (name = "admin", description = "Administration d'un territoire : utilisateurs, rôles, comptes de service, journal d'audit"),
         (name = "reference", description = "Données de référence : territoires, organisations, établissements, files, catégories"),
         (name = "service-levels", description = "Niveaux de service : politiques des territoires (délais par priorité, en minutes ouvrées)"),
+        (name = "availability", description = "Disponibilité : indisponibilités consignées et taux au regard de l'engagement (99,7 % / 97 %)"),
         (name = "calendars", description = "Calendriers : vacances scolaires et jours fériés"),
         (name = "health", description = "Sondes de vie et de disponibilité"),
     )

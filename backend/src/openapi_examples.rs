@@ -49,6 +49,28 @@ fn written_example(schema: &str) -> Option<Value> {
             "body": "Firefox 128 ESR ; le dépôt échoue pour tout fichier de plus de 2 Mo."
         }),
         "LinkChild" => json!({ "child": "GE-2026-000043" }),
+        "OutageEnd" => json!({ "ended_at": "2026-11-24T09:40:00Z" }),
+        "OutageRequest" => json!({
+            "territory": "GE",
+            "academie": "ac-nancy-metz",
+            "service": "authentication",
+            "started_at": "2026-11-24T08:05:00Z",
+            "ended_at": "2026-11-24T09:40:00Z",
+            "description": "Connexion académique impossible : fédération d'identité hors service"
+        }),
+        "PolicyRequest" => json!({
+            "territory": "GE",
+            "excludes_school_holidays": true,
+            "warning_percent": 75,
+            "targets": [
+                { "priority": 1, "response_minutes": 30, "resolution_minutes": 240 },
+                { "priority": 1, "organisation_kind": "vendor", "response_minutes": 15, "resolution_minutes": 240 },
+                { "priority": 2, "response_minutes": 60, "resolution_minutes": 840 },
+                { "priority": 3, "response_minutes": 240, "resolution_minutes": 1680 },
+                { "priority": 4, "response_minutes": 840, "resolution_minutes": 4200 },
+                { "priority": 5, "response_minutes": 1680, "resolution_minutes": 8400 }
+            ]
+        }),
         "OpenTicket" => json!({
             "establishment": "0579001Z",
             "category": "messagerie",

@@ -11,8 +11,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
-    admin, auth, calendars, docs, errors, guides, health, json, reference, routing, service_levels,
-    tickets,
+    admin, auth, availability, calendars, docs, errors, guides, health, json, reference, routing,
+    service_levels, tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -78,7 +78,11 @@ where
                 .service(routing::delete_rule)
                 .service(routing::simulate)
                 .service(service_levels::list_policies)
-                .service(service_levels::create_policy),
+                .service(service_levels::create_policy)
+                .service(availability::availability)
+                .service(availability::list_outages)
+                .service(availability::record_outage)
+                .service(availability::end_outage),
         )
         .service(
             scope("/health")

@@ -7,6 +7,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 use guichet::domain::audit::AuditOutcome;
+use guichet::domain::availability::OutageService;
 use guichet::domain::journal::Visibility;
 use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
@@ -69,6 +70,7 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("Level3", Level3::ALL),
         matches_document("Notice", Notice::ALL),
         matches_document("OrganisationKind", OrganisationKind::ALL),
+        matches_document("OutageService", OutageService::ALL),
         matches_document("OutboxState", OutboxState::ALL),
         matches_document("PendingReason", PendingReason::ALL),
         matches_document("Profile", Profile::ALL),
@@ -110,6 +112,7 @@ fn the_document_declares_no_other_vocabulary() {
         "Level3",
         "Notice",
         "OrganisationKind",
+        "OutageService",
         "OutboxState",
         "PendingReason",
         "Profile",

@@ -23,6 +23,7 @@ mod journal_replay;
 mod mail_delivery;
 mod notifications;
 mod openapi;
+mod outages;
 mod reference;
 mod references;
 mod routing;

@@ -10,6 +10,7 @@ use diesel::sql_types::{Bool, Text};
 
 use guichet::db::{migrations, DbConn};
 use guichet::domain::audit::AuditOutcome;
+use guichet::domain::availability::OutageService;
 use guichet::domain::journal::Visibility;
 use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
@@ -184,6 +185,7 @@ fn domain_vocabularies() -> Vocabularies {
         ),
         ("organisations", "holiday_zone", HolidayZone::TEXTS),
         ("organisations", "kind", OrganisationKind::TEXTS),
+        ("outages", "service", OutageService::TEXTS),
         ("outbox", "notice", Notice::TEXTS),
         ("service_level_clocks", "kind", ClockKind::TEXTS),
         ("outbox", "state", OutboxState::TEXTS),

@@ -4,8 +4,9 @@ ticket is missing, no ticket exists twice, no idempotency key is stuck in flight
 stored ticket has exactly one acknowledgement in the outbox and its four service-level
 clocks (written with it). Each client sends every opening with an `Idempotency-Key`; a
 request whose answer was lost in the crash is retried with the same key once the service is
-back, as a client would. Meanwhile a territory admin writes service-level policy versions:
-every acknowledged version is stored, and the versions stored follow each other with no gap.
+back, as a client would. Meanwhile a territory admin writes service-level policy versions
+(every acknowledged version is stored, and the versions stored follow each other with no gap)
+and an authority agent records outages (every acknowledged one is stored).
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -55,19 +56,26 @@ def policy(minutes):
                          "resolution_minutes": minutes * p * 4} for p in range(1, 6)]}
 
 
-def policy_writer(base, token, versions, stop, lock):
-    """Writes policy versions until the service dies; records the acknowledged ones."""
+def outage(i):
+    return {"territory": "GE", "service": "directory_feed",
+            "started_at": f"2026-11-{1 + i % 28:02d}T08:00:00Z",
+            "ended_at": f"2026-11-{1 + i % 28:02d}T09:00:00Z",
+            "description": f"kill-{i}"}
+
+
+def acknowledging_writer(base, token, path, body_of, key, acknowledged, stop, lock):
+    """Creates at `path` until the service dies; records the key of each acknowledged one."""
     i = 0
     while not stop.is_set():
         try:
-            status, _, body = request(base, "POST", "/api/v1/service-levels/policies",
-                                      token=token, body=policy(10 + i % 50), timeout=10)
+            status, _, body = request(base, "POST", path, token=token, body=body_of(i),
+                                      timeout=10)
         except OSError:
             return
         if status != 201:
-            raise RuntimeError(f"policy: {status} {body}")
+            raise RuntimeError(f"{path}: {status} {body}")
         with lock:
-            versions.add(body["version"])
+            acknowledged.add(body[key])
         i += 1
 
 
@@ -91,7 +99,7 @@ def main():
     database_url = fresh_database(args.database)
     service = Service(args.binary, database_url)
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
-    versions = set()
+    versions, outage_ids = set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -104,8 +112,12 @@ def main():
                                                          acknowledged, unanswered, stop, lock))
                    for n in range(args.clients)]
         admin = login(service.base, "admin")
-        threads.append(threading.Thread(target=policy_writer,
-                                        args=(service.base, admin, versions, stop, lock)))
+        agent = login(service.base, "authority-agent")
+        threads.append(threading.Thread(target=acknowledging_writer, args=(
+            service.base, admin, "/api/v1/service-levels/policies", lambda i: policy(10 + i % 50),
+            "version", versions, stop, lock)))
+        threads.append(threading.Thread(target=acknowledging_writer, args=(
+            service.base, agent, "/api/v1/outages", outage, "id", outage_ids, stop, lock)))
         for t in threads:
             t.start()
         time.sleep(dice.uniform(0.3, 1.5))
@@ -143,6 +155,8 @@ def main():
     last_version = sql_count(database_url, "SELECT max(version) FROM service_level_policies "
                                            "WHERE territory_code = 'GE'")
     lost_versions = len([v for v in versions if v > last_version])
+    stored_outages = sql_count(database_url, "SELECT count(*) FROM outages WHERE id IN (%s)"
+                               % ",".join(str(i) for i in outage_ids)) if outage_ids else 0
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -153,10 +167,12 @@ def main():
     print(f"  tickets without their four clocks: {without_clocks}")
     print(f"  policy versions acknowledged: {len(versions)}, stored: {stored_versions} "
           f"(1 to {last_version}), acknowledged missing: {lost_versions}")
+    print(f"  outages acknowledged: {len(outage_ids)}, of which stored: {stored_outages}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
-          and stored_versions == last_version and len(versions) > 0)
+          and stored_versions == last_version and len(versions) > 0
+          and stored_outages == len(outage_ids) and len(outage_ids) > 0)
     return 0 if ok else 1
 
 

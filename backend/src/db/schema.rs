@@ -357,6 +357,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outages (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        academie_id -> Nullable<BigInt>,
+        service -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        major_incident_id -> Nullable<BigInt>,
+        description -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -391,4 +406,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     service_level_policies,
     service_level_clocks,
+    outages,
 );

@@ -60,6 +60,7 @@ macro_rules! text_columns {
 }
 
 use crate::domain::audit::AuditOutcome;
+use crate::domain::availability::OutageService;
 use crate::domain::journal::Visibility;
 use crate::domain::notifications::{Notice, OutboxState};
 use crate::domain::priority::Level3;
@@ -84,6 +85,7 @@ text_columns!(
     Level3,
     Notice,
     OrganisationKind,
+    OutageService,
     OutboxState,
     PendingReason,
     Role,

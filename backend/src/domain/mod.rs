@@ -1,6 +1,7 @@
 //! Pure rules of the support chain: no I/O, exhaustively unit-tested.
 
 pub mod audit;
+pub mod availability;
 pub mod calendar;
 pub mod journal;
 pub mod notifications;

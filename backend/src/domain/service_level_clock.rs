@@ -130,10 +130,7 @@ pub struct TicketSituation {
 
 impl TicketSituation {
     fn treatment_over(&self) -> bool {
-        matches!(
-            self.status,
-            TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::Cancelled
-        )
+        super::ticket_lifecycle::treatment_over(self.status)
     }
 }
 

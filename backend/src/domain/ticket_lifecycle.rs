@@ -127,6 +127,11 @@ pub fn allowed_actions(
         .collect()
 }
 
+/// Whether the treatment is over: resolved (awaiting confirmation), closed or cancelled.
+pub fn treatment_over(status: TicketStatus) -> bool {
+    matches!(status, Resolved | Closed | Cancelled)
+}
+
 /// Whether a status ends the ticket's life.
 pub fn is_final(status: TicketStatus) -> bool {
     matches!(status, Closed | Cancelled)

@@ -66,13 +66,7 @@ pub fn school_calendar(
         .ok_or_else(|| AppError::Internal(format!("territory {territory_code} missing")))?;
     let zone = authority.holiday_zone.unwrap_or(territory.holiday_zone);
     let holidays = if school_holidays.unwrap_or(territory.window_excludes_school_holidays) {
-        school_holidays::list(conn, Some(zone))?
-            .into_iter()
-            .map(|h| HolidayPeriod {
-                first_day: h.first_day,
-                last_day: h.last_day,
-            })
-            .collect()
+        zone_holidays(conn, zone)?
     } else {
         Vec::new()
     };
@@ -81,4 +75,32 @@ pub fn school_calendar(
         holidays,
         is_alsace_moselle(&establishment.departement),
     ))
+}
+
+/// The calendar of a territory as a whole: its window, its zone's school holidays when its
+/// window excludes them, the national public holidays.
+pub fn territory_calendar(
+    conn: &mut DbConn,
+    territory: &crate::db::models::Territory,
+) -> Result<BusinessCalendar, AppError> {
+    let holidays = if territory.window_excludes_school_holidays {
+        zone_holidays(conn, territory.holiday_zone)?
+    } else {
+        Vec::new()
+    };
+    Ok(BusinessCalendar::new(
+        territory.business_window().map_err(AppError::Internal)?,
+        holidays,
+        false,
+    ))
+}
+
+fn zone_holidays(conn: &mut DbConn, zone: HolidayZone) -> Result<Vec<HolidayPeriod>, AppError> {
+    Ok(school_holidays::list(conn, Some(zone))?
+        .into_iter()
+        .map(|h| HolidayPeriod {
+            first_day: h.first_day,
+            last_day: h.last_day,
+        })
+        .collect())
 }

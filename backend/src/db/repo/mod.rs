@@ -10,6 +10,7 @@ pub mod job_leases;
 pub mod login_attempts;
 pub mod notification_preferences;
 pub mod organisations;
+pub mod outages;
 pub mod outbox;
 pub mod queues;
 pub mod recipients;

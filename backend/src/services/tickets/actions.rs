@@ -23,6 +23,7 @@ use crate::domain::ticket_lifecycle::{
     is_final, transition, Party, PendingReason, TicketAction, TicketStatus, TransitionError,
 };
 use crate::error::{AppError, FieldError};
+use crate::services::availability::outages;
 use crate::services::text::text_field;
 
 fn invalid_transition(from: TicketStatus, action: TicketAction) -> AppError {
@@ -590,7 +591,14 @@ impl TicketChange for DeclareMajor {
             });
         }
         w.ticket.is_major = true;
-        w.journal(Entry::public("major_incident_declared", json!({})))?;
+        // The ENT is taken as unavailable from now: the authority corrects the record if the
+        // incident concerns another service or began earlier.
+        let by = w.caller.map(|c| c.label().to_owned()).unwrap_or_default();
+        let outage = outages::open_for_major_incident(w.conn, &w.ticket, &by, w.now)?;
+        w.journal(Entry::public(
+            "major_incident_declared",
+            json!({ "outage": outage.id }),
+        ))?;
         w.view()
     }
 }

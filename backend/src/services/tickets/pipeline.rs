@@ -19,8 +19,9 @@ use crate::db::models::{NewTicketHop, Queue, Ticket, TicketEvent};
 use crate::db::repo::{organisations, ticket_hops, tickets};
 use crate::db::DbConn;
 use crate::domain::reference_kinds::OrganisationKind;
-use crate::domain::ticket_lifecycle::TicketStatus;
+use crate::domain::ticket_lifecycle::{treatment_over, TicketStatus};
 use crate::error::AppError;
+use crate::services::availability::outages;
 use crate::services::caller::Caller;
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
 use crate::services::notifications::outbox;
@@ -220,6 +221,10 @@ impl<'a> TicketWrite<'a> {
             self.action,
             self.now,
         )?);
+        // A major incident's outage ends with its treatment.
+        if saved.is_major && treatment_over(saved.status) {
+            outages::end_for_major_incident(self.conn, &saved, self.now)?;
+        }
         self.stored = saved.clone();
         self.ticket = saved;
         let last = derived.last().map(|e| e.id);
