@@ -53,6 +53,13 @@ fn at(chain: &mut Chain, when: DateTime<Utc>) {
     chain.moselle = chain.app.demo_token("collectivite_agent", "ge");
 }
 
+/// A write that must succeed: the ticket it answers.
+async fn done(chain: &Chain, token: &str, reference: &str, route: &str, body: Value) -> Value {
+    let answer = chain.write(token, reference, route, body).await;
+    assert_eq!(answer.status, 200, "{route}: {:#}", answer.body);
+    answer.body
+}
+
 fn reference(opened: &Value) -> String {
     opened["reference"].as_str().unwrap().to_owned()
 }
@@ -113,16 +120,15 @@ async fn a_ticket_carries_its_clocks_and_each_stay_its_own() {
     // An hour later the guichet routes it to the Moselle: the ticket's clocks go on (a
     // hand-off answers nobody), the guichet's stay stops, the collectivité's starts.
     at(&mut chain, paris(2026, 11, 30, 10, 0));
-    let routed = chain
-        .write(
-            &chain.guichet,
-            &reference,
-            "routing",
-            json!({ "by_rule": true }),
-        )
-        .await;
-    assert_eq!(routed.status, 200, "{:#}", routed.body);
-    let levels = &routed.body["service_levels"];
+    let routed = done(
+        &chain,
+        &chain.guichet,
+        &reference,
+        "routing",
+        json!({ "by_rule": true }),
+    )
+    .await;
+    let levels = &routed["service_levels"];
     assert_eq!(levels["response"]["state"], "running");
     assert_eq!(levels["response"]["used_minutes"], 60);
     assert_eq!(levels["response"]["left_minutes"], 180);
@@ -155,31 +161,29 @@ async fn a_ticket_carries_its_clocks_and_each_stay_its_own() {
     // information: every clock pauses; the school answers on Tuesday at 09:00 and the
     // Moselle resumes: the time left is counted from there.
     at(&mut chain, paris(2026, 11, 30, 11, 0));
-    let started = chain
-        .write(
-            &chain.moselle,
-            &reference,
-            "actions",
-            json!({ "action": "start" }),
-        )
-        .await;
-    assert_eq!(started.status, 200, "{:#}", started.body);
+    let started = done(
+        &chain,
+        &chain.moselle,
+        &reference,
+        "actions",
+        json!({ "action": "start" }),
+    )
+    .await;
     // Taking it is the first answer to the school: the response clock stops, met.
-    let levels = &started.body["service_levels"];
+    let levels = &started["service_levels"];
     assert_eq!(levels["response"]["state"], "stopped");
     assert_eq!(levels["response"]["used_minutes"], 120);
     assert_eq!(levels["response"]["due_at"], Value::Null);
     assert_eq!(levels["response"]["breached"], false);
-    let asked = chain
-        .write(
-            &chain.moselle,
-            &reference,
-            "actions",
-            json!({ "action": "suspend", "pending_reason": "requester" }),
-        )
-        .await;
-    assert_eq!(asked.status, 200, "{:#}", asked.body);
-    let levels = &asked.body["service_levels"];
+    let asked = done(
+        &chain,
+        &chain.moselle,
+        &reference,
+        "actions",
+        json!({ "action": "suspend", "pending_reason": "requester" }),
+    )
+    .await;
+    let levels = &asked["service_levels"];
     assert_eq!(levels["resolution"]["state"], "paused");
     assert_eq!(levels["resolution"]["due_at"], Value::Null);
     assert_eq!(levels["next_due_at"], Value::Null);
@@ -189,16 +193,15 @@ async fn a_ticket_carries_its_clocks_and_each_stay_its_own() {
         read.body["service_levels"]["resolution"]["used_minutes"],
         120
     );
-    let resumed = chain
-        .write(
-            &chain.moselle,
-            &reference,
-            "actions",
-            json!({ "action": "resume" }),
-        )
-        .await;
-    assert_eq!(resumed.status, 200, "{:#}", resumed.body);
-    let levels = &resumed.body["service_levels"];
+    let resumed = done(
+        &chain,
+        &chain.moselle,
+        &reference,
+        "actions",
+        json!({ "action": "resume" }),
+    )
+    .await;
+    let levels = &resumed["service_levels"];
     // 1,560 minutes left from Tuesday 09:00: 780 on Tuesday, 780 on Wednesday (to 21:00).
     assert_eq!(levels["resolution"]["state"], "running");
     assert_eq!(
@@ -538,4 +541,86 @@ async fn eight_admins_writing_at_once_get_eight_versions() {
         .collect();
     versions.sort();
     assert_eq!(versions, (2..=9).collect::<Vec<_>>());
+}
+
+#[actix_web::test]
+async fn a_requalification_retargets_and_a_reopening_resumes() {
+    let mut chain = monday_morning().await;
+    let opened = chain
+        .open(METZ_COLLEGE, "reseau-internet", "Plus de réseau au CDI")
+        .await;
+    let reference = reference(&opened.body);
+    // Requalified P1 at 09:20: 30 minutes to answer from the opening (due 09:30, 10 left),
+    // 240 to resolve (13:00).
+    at(&mut chain, paris(2026, 11, 30, 9, 20));
+    let qualified = done(
+        &chain,
+        &chain.guichet,
+        &reference,
+        "qualification",
+        json!({ "impact": "high", "urgency": "high" }),
+    )
+    .await;
+    let levels = &qualified["service_levels"];
+    assert_eq!(levels["response"]["target_minutes"], 30);
+    assert_eq!(levels["response"]["used_minutes"], 20);
+    assert_eq!(levels["response"]["left_minutes"], 10);
+    assert_eq!(
+        instant(&levels["response"]["due_at"]),
+        paris(2026, 11, 30, 9, 30)
+    );
+    assert_eq!(
+        instant(&levels["resolution"]["due_at"]),
+        paris(2026, 11, 30, 13, 0)
+    );
+    let retargeted = journaled(&chain, &reference, "service_levels_changed").await;
+    let last = &retargeted.last().unwrap()["data"];
+    assert_eq!(last["action"], "qualify");
+    assert!(last["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["previous_target_minutes"] == 240 && c["target_minutes"] == 30));
+    // Taken at 09:25 (in time), resolved at 10:00: 60 minutes used of the resolution's 240.
+    at(&mut chain, paris(2026, 11, 30, 9, 25));
+    done(
+        &chain,
+        &chain.guichet,
+        &reference,
+        "actions",
+        json!({ "action": "start" }),
+    )
+    .await;
+    at(&mut chain, paris(2026, 11, 30, 10, 0));
+    let resolved = done(
+        &chain,
+        &chain.guichet,
+        &reference,
+        "actions",
+        json!({ "action": "resolve", "resolution": "Borne Wi-Fi redémarrée" }),
+    )
+    .await;
+    let levels = &resolved["service_levels"];
+    assert_eq!(levels["resolution"]["state"], "stopped");
+    assert_eq!(levels["resolution"]["used_minutes"], 60);
+    // The school reopens it on Tuesday at 09:00: 180 minutes left, due 12:00.
+    at(&mut chain, paris(2026, 12, 1, 9, 0));
+    let reopened = done(
+        &chain,
+        &chain.correspondent,
+        &reference,
+        "actions",
+        json!({ "action": "reopen" }),
+    )
+    .await;
+    let levels = &reopened["service_levels"];
+    assert_eq!(levels["resolution"]["state"], "running");
+    assert_eq!(levels["resolution"]["used_minutes"], 60);
+    assert_eq!(
+        instant(&levels["resolution"]["due_at"]),
+        paris(2026, 12, 1, 12, 0)
+    );
+    // Answered at 09:25: the response clock stays stopped, met.
+    assert_eq!(levels["response"]["state"], "stopped");
+    assert_eq!(levels["response"]["breached"], false);
 }

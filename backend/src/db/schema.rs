@@ -345,6 +345,7 @@ diesel::table! {
         hop_id -> Nullable<BigInt>,
         organisation_id -> BigInt,
         kind -> Text,
+        priority -> Integer,
         target_minutes -> Integer,
         warning_percent -> Integer,
         used_seconds -> BigInt,

@@ -92,30 +92,52 @@ impl Clock {
             return false;
         }
         self.used_seconds = self.used_at(calendar, now);
-        self.running_since = None;
+        self.running_since = (state == ClockState::Running).then_some(now);
         self.stopped = state == ClockState::Stopped;
-        let (target, warning) = (self.target_seconds, self.warning_seconds());
-        if state == ClockState::Running {
-            self.running_since = Some(now);
-            let left_until = |threshold: i64, kept: Option<DateTime<Utc>>| {
-                if self.used_seconds < threshold {
-                    calendar.add_business_seconds(now, threshold - self.used_seconds)
-                } else {
-                    kept
-                }
-            };
-            self.due_at = left_until(target, self.due_at);
-            self.warn_at = left_until(warning, self.warn_at);
-        } else {
-            // An instant not reached yet means nothing while the clock does not run.
-            if self.used_seconds < target {
-                self.due_at = None;
-            }
-            if self.used_seconds < warning {
-                self.warn_at = None;
-            }
-        }
+        self.place_instants(calendar, now);
         true
+    }
+
+    /// Gives the clock another target at `now` (the ticket's priority changed): the time
+    /// used stays, the instants follow the new target; `false` if it had that target.
+    pub fn retarget(
+        &mut self,
+        calendar: &BusinessCalendar,
+        now: DateTime<Utc>,
+        target_minutes: i64,
+    ) -> bool {
+        if self.target_seconds == target_minutes * 60 {
+            return false;
+        }
+        self.used_seconds = self.used_at(calendar, now);
+        if self.running_since.is_some() {
+            self.running_since = Some(now);
+        }
+        self.target_seconds = target_minutes * 60;
+        // The instants of the old target mean nothing for the new one; one the new target
+        // has already passed is placed now.
+        self.due_at = None;
+        self.warn_at = None;
+        self.place_instants(calendar, now);
+        true
+    }
+
+    /// The warning and due instants after a change at `now`: one not reached is computed
+    /// from the time left if the clock runs (nothing is due while it does not); one reached
+    /// keeps its instant (or takes `now` if it had none).
+    fn place_instants(&mut self, calendar: &BusinessCalendar, now: DateTime<Utc>) {
+        let (used, running) = (self.used_seconds, self.running_since.is_some());
+        let at = |threshold: i64, kept: Option<DateTime<Utc>>| {
+            if used >= threshold {
+                kept.or(Some(now))
+            } else if running {
+                calendar.add_business_seconds(now, threshold - used)
+            } else {
+                None
+            }
+        };
+        self.due_at = at(self.target_seconds, self.due_at);
+        self.warn_at = at(self.warning_seconds(), self.warn_at);
     }
 }
 
@@ -384,6 +406,22 @@ mod tests {
             ticket_clock_state(ClockKind::Response, &reopened),
             ClockState::Stopped
         );
+    }
+
+    #[test]
+    fn a_requalification_retargets_the_running_clock() {
+        let cal = calendar(vec![], false);
+        // P3 (4 h) opened Monday 09:00; requalified P1 (1 h) at 09:20: due 10:00.
+        let mut clock = started(&cal, 240, paris(2026, 11, 23, 9, 0));
+        assert!(clock.retarget(&cal, paris(2026, 11, 23, 9, 20), 60));
+        assert_eq!(clock.used_seconds, 20 * 60);
+        assert_eq!(clock.due_at, Some(paris(2026, 11, 23, 10, 0)));
+        assert_eq!(clock.warn_at, Some(paris(2026, 11, 23, 9, 45)));
+        // Requalified P1 after 90 minutes: past the new target at once.
+        let mut late = started(&cal, 240, paris(2026, 11, 23, 9, 0));
+        late.retarget(&cal, paris(2026, 11, 23, 10, 30), 60);
+        assert_eq!(late.due_at, Some(paris(2026, 11, 23, 10, 30)));
+        assert!(!late.retarget(&cal, paris(2026, 11, 23, 10, 31), 60));
     }
 
     #[test]

@@ -32,6 +32,8 @@ CREATE TABLE service_level_clocks (
     hop_id BIGINT REFERENCES ticket_hops(id),
     organisation_id BIGINT NOT NULL REFERENCES organisations(id),
     kind TEXT NOT NULL CHECK (kind IN ('response', 'resolution')),
+    -- the ticket's priority its target was taken for: a requalification retargets the clock
+    priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),
     target_minutes INTEGER NOT NULL CHECK (target_minutes > 0),
     warning_percent INTEGER NOT NULL CHECK (warning_percent BETWEEN 1 AND 99),
     used_seconds BIGINT NOT NULL CHECK (used_seconds >= 0),

@@ -41,6 +41,8 @@ pub struct ServiceLevelClock {
     pub hop_id: Option<i64>,
     pub organisation_id: i64,
     pub kind: ClockKind,
+    /// The priority its target was taken for.
+    pub priority: i32,
     pub target_minutes: i32,
     pub warning_percent: i32,
     pub used_seconds: i64,
@@ -59,6 +61,8 @@ pub struct NewServiceLevelClock {
     pub hop_id: Option<i64>,
     pub organisation_id: i64,
     pub kind: ClockKind,
+    /// The priority its target was taken for.
+    pub priority: i32,
     pub target_minutes: i32,
     pub warning_percent: i32,
     pub used_seconds: i64,

@@ -3,7 +3,7 @@
 //! clocks of a new stay are created, and the ticket's next due instant follows. Every change
 //! is journaled in one event that says which clock went from which state to which.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use serde_json::{json, Value};
 
 use crate::db::models::{
@@ -70,6 +70,22 @@ impl Context {
             policy,
             calendar: None,
         })
+    }
+
+    /// The target, in minutes, of a clock of `kind` for the stays of `handler` at `level`
+    /// (none: the ticket's own) at `priority`.
+    fn target(
+        &self,
+        priority: i32,
+        handler: Option<HandlerKind>,
+        level: Option<i32>,
+        kind: ClockKind,
+    ) -> Result<i64, AppError> {
+        target_for(&self.policy.targets.0, priority, handler, level)
+            .map(|t| t.minutes(kind))
+            .ok_or_else(|| {
+                AppError::Internal(format!("policy {} has no P{priority} line", self.policy.id))
+            })
     }
 
     fn calendar(
@@ -176,6 +192,8 @@ fn follow(
     let Some(policy_id) = ticket.service_level_policy_id else {
         return Ok(Vec::new());
     };
+    // Clocks count whole seconds: instants cut to the second add up without loss.
+    let now = now.trunc_subsecs(0);
     let hops = ticket_hops::list(conn, ticket.id)?;
     let mut clocks = service_level_clocks::of_ticket(conn, ticket.id)?;
     let current_situation = situation(ticket, &hops);
@@ -185,17 +203,34 @@ fn follow(
         let want = wanted(row, &current_situation, &hops);
         let mut clock = domain_clock(row);
         let from = clock.state();
-        if from == want {
+        // A requalified ticket's clocks that still count take the new priority's target.
+        let requalified = !row.stopped && row.priority != ticket.priority;
+        if from == want && !requalified {
             continue;
         }
         if context.is_none() {
             context = Some(Context::load(conn, policy_id)?);
         }
-        let calendar = context.as_mut().expect("loaded").calendar(conn, ticket)?;
+        let context = context.as_mut().expect("loaded");
+        let previous_target = row.target_minutes;
+        if requalified {
+            let stay = row.hop_id.and_then(|id| hops.iter().find(|h| h.id == id));
+            let (_, handler, level) = clock_owner(conn, ticket, stay)?;
+            let minutes = context.target(ticket.priority, handler, level, row.kind)?;
+            let calendar = context.calendar(conn, ticket)?;
+            clock.retarget(calendar, now, minutes);
+            row.priority = ticket.priority;
+            row.target_minutes = minutes as i32;
+        }
+        let calendar = context.calendar(conn, ticket)?;
         clock.move_to(calendar, now, want);
         store(row, &clock);
         service_level_clocks::update(conn, row)?;
-        changes.push(describe(conn, row, Some(from), want)?);
+        let mut change = describe(conn, row, Some(from), want)?;
+        if row.target_minutes != previous_target {
+            change["previous_target_minutes"] = json!(previous_target);
+        }
+        changes.push(change);
     }
     // The ticket's own clocks, and the current stay's, begin when they are first needed.
     let current = hops.iter().find(|h| h.left_at.is_none());
@@ -234,6 +269,7 @@ fn follow(
             hop_id: stay.map(|s| s.id),
             organisation_id,
             kind,
+            priority: ticket.priority,
             target_minutes: target as i32,
             warning_percent: warning,
             used_seconds: 0,
@@ -254,6 +290,7 @@ fn follow(
                 hop_id: provisional.hop_id,
                 organisation_id,
                 kind,
+                priority: ticket.priority,
                 target_minutes: provisional.target_minutes,
                 warning_percent: warning,
                 used_seconds: clock.used_seconds,
