@@ -231,3 +231,40 @@ async fn eight_agents_recording_at_once_lose_nothing() {
         240
     );
 }
+
+#[actix_web::test]
+async fn eight_agents_ending_one_outage_at_once_end_it_once() {
+    let chain = chain().await;
+    let app = &chain.app;
+    let mut lasting = outage("authentication", paris(12, 1, 8, 0), paris(12, 1, 9, 0));
+    lasting.as_object_mut().unwrap().remove("ended_at");
+    let recorded = app
+        .post_as(Some(&chain.dsi), "/api/v1/outages", lasting)
+        .await;
+    let path = format!("/api/v1/outages/{}/end", recorded.body["id"]);
+    let ends = (0..8).map(|i| {
+        app.post_as(
+            Some(&chain.dsi),
+            &path,
+            json!({ "ended_at": paris(12, 1, 10, i) }),
+        )
+    });
+    let answers = join_all(ends).await;
+    let won: Vec<&Value> = answers
+        .iter()
+        .filter(|a| a.status == 200)
+        .map(|a| &a.body)
+        .collect();
+    assert_eq!(won.len(), 1, "{answers:#?}");
+    for lost in answers.iter().filter(|a| a.status != 200) {
+        lost.assert_problem(409, "outage_ended");
+    }
+    // The end stored is the one the winner was told.
+    let listed = app
+        .get_as(
+            &chain.dsi,
+            "/api/v1/outages?territory=GE&from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z",
+        )
+        .await;
+    assert_eq!(listed.items()[0]["ended_at"], won[0]["ended_at"]);
+}

@@ -20,9 +20,10 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Outage>> {
         .optional()
 }
 
-pub fn update(conn: &mut DbConn, outage: &Outage) -> QueryResult<usize> {
-    diesel::update(outages::table.find(outage.id))
-        .set(outage)
+/// Ends an outage that lasts: 1 for the one writer that does, 0 if it was over.
+pub fn end(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(outages::table.find(id).filter(outages::ended_at.is_null()))
+        .set(outages::ended_at.eq(at))
         .execute(conn)
 }
 

@@ -179,23 +179,24 @@ pub async fn end(
 ) -> Result<OutageView, AppError> {
     unit_of_work::write(state, caller, move |tx, caller| {
         let missing = || AppError::not_found(format!("Aucune indisponibilité {id}"));
-        let mut outage = outages::find(tx.conn, id)?.ok_or_else(missing)?;
+        let outage = outages::find(tx.conn, id)?.ok_or_else(missing)?;
         if !reads_territory(caller, &outage.territory_code) {
             return Err(missing());
         }
         if !records_outages(caller, &outage.territory_code) {
             return Err(audit::deny("clore une indisponibilité"));
         }
-        if outage.ended_at.is_some() {
+        ends_after_start(outage.started_at.and_utc(), Some(request.ended_at))?;
+        // The update only takes a lasting outage: of concurrent ends, one wins, the others
+        // are told it is over.
+        if outages::end(tx.conn, id, request.ended_at.naive_utc())? == 0 {
             return Err(AppError::Conflict {
                 code: "outage_ended",
                 detail: format!("L'indisponibilité {id} est déjà close"),
             });
         }
-        ends_after_start(outage.started_at.and_utc(), Some(request.ended_at))?;
-        outage.ended_at = Some(request.ended_at.naive_utc());
-        outages::update(tx.conn, &outage)?;
-        view(tx.conn, outage)
+        let ended = outages::find(tx.conn, id)?.ok_or_else(missing)?;
+        view(tx.conn, ended)
     })
     .await
 }

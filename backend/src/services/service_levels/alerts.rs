@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::clocks::mark;
-use crate::db::models::ServiceLevelClock;
+use crate::db::models::{ServiceLevelClock, Ticket};
 use crate::db::repo::{organisations, queues, service_level_clocks, ticket_hops, tickets};
 use crate::db::DbConn;
+use crate::domain::service_level_policy::ClockKind;
 use crate::error::AppError;
 use crate::services::notifications::outbox;
 use crate::services::tickets::journal::{record, Author, Entry};
@@ -111,7 +112,7 @@ fn alert(
 /// clock) and the sentence the journal and the message carry.
 fn describe(
     conn: &mut DbConn,
-    ticket: &crate::db::models::Ticket,
+    ticket: &Ticket,
     clock: &ServiceLevelClock,
     alert: Alert,
 ) -> Result<(String, String), AppError> {
@@ -128,8 +129,8 @@ fn describe(
         .map(|o| o.name)
         .unwrap_or_default();
     let what = match clock.kind {
-        crate::domain::service_level_policy::ClockKind::Response => "de première réponse",
-        crate::domain::service_level_policy::ClockKind::Resolution => "de résolution",
+        ClockKind::Response => "de première réponse",
+        ClockKind::Resolution => "de résolution",
     };
     let whose = match clock.hop_id {
         Some(_) => format!("de {organisation} sur son passage"),

@@ -94,27 +94,23 @@ impl Context {
         ticket: &Ticket,
     ) -> Result<&BusinessCalendar, AppError> {
         if self.calendar.is_none() {
-            self.calendar = Some(school_calendar(
-                conn,
-                &ticket.establishment_uai,
-                Some(self.policy.excludes_school_holidays),
-            )?);
+            self.calendar = Some(calendar_of(conn, ticket, &self.policy)?);
         }
         Ok(self.calendar.as_ref().expect("just set"))
     }
 }
 
-/// The calendar a ticket's clocks count in (its school's, as its policy says).
+/// The calendar a ticket's clocks count in: its school's, as its policy says.
 pub fn calendar_of(
     conn: &mut DbConn,
     ticket: &Ticket,
-) -> Result<Option<BusinessCalendar>, AppError> {
-    let Some(policy_id) = ticket.service_level_policy_id else {
-        return Ok(None);
-    };
-    let mut context = Context::load(conn, policy_id)?;
-    context.calendar(conn, ticket)?;
-    Ok(context.calendar)
+    policy: &ServiceLevelPolicy,
+) -> Result<BusinessCalendar, AppError> {
+    school_calendar(
+        conn,
+        &ticket.establishment_uai,
+        Some(policy.excludes_school_holidays),
+    )
 }
 
 fn situation(ticket: &Ticket, hops: &[TicketHop]) -> TicketSituation {
@@ -125,11 +121,17 @@ fn situation(ticket: &Ticket, hops: &[TicketHop]) -> TicketSituation {
     }
 }
 
-fn wanted(row: &ServiceLevelClock, ticket: &TicketSituation, hops: &[TicketHop]) -> ClockState {
-    match row.hop_id.and_then(|id| hops.iter().find(|h| h.id == id)) {
-        None => ticket_clock_state(row.kind, ticket),
+/// The state the clock of `kind` of a stay (`Some(hop)`) or of the ticket calls for.
+fn wanted(
+    hop_id: Option<i64>,
+    kind: ClockKind,
+    ticket: &TicketSituation,
+    hops: &[TicketHop],
+) -> ClockState {
+    match hop_id.and_then(|id| hops.iter().find(|h| h.id == id)) {
+        None => ticket_clock_state(kind, ticket),
         Some(hop) => stay_clock_state(
-            row.kind,
+            kind,
             ticket,
             &StaySituation {
                 left: hop.left_at.is_some(),
@@ -200,7 +202,7 @@ fn follow(
     let mut context: Option<Context> = None;
     let mut changes = Vec::new();
     for row in clocks.iter_mut() {
-        let want = wanted(row, &current_situation, &hops);
+        let want = wanted(row.hop_id, row.kind, &current_situation, &hops);
         let mut clock = domain_clock(row);
         let from = clock.state();
         // A requalified ticket's clocks that still count take the new priority's target.
@@ -254,44 +256,21 @@ fn follow(
         }
         let (organisation_id, handler, level) = clock_owner(conn, ticket, stay)?;
         let context = context.as_mut().expect("loaded");
-        let target = target_for(&context.policy.targets.0, ticket.priority, handler, level)
-            .ok_or_else(|| {
-                AppError::Internal(format!(
-                    "policy {policy_id} has no P{} line",
-                    ticket.priority
-                ))
-            })?
-            .minutes(kind);
+        let target = context.target(ticket.priority, handler, level, kind)?;
         let warning = context.policy.warning_percent;
-        let provisional = ServiceLevelClock {
-            id: 0,
-            ticket_id: ticket.id,
-            hop_id: stay.map(|s| s.id),
-            organisation_id,
-            kind,
-            priority: ticket.priority,
-            target_minutes: target as i32,
-            warning_percent: warning,
-            used_seconds: 0,
-            running_since: None,
-            stopped: false,
-            due_at: None,
-            warn_at: None,
-            warned_at: None,
-            breached_at: None,
-        };
-        let want = wanted(&provisional, &current_situation, &hops);
+        let hop_id = stay.map(|s| s.id);
+        let want = wanted(hop_id, kind, &current_situation, &hops);
         let calendar = context.calendar(conn, ticket)?;
         let clock = Clock::new(target, i64::from(warning), calendar, now, want);
         let row = service_level_clocks::insert(
             conn,
             &NewServiceLevelClock {
                 ticket_id: ticket.id,
-                hop_id: provisional.hop_id,
+                hop_id,
                 organisation_id,
                 kind,
                 priority: ticket.priority,
-                target_minutes: provisional.target_minutes,
+                target_minutes: target as i32,
                 warning_percent: warning,
                 used_seconds: clock.used_seconds,
                 running_since: clock.running_since.map(|t| t.naive_utc()),

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::clocks::{calendar_of, domain_clock, next_due};
-use crate::db::models::{ServiceLevelClock, Ticket};
+use crate::db::models::{ServiceLevelClock, ServiceLevelPolicy, Ticket};
 use crate::db::repo::{organisations, service_level_clocks, service_level_policies};
 use crate::db::DbConn;
 use crate::domain::calendar::BusinessCalendar;
@@ -50,8 +50,10 @@ pub struct TicketServiceLevels {
     pub resolution: Option<ClockView>,
 }
 
-/// A ticket's clocks read once for a view: the calendar is loaded only if one runs.
+/// A ticket's policy and clocks, read once for a view: the calendar is loaded only if a
+/// clock runs.
 pub struct ClockBoard {
+    policy: Option<ServiceLevelPolicy>,
     clocks: Vec<ServiceLevelClock>,
     calendar: Option<BusinessCalendar>,
     now: DateTime<Utc>,
@@ -59,13 +61,22 @@ pub struct ClockBoard {
 
 impl ClockBoard {
     pub fn load(conn: &mut DbConn, ticket: &Ticket, now: DateTime<Utc>) -> Result<Self, AppError> {
+        let policy = match ticket.service_level_policy_id {
+            Some(id) => Some(
+                service_level_policies::find(conn, id)?
+                    .ok_or_else(|| AppError::Internal(format!("policy {id} missing")))?,
+            ),
+            None => None,
+        };
         let clocks = service_level_clocks::of_ticket(conn, ticket.id)?;
-        let calendar = if clocks.iter().any(|c| c.running_since.is_some()) {
-            calendar_of(conn, ticket)?
-        } else {
-            None
+        let calendar = match &policy {
+            Some(policy) if clocks.iter().any(|c| c.running_since.is_some()) => {
+                Some(calendar_of(conn, ticket, policy)?)
+            }
+            _ => None,
         };
         Ok(Self {
+            policy,
             clocks,
             calendar,
             now,
@@ -116,18 +127,16 @@ impl ClockBoard {
         conn: &mut DbConn,
         ticket: &Ticket,
     ) -> Result<Option<TicketServiceLevels>, AppError> {
-        let Some(policy_id) = ticket.service_level_policy_id else {
+        let Some(policy_version) = self.policy.as_ref().map(|p| p.version) else {
             return Ok(None);
         };
-        let policy = service_level_policies::find(conn, policy_id)?
-            .ok_or_else(|| AppError::Internal(format!("policy {policy_id} missing")))?;
         let response = self.view(conn, None, ClockKind::Response)?;
         let resolution = self.view(conn, None, ClockKind::Resolution)?;
         let breached = ticket.breached
             || response.as_ref().is_some_and(|c| c.breached)
             || resolution.as_ref().is_some_and(|c| c.breached);
         Ok(Some(TicketServiceLevels {
-            policy_version: policy.version,
+            policy_version,
             next_due_at: next_due(ticket.next_due_at),
             breached,
             response,
