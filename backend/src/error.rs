@@ -245,6 +245,14 @@ impl AppError {
         }
     }
 
+    /// The database is held by other writers beyond the wait allowed: retry in a second.
+    pub fn database_busy() -> Self {
+        Self::unavailable(
+            "La base de données est momentanément occupée : réessayez",
+            1,
+        )
+    }
+
     /// A file-system failure: a full disk (or quota) is a 503 to retry later, anything
     /// else a bug.
     pub fn storage(context: &str, e: &std::io::Error) -> Self {
@@ -285,17 +293,11 @@ impl From<diesel::result::Error> for AppError {
             },
             Kind::SerializationFailure | Kind::ClosedConnection => {
                 tracing::warn!(error = %e, "transient database failure");
-                Self::unavailable(
-                    "La base de données est momentanément occupée : réessayez",
-                    1,
-                )
+                Self::database_busy()
             }
             _ if message.contains("database is locked") || message.contains("database is busy") => {
                 tracing::warn!(error = %e, "database busy beyond the busy timeout");
-                Self::unavailable(
-                    "La base de données est momentanément occupée : réessayez",
-                    1,
-                )
+                Self::database_busy()
             }
             _ if message.contains("disk is full")
                 || message.contains("no space left")

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::auth::hasher::PasswordHasherPool;
 use crate::auth::jwt::TokenKeys;
 use crate::clock::Clock;
-use crate::db::DbPool;
+use crate::db::{DbPool, WriterGate};
 use crate::services::notifications::mailer::Mailer;
 use crate::settings::Settings;
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub instance: String,
     /// Renders and sends the notifications of the outbox.
     pub mailer: Arc<Mailer>,
+    /// The queue of this process's writers on SQLite (open on PostgreSQL).
+    pub writers: Arc<WriterGate>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
                 settings.password_queue,
             )),
             keys: Arc::new(keys),
+            writers: Arc::new(WriterGate::for_database(&settings.database_url)),
             pool,
             settings: Arc::new(settings),
             clock,

@@ -34,16 +34,17 @@ STEPS = [
 ]
 
 
-def client(n, base, school, guichet, rounds, counts, lock, only_open):
-    def count(kind, status):
-        with lock:
-            counts[(kind, status)] += 1
+def client(n, base, school, guichet, rounds, tally, only_open):
+    def call(kind, method, path, **kwargs):
+        started = time.time()
+        status, headers, body = request(base, method, path, **kwargs)
+        tally.record(kind, status, time.time() - started, body)
+        return status, headers, body
 
     for i in range(rounds):
-        status, _, body = request(base, "POST", "/api/v1/tickets", token=school, body={
+        status, _, body = call("open", "POST", "/api/v1/tickets", token=school, body={
             "establishment": "0579001Z", "title": f"Client {n} ticket {i}",
             "description": "Charge", "category": "messagerie"})
-        count("open", status)
         if status != 201 or only_open:
             continue
         reference = body["reference"]
@@ -53,11 +54,27 @@ def client(n, base, school, guichet, rounds, counts, lock, only_open):
             if route != "comments":
                 _, read_headers, _ = request(base, "GET", f"/api/v1/tickets/{reference}", token=guichet)
                 headers["If-Match"] = read_headers.get("ETag", "")
-            status, _, _ = request(base, "POST", path, token=guichet, body=payload, headers=headers)
-            count(route if route != "actions" else payload["action"], status)
-        status, _, _ = request(base, "GET", "/api/v1/tickets?queue=ac-nancy-metz/guichet&limit=20",
-                               token=guichet)
-        count("list", status)
+            call(route if route != "actions" else payload["action"], "POST", path, token=guichet,
+                 body=payload, headers=headers)
+        call("list", "GET", "/api/v1/tickets?queue=ac-nancy-metz/guichet&limit=20", token=guichet)
+
+
+class Tally:
+    """The answers by kind and status, the slowest answer of each kind, and the first few
+    server errors (their problem documents say which failure it was)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = collections.Counter()
+        self.slowest = collections.defaultdict(float)
+        self.failures = []
+
+    def record(self, kind, status, seconds, body):
+        with self.lock:
+            self.counts[(kind, status)] += 1
+            self.slowest[kind] = max(self.slowest[kind], seconds)
+            if status >= 500 and len(self.failures) < 5:
+                self.failures.append((kind, status, body))
 
 
 def main():
@@ -79,11 +96,10 @@ def main():
         bases = [service.base for service in services]
         # One login per role; the tokens are valid on every instance (one secret).
         school, guichet = login(bases[0], "correspondent"), login(bases[0], "guichet-agent")
-        counts, lock = collections.Counter(), threading.Lock()
+        tally = Tally()
         started = time.time()
         threads = [threading.Thread(target=client, args=(n, bases[n % len(bases)], school, guichet,
-                                                         args.rounds, counts, lock,
-                                                         args.only_open))
+                                                         args.rounds, tally, args.only_open))
                    for n in range(args.clients)]
         for t in threads:
             t.start()
@@ -95,14 +111,17 @@ def main():
         for service in services:
             service.stop()
         drop_database(database_url)
+    counts = tally.counts
     total = sum(counts.values())
     errors = sum(c for (_, status), c in counts.items() if status >= 500)
     print(f"{args.database}, {args.instances} instance(s): {args.clients} clients, "
           f"{total} requests in {elapsed:.1f} s "
           f"({total / elapsed:.0f}/s)")
     for (kind, status), n in sorted(counts.items()):
-        print(f"  {kind:<14} {status}  {n}")
+        print(f"  {kind:<14} {status}  {n:<5} slowest answer of the kind {tally.slowest[kind]:.2f} s")
     print(f"  5xx: {errors}")
+    for kind, status, body in tally.failures:
+        print(f"    {kind} {status}: {body}")
     print(f"  tickets whose acknowledgement or resolution notice is missing or twice: {unannounced}")
     return 1 if errors or unannounced else 0
 

@@ -77,10 +77,4 @@ impl DbConn {
             }
         }
     }
-
-    /// Whether the backend runs one writer at a time (SQLite): work that other backends
-    /// move out of a transaction to avoid contention may then stay inside it.
-    pub fn serialises_writers(&self) -> bool {
-        matches!(self, Self::Sqlite(_))
-    }
 }

@@ -9,6 +9,8 @@ pub mod pool;
 pub mod repo;
 pub mod schema;
 pub mod text_columns;
+pub mod writer_gate;
 
 pub use connection::DbConn;
 pub use pool::{connect_pool, lazy_pool, DbPool};
+pub use writer_gate::WriterGate;

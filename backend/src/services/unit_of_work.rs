@@ -36,15 +36,31 @@ impl<'c> Tx<'c> {
     }
 }
 
+/// Whether the work writes, and so takes its turn among the process's writers on SQLite
+/// before it takes a connection (waiting for the turn does not hold one from the readers).
+#[derive(Clone, Copy)]
+enum Access {
+    Read,
+    Write,
+}
+
 async fn blocking<T: Send + 'static>(
     state: &AppState,
+    access: Access,
     work: impl FnOnce(&mut DbConn, DateTime<Utc>) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let pool = state.pool.clone();
-    let now = state.now();
+    let writers = state.writers.clone();
+    let clock = state.clock.clone();
     tokio::task::spawn_blocking(move || {
+        let _turn = match access {
+            Access::Write => Some(writers.enter().ok_or_else(AppError::database_busy)?),
+            Access::Read => None,
+        };
         let mut conn = pool.get()?;
-        work(&mut conn, now)
+        // The instant is read once the writer's turn has come, so that writes are dated in
+        // the order they happen.
+        work(&mut conn, clock.now())
     })
     .await
     .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
@@ -88,7 +104,7 @@ pub async fn audited<T: Send + 'static>(
 ) -> Result<T, AppError> {
     if let Err(AppError::Forbidden { detail }) = &decision {
         let (caller, detail) = (caller.clone(), detail.clone());
-        blocking(state, move |conn, now| {
+        blocking(state, Access::Write, move |conn, now| {
             audit::record_denial(conn, &caller, &detail, now)
         })
         .await?;
@@ -103,7 +119,7 @@ where
     F: FnOnce(&mut Tx, &Caller) -> Result<T, AppError> + Send + 'static,
 {
     let caller = caller.clone();
-    blocking(state, move |conn, now| {
+    blocking(state, Access::Read, move |conn, now| {
         let mut tx = Tx::new(conn, now);
         let result = work(&mut tx, &caller);
         audit_refusal(tx.conn, &caller, now, result)
@@ -118,7 +134,7 @@ where
     F: FnOnce(&mut Tx, &Caller) -> Result<T, AppError> + Send + 'static,
 {
     let caller = caller.clone();
-    blocking(state, move |conn, now| {
+    blocking(state, Access::Write, move |conn, now| {
         let result = in_transaction(conn, now, |tx| work(tx, &caller));
         audit_refusal(conn, &caller, now, result)
     })
@@ -132,7 +148,10 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Tx) -> Result<T, AppError> + Send + 'static,
 {
-    blocking(state, move |conn, now| work(&mut Tx::new(conn, now))).await
+    blocking(state, Access::Read, move |conn, now| {
+        work(&mut Tx::new(conn, now))
+    })
+    .await
 }
 
 /// Writes on nobody's behalf (the scheduled jobs, logins), in one transaction.
@@ -141,5 +160,8 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Tx) -> Result<T, AppError> + Send + 'static,
 {
-    blocking(state, move |conn, now| in_transaction(conn, now, work)).await
+    blocking(state, Access::Write, move |conn, now| {
+        in_transaction(conn, now, work)
+    })
+    .await
 }

@@ -160,11 +160,11 @@ async fn early_reference(
     caller: &Caller,
     request: &OpenTicket,
 ) -> Result<Option<String>, AppError> {
+    if state.writers.serialises_writers() {
+        return Ok(None);
+    }
     let request = request.clone();
     unit_of_work::write(state, caller, move |tx, caller| {
-        if tx.conn.serialises_writers() {
-            return Ok(None);
-        }
         let opening = prepare(tx, caller, request)?;
         crate::db::backend_specific::commit_without_waiting(tx.conn)?;
         let sequence = tickets::next_sequence(tx.conn, &opening.territory, opening.year)?;
