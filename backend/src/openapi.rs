@@ -31,6 +31,7 @@ use crate::startup::routes;
         (name = "reference", description = "Données de référence : territoires, organisations, établissements, files, catégories"),
         (name = "service-levels", description = "Niveaux de service : politiques des territoires (délais par priorité, en minutes ouvrées)"),
         (name = "availability", description = "Disponibilité : indisponibilités consignées et taux au regard de l'engagement (99,7 % / 97 %)"),
+        (name = "stats", description = "Chiffres du service pour le pilotage : volumes, délais par organisation, respect des niveaux de service, séries hebdomadaires"),
         (name = "calendars", description = "Calendriers : vacances scolaires et jours fériés"),
         (name = "health", description = "Sondes de vie et de disponibilité"),
     )

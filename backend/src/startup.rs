@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
     admin, auth, availability, calendars, docs, errors, guides, health, json, reference, routing,
-    service_levels, tickets,
+    service_levels, stats, tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -82,7 +82,8 @@ where
                 .service(availability::availability)
                 .service(availability::list_outages)
                 .service(availability::record_outage)
-                .service(availability::end_outage),
+                .service(availability::end_outage)
+                .service(stats::figures),
         )
         .service(
             scope("/health")

@@ -87,6 +87,25 @@ struct Route {
     raw: Option<&'static [u8]>,
 }
 
+/// The period the availability routes read.
+const PERIOD: &str = "from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z";
+
+fn territory(scope: Scope) -> &'static str {
+    match scope {
+        Scope::In => "GE",
+        Scope::Out => "HDF",
+    }
+}
+
+/// Routes on a territory's records: whoever has a part in Grand Est reads its own.
+fn in_territory(actor: Actor, scope: Scope) -> &'static [u16] {
+    match (actor, scope) {
+        (Actor::Anonymous, _) => &[401],
+        (Actor::GlobalAdmin, _) | (_, Scope::In) => &[200],
+        _ => &[404],
+    }
+}
+
 fn no_body(_: Scope, _: usize) -> Option<Value> {
     None
 }
@@ -270,6 +289,109 @@ fn routes() -> Vec<Route> {
         read("public holidays", |_, _| {
             "/api/v1/calendars/public-holidays?year=2026".into()
         }),
+        read("service-level policies", |_, s| match s {
+            Scope::In => "/api/v1/service-levels/policies?territory=GE".into(),
+            Scope::Out => "/api/v1/service-levels/policies?territory=HDF".into(),
+        }),
+        Route {
+            name: "write a policy version",
+            method: "POST",
+            path: |_, _| "/api/v1/service-levels/policies".into(),
+            body: |s, _| {
+                let territory = if s == Scope::In { "GE" } else { "HDF" };
+                let targets: Vec<Value> = (1..=5)
+                    .map(|p| json!({ "priority": p, "response_minutes": 60 * p, "resolution_minutes": 600 * p }))
+                    .collect();
+                Some(
+                    json!({ "territory": territory, "targets": targets, "excludes_school_holidays": false }),
+                )
+            },
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::GlobalAdmin, _) | (Actor::Admin, Scope::In) => &[201],
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "availability",
+            method: "GET",
+            path: |_, s| format!("/api/v1/availability?territory={}&{PERIOD}", territory(s)),
+            body: no_body,
+            expect: in_territory,
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "outages",
+            method: "GET",
+            path: |_, s| format!("/api/v1/outages?territory={}&{PERIOD}", territory(s)),
+            body: no_body,
+            expect: in_territory,
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "record an outage",
+            method: "POST",
+            path: |_, _| "/api/v1/outages".into(),
+            body: |s, _| {
+                Some(
+                    json!({ "territory": territory(s), "service": "ent_platform",
+                             "started_at": "2026-11-02T08:00:00Z", "ended_at": "2026-11-02T08:30:00Z",
+                             "description": "Matrice" }),
+                )
+            },
+            // The territory's admins and its authorities' agents record outages.
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::GlobalAdmin, _) => &[201],
+                // Another territory is an unknown value of the body.
+                (_, Scope::Out) => &[422],
+                (Actor::Admin | Actor::GuichetAgent | Actor::AuthorityAgent, _) => &[201],
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "territory figures",
+            method: "GET",
+            path: |_, s| format!("/api/v1/stats?scope=territory:{}", territory(s)),
+            body: no_body,
+            // Steering users and admins read their territory's figures.
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::Correspondent, _) => &[403],
+                (Actor::GlobalAdmin, _) | (Actor::Steering | Actor::Admin, Scope::In) => &[200],
+                _ => &[404],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "authority figures",
+            method: "GET",
+            path: |_, s| match s {
+                Scope::In => "/api/v1/stats?scope=authority:ac-nancy-metz".into(),
+                Scope::Out => "/api/v1/stats?scope=authority:ac-lille".into(),
+            },
+            body: no_body,
+            // And agents their own organisation's.
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::Correspondent, _) => &[403],
+                (Actor::GlobalAdmin, _) => &[200],
+                (
+                    Actor::Steering | Actor::Admin | Actor::GuichetAgent | Actor::AuthorityAgent,
+                    Scope::In,
+                ) => &[200],
+                _ => &[404],
+            },
+            if_match: false,
+            raw: None,
+        },
         Route {
             name: "list users",
             method: "GET",

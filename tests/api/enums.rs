@@ -21,6 +21,7 @@ use guichet::domain::service_level_clock::ClockState;
 use guichet::domain::service_level_policy::{ClockKind, HandlerKind};
 use guichet::domain::technical_file::{EscalationJustification, Profile};
 use guichet::domain::ticket_lifecycle::{PendingReason, TicketAction, TicketStatus};
+use guichet::services::stats::scope::ScopeKind;
 use guichet::services::tickets::escalation::AnswerKind;
 
 /// Serialises every variant and parses every documented value: both sets must be equal.
@@ -71,6 +72,7 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("Notice", Notice::ALL),
         matches_document("OrganisationKind", OrganisationKind::ALL),
         matches_document("OutageService", OutageService::ALL),
+        matches_document("ScopeKind", ScopeKind::ALL),
         matches_document("OutboxState", OutboxState::ALL),
         matches_document("PendingReason", PendingReason::ALL),
         matches_document("Profile", Profile::ALL),
@@ -113,6 +115,7 @@ fn the_document_declares_no_other_vocabulary() {
         "Notice",
         "OrganisationKind",
         "OutageService",
+        "ScopeKind",
         "OutboxState",
         "PendingReason",
         "Profile",

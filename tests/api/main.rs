@@ -32,6 +32,7 @@ mod seed;
 mod service_levels;
 mod sessions;
 mod settings_docs;
+mod stats;
 mod territories;
 mod ticket_chain;
 mod tickets;

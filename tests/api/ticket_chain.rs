@@ -20,6 +20,8 @@ pub struct Chain {
     pub dsi: String,
     pub moselle: String,
     pub vendor_client: String,
+    /// The vendor integration's client credentials, to sign it in again.
+    pub vendor_credentials: Value,
     pub other_correspondent: String,
 }
 
@@ -62,13 +64,7 @@ pub async fn chain_on(app: TestApp) -> Chain {
         "grant_type": "client_credentials",
         "client_id": created.body["client_id"], "client_secret": created.body["client_secret"],
     });
-    let vendor_client = app
-        .post_as(None, "/api/v1/auth/token", credentials)
-        .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let vendor_client = client_token(&app, &credentials).await;
     let other_correspondent = agent(
         &app,
         "correspondant.strasbourg@college.example",
@@ -81,9 +77,20 @@ pub async fn chain_on(app: TestApp) -> Chain {
         dsi: app.demo_token("authority_agent", "ge"),
         moselle: app.demo_token("collectivite_agent", "ge"),
         vendor_client,
+        vendor_credentials: credentials,
         other_correspondent,
         app,
     }
+}
+
+/// An access token for a service account's client credentials.
+pub async fn client_token(app: &TestApp, credentials: &Value) -> String {
+    app.post_as(None, "/api/v1/auth/token", credentials.clone())
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 impl Chain {

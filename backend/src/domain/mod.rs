@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod availability;
 pub mod calendar;
+pub mod figures;
 pub mod journal;
 pub mod notifications;
 pub mod official_calendar;

@@ -17,4 +17,5 @@ pub mod refusals;
 pub mod request_schema;
 pub mod routing;
 pub mod service_levels;
+pub mod stats;
 pub mod tickets;

@@ -17,6 +17,7 @@ pub mod reference;
 pub mod routing_rules;
 pub mod seed;
 pub mod service_levels;
+pub mod stats;
 pub mod text;
 pub mod tickets;
 pub mod unit_of_work;

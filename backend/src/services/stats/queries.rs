@@ -1,0 +1,278 @@
+//! The figures' SQL: every query counts in the database over the tickets of one scope that
+//! matter to a period `[from, to)` — opened before its end and not resolved before its start —
+//! and binds the same three parameters: the scope's code ($1), `from` ($2) and `to` ($3).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use super::scope::TicketFilter;
+use crate::db::DbConn;
+use crate::domain::figures::nearest_rank_sql;
+
+/// The tickets of the scope that matter to the period.
+fn scoped(filter: &TicketFilter) -> String {
+    let condition = match filter {
+        TicketFilter::Territory(_) => "t.territory_code = $1",
+        TicketFilter::Establishment(_) => "t.establishment_uai = $1",
+        TicketFilter::Organisation(_) => {
+            "EXISTS (SELECT 1 FROM ticket_hops h0 JOIN queues q0 ON q0.id = h0.to_queue_id \
+             JOIN organisations o0 ON o0.id = q0.organisation_id \
+             WHERE h0.ticket_id = t.id AND o0.code = $1)"
+        }
+    };
+    format!(
+        "WITH scoped AS (SELECT t.id, t.level, t.status, t.current_queue_id, t.category_code, \
+         t.establishment_uai, t.vendor_id, t.reopen_count, t.created_at, t.resolved_at \
+         FROM tickets t WHERE {condition} \
+         AND (t.resolved_at IS NULL OR t.resolved_at >= $2) AND t.created_at < $3) "
+    )
+}
+
+fn code(filter: &TicketFilter) -> &str {
+    match filter {
+        TicketFilter::Territory(c)
+        | TicketFilter::Organisation(c)
+        | TicketFilter::Establishment(c) => c,
+    }
+}
+
+/// Runs `sql` (written with PostgreSQL's `$n` placeholders) with the three parameters.
+fn load<R>(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    sql: &str,
+) -> QueryResult<Vec<R>>
+where
+    R: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    let sql = format!("{}{sql}", scoped(filter));
+    let code = code(filter).to_owned();
+    let (from, to) = (from.naive_utc(), to.naive_utc());
+    match conn {
+        DbConn::Postgres(pg) => diesel::sql_query(sql)
+            .bind::<Text, _>(code)
+            .bind::<Timestamp, _>(from)
+            .bind::<Timestamp, _>(to)
+            .load(pg),
+        // SQLite numbers its parameters `?n`.
+        DbConn::Sqlite(sqlite) => diesel::sql_query(sql.replace('$', "?"))
+            .bind::<Text, _>(code)
+            .bind::<Timestamp, _>(from)
+            .bind::<Timestamp, _>(to)
+            .load(sqlite),
+    }
+}
+
+/// Opened, resolved and in backlog at the period's end, per value of one dimension.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct VolumeRow {
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = Text)]
+    pub label: String,
+    #[diesel(sql_type = BigInt)]
+    pub opened: i64,
+    #[diesel(sql_type = BigInt)]
+    pub resolved: i64,
+    #[diesel(sql_type = BigInt)]
+    pub backlog: i64,
+    /// Of the opened, those escalated to the vendor.
+    #[diesel(sql_type = BigInt)]
+    pub escalated: i64,
+    /// Of the resolved, those reopened at least once.
+    #[diesel(sql_type = BigInt)]
+    pub reopened: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Dimension {
+    Level,
+    Queue,
+    Category,
+    SchoolKind,
+}
+
+pub fn volumes(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    by: Dimension,
+) -> QueryResult<Vec<VolumeRow>> {
+    let (key, label, join) = match by {
+        Dimension::Level => ("CAST(s.level AS TEXT)", "CAST(s.level AS TEXT)", ""),
+        Dimension::Queue => (
+            "q.code",
+            "q.name",
+            "JOIN queues q ON q.id = s.current_queue_id",
+        ),
+        Dimension::Category => (
+            "c.code",
+            "c.label",
+            "JOIN categories c ON c.code = s.category_code",
+        ),
+        Dimension::SchoolKind => (
+            "e.kind",
+            "e.kind",
+            "JOIN establishments e ON e.uai = s.establishment_uai",
+        ),
+    };
+    let sql = format!(
+        "SELECT {key} AS key, {label} AS label, \
+         SUM(CASE WHEN s.created_at >= $2 THEN 1 ELSE 0 END) AS opened, \
+         SUM(CASE WHEN s.resolved_at < $3 THEN 1 ELSE 0 END) AS resolved, \
+         SUM(CASE WHEN s.status <> 'cancelled' AND (s.resolved_at IS NULL OR s.resolved_at >= $3) \
+             THEN 1 ELSE 0 END) AS backlog, \
+         SUM(CASE WHEN s.created_at >= $2 AND s.vendor_id IS NOT NULL THEN 1 ELSE 0 END) AS escalated, \
+         SUM(CASE WHEN s.resolved_at < $3 AND s.reopen_count > 0 THEN 1 ELSE 0 END) AS reopened \
+         FROM scoped s {join} GROUP BY {key}, {label} ORDER BY {key}"
+    );
+    load(conn, filter, from, to, &sql)
+}
+
+/// The median and 90th-percentile values of a group of durations (business seconds), as the
+/// rows of those ranks.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct RankRow {
+    #[diesel(sql_type = Text)]
+    pub grp: String,
+    #[diesel(sql_type = Text)]
+    pub label: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = BigInt)]
+    pub rank: i64,
+    #[diesel(sql_type = BigInt)]
+    pub seconds: i64,
+}
+
+/// The clocks that ended: a ticket's response clock when it was opened in the period, its
+/// resolution clock when it was resolved in it; a stay's clocks when the stay began in it.
+const ENDED_CLOCKS: &str = "FROM scoped s JOIN service_level_clocks c ON c.ticket_id = s.id \
+     JOIN organisations o ON o.id = c.organisation_id \
+     LEFT JOIN ticket_hops h ON h.id = c.hop_id \
+     WHERE c.stopped = TRUE AND CASE \
+       WHEN c.hop_id IS NOT NULL THEN h.entered_at >= $2 AND h.entered_at < $3 \
+       WHEN c.kind = 'response' THEN s.created_at >= $2 \
+       ELSE s.resolved_at < $3 END";
+
+/// Durations by group: `ticket:<kind>` (the tickets' own clocks), `organisation:<code>:<kind>`
+/// (each organisation's stays) and `vendor:<kind>` (all the vendors' stays together).
+pub fn durations(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<RankRow>> {
+    let (median, p90) = (nearest_rank_sql("n", 50), nearest_rank_sql("n", 90));
+    let sql = format!(
+        ", ended AS (SELECT c.hop_id, c.kind, c.used_seconds, o.code, o.name, o.kind AS organisation_kind \
+         {ENDED_CLOCKS}), \
+         grouped AS ( \
+           SELECT 'ticket:' || kind AS grp, '' AS label, used_seconds FROM ended WHERE hop_id IS NULL \
+           UNION ALL SELECT 'organisation:' || code || ':' || kind, name, used_seconds FROM ended \
+             WHERE hop_id IS NOT NULL \
+           UNION ALL SELECT 'vendor:' || kind, '', used_seconds FROM ended \
+             WHERE hop_id IS NOT NULL AND organisation_kind = 'vendor'), \
+         ranked AS (SELECT grp, label, used_seconds, \
+           ROW_NUMBER() OVER (PARTITION BY grp ORDER BY used_seconds) AS rank, \
+           COUNT(*) OVER (PARTITION BY grp) AS n FROM grouped) \
+         SELECT grp, label, n, rank, used_seconds AS seconds FROM ranked \
+         WHERE rank = {median} OR rank = {p90} ORDER BY grp, rank"
+    );
+    load(conn, filter, from, to, &sql)
+}
+
+/// Clocks met and breached, by whose clock (`ticket` or an organisation's code), kind and
+/// priority.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ComplianceRow {
+    #[diesel(sql_type = Text)]
+    pub owner: String,
+    #[diesel(sql_type = Text)]
+    pub label: String,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = BigInt)]
+    pub priority: i64,
+    #[diesel(sql_type = BigInt)]
+    pub met: i64,
+    #[diesel(sql_type = BigInt)]
+    pub breached: i64,
+}
+
+pub fn compliance(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<ComplianceRow>> {
+    let sql = format!(
+        "SELECT CASE WHEN c.hop_id IS NULL THEN 'ticket' ELSE o.code END AS owner, \
+         CASE WHEN c.hop_id IS NULL THEN '' ELSE o.name END AS label, \
+         c.kind AS kind, CAST(c.priority AS BIGINT) AS priority, \
+         SUM(CASE WHEN c.breached_at IS NULL THEN 1 ELSE 0 END) AS met, \
+         SUM(CASE WHEN c.breached_at IS NULL THEN 0 ELSE 1 END) AS breached \
+         {ENDED_CLOCKS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4"
+    );
+    load(conn, filter, from, to, &sql)
+}
+
+/// Hand-offs refused in the period, by the organisation that refused.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct RefusalRow {
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = BigInt)]
+    pub refused: i64,
+}
+
+pub fn refusals(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<RefusalRow>> {
+    let sql = "SELECT o.code AS code, o.name AS name, COUNT(*) AS refused FROM scoped s \
+         JOIN ticket_hops h ON h.ticket_id = s.id JOIN queues q ON q.id = h.to_queue_id \
+         JOIN organisations o ON o.id = q.organisation_id \
+         WHERE h.refused_reason IS NOT NULL AND h.left_at >= $2 AND h.left_at < $3 \
+         GROUP BY o.code, o.name ORDER BY refused DESC, o.code";
+    load(conn, filter, from, to, sql)
+}
+
+/// Tickets opened and resolved per hour (hours since the Unix epoch), for the weekly series.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HourRow {
+    #[diesel(sql_type = Text)]
+    pub measure: String,
+    #[diesel(sql_type = BigInt)]
+    pub hour: i64,
+    #[diesel(sql_type = BigInt)]
+    pub tickets: i64,
+}
+
+pub fn hours(
+    conn: &mut DbConn,
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<HourRow>> {
+    let epoch = |column: &str| match conn {
+        DbConn::Postgres(_) => format!("CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"),
+        DbConn::Sqlite(_) => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
+    };
+    let (opened, resolved) = (epoch("s.created_at"), epoch("s.resolved_at"));
+    let sql = format!(
+        "SELECT measure, hour, COUNT(*) AS tickets FROM ( \
+           SELECT 'opened' AS measure, {opened} / 3600 AS hour FROM scoped s WHERE s.created_at >= $2 \
+           UNION ALL SELECT 'resolved', {resolved} / 3600 FROM scoped s WHERE s.resolved_at < $3) x \
+         GROUP BY measure, hour"
+    );
+    load(conn, filter, from, to, &sql)
+}
