@@ -11,8 +11,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
-    admin, auth, availability, calendars, docs, errors, guides, health, json, reference, routing,
-    service_levels, stats, tickets,
+    admin, auth, availability, calendars, docs, errors, guides, health, json, reference, reviews,
+    routing, service_levels, stats, tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -83,7 +83,13 @@ where
                 .service(availability::list_outages)
                 .service(availability::record_outage)
                 .service(availability::end_outage)
-                .service(stats::figures),
+                .service(stats::figures)
+                .service(reviews::list_reviews)
+                .service(reviews::create_review)
+                .service(reviews::get_review)
+                .service(reviews::change_review_status)
+                .service(reviews::add_action)
+                .service(reviews::change_action_status),
         )
         .service(
             scope("/health")

@@ -63,9 +63,28 @@ struct Fixture {
     /// Guichet agents who can read each ticket's ETag.
     reader_in: String,
     reader_out: String,
+    /// A Grand Est review and a Hauts-de-France one, each with an action.
+    review_in: i64,
+    review_out: i64,
+    action_in: i64,
+    action_out: i64,
 }
 
 impl Fixture {
+    fn review(&self, scope: Scope) -> i64 {
+        match scope {
+            Scope::In => self.review_in,
+            Scope::Out => self.review_out,
+        }
+    }
+
+    fn action(&self, scope: Scope) -> i64 {
+        match scope {
+            Scope::In => self.action_in,
+            Scope::Out => self.action_out,
+        }
+    }
+
     fn ticket(&self, scope: Scope) -> &str {
         match scope {
             Scope::In => &self.ticket_in,
@@ -94,6 +113,16 @@ fn territory(scope: Scope) -> &'static str {
     match scope {
         Scope::In => "GE",
         Scope::Out => "HDF",
+    }
+}
+
+/// A review: its territory's steering users and admins read it; other roles read none.
+fn review_reader(actor: Actor, scope: Scope) -> &'static [u16] {
+    match (actor, scope) {
+        (Actor::Anonymous, _) => &[401],
+        (Actor::GlobalAdmin, _) | (Actor::Steering | Actor::Admin, Scope::In) => &[200],
+        (Actor::Steering | Actor::Admin, Scope::Out) => &[404],
+        _ => &[403],
     }
 }
 
@@ -389,6 +418,76 @@ fn routes() -> Vec<Route> {
                 ) => &[200],
                 _ => &[404],
             },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "list reviews",
+            method: "GET",
+            path: |_, s| format!("/api/v1/reviews?territory={}", territory(s)),
+            body: no_body,
+            expect: |a, _| match a {
+                Actor::Anonymous => &[401],
+                Actor::Steering | Actor::Admin | Actor::GlobalAdmin => &[200],
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "create review",
+            method: "POST",
+            path: |_, _| "/api/v1/reviews".into(),
+            body: |s, _| {
+                Some(json!({ "territory": territory(s), "audience": "cotec",
+                             "from": "2026-10-01", "to": "2026-11-01" }))
+            },
+            expect: |a, s| match (a, s) {
+                (Actor::Anonymous, _) => &[401],
+                (Actor::Admin, Scope::Out) => &[422],
+                (a, _) if is_admin(a) => &[201],
+                _ => &[403],
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "get review",
+            method: "GET",
+            path: |f, s| format!("/api/v1/reviews/{}", f.review(s)),
+            body: no_body,
+            expect: review_reader,
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "review status",
+            method: "POST",
+            path: |f, s| format!("/api/v1/reviews/{}/status", f.review(s)),
+            body: |_, _| Some(json!({ "status": "held" })),
+            // Held by the first admin; the second finds it held.
+            expect: |a, s| admin_object(&[200, 409])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "add improvement action",
+            method: "POST",
+            path: |f, s| format!("/api/v1/reviews/{}/actions", f.review(s)),
+            body: |s, _| {
+                let owner = if s == Scope::In { "dep-57" } else { "ac-lille" };
+                Some(json!({ "title": "Matrice", "owner": owner, "due_on": "2027-01-15" }))
+            },
+            expect: |a, s| admin_object(&[201])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "improvement action status",
+            method: "POST",
+            path: |f, s| format!("/api/v1/improvement-actions/{}/status", f.action(s)),
+            body: |_, _| Some(json!({ "status": "in_progress" })),
+            expect: |a, s| admin_object(&[200, 409])(a, s),
             if_match: false,
             raw: None,
         },
@@ -908,6 +1007,28 @@ fn target(app: &TestApp, email: &str, territory: &str) -> i64 {
         .user_id
 }
 
+/// A draft review of a territory with one improvement action: (review, action).
+async fn review(app: &TestApp, admin: &str, territory: &str, owner: &str) -> (i64, i64) {
+    let created = app
+        .post_as(
+            Some(admin),
+            "/api/v1/reviews",
+            json!({ "territory": territory, "audience": "costra", "from": "2026-11-01", "to": "2026-12-01" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    let action = app
+        .post_as(
+            Some(admin),
+            &format!("/api/v1/reviews/{id}/actions"),
+            json!({ "title": "Matrice", "owner": owner, "due_on": "2027-01-15" }),
+        )
+        .await;
+    assert_eq!(action.status, 201, "{:#}", action.body);
+    (id, action.body["id"].as_i64().unwrap())
+}
+
 #[actix_web::test]
 async fn every_route_with_every_role_in_and_out_of_scope() {
     let app = TestApp::seeded();
@@ -933,6 +1054,8 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
             created.body["id"].as_i64().unwrap()
         }
     };
+    let review_in = review(&app, &global, "GE", "dep-57").await;
+    let review_out = review(&app, &global, "HDF", "ac-lille").await;
     let fixture = Fixture {
         target_ge: target(&app, "target.ge@matrix.example", "GE"),
         target_hdf: target(&app, "target.hdf@matrix.example", "HDF"),
@@ -946,6 +1069,10 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
         rule_out: rule(Scope::Out).await,
         reader_in: app.demo_token("guichet_agent", "ge"),
         reader_out: app.demo_token("guichet_agent", "paris"),
+        review_in: review_in.0,
+        review_out: review_out.0,
+        action_in: review_in.1,
+        action_out: review_out.1,
     };
     let client_token = app
         .post_as(

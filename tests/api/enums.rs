@@ -15,6 +15,7 @@ use guichet::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
+use guichet::domain::review::{ActionStatus, Audience, ReviewStatus};
 use guichet::domain::role::Role;
 use guichet::domain::routing::TargetKind;
 use guichet::domain::service_level_clock::ClockState;
@@ -73,6 +74,9 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("OrganisationKind", OrganisationKind::ALL),
         matches_document("OutageService", OutageService::ALL),
         matches_document("ScopeKind", ScopeKind::ALL),
+        matches_document("Audience", Audience::ALL),
+        matches_document("ReviewStatus", ReviewStatus::ALL),
+        matches_document("ActionStatus", ActionStatus::ALL),
         matches_document("OutboxState", OutboxState::ALL),
         matches_document("PendingReason", PendingReason::ALL),
         matches_document("Profile", Profile::ALL),
@@ -116,6 +120,9 @@ fn the_document_declares_no_other_vocabulary() {
         "OrganisationKind",
         "OutageService",
         "ScopeKind",
+        "Audience",
+        "ReviewStatus",
+        "ActionStatus",
         "OutboxState",
         "PendingReason",
         "Profile",

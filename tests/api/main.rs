@@ -26,6 +26,7 @@ mod openapi;
 mod outages;
 mod reference;
 mod references;
+mod reviews;
 mod routing;
 mod schema;
 mod seed;

@@ -18,6 +18,7 @@ use guichet::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
+use guichet::domain::review::{ActionStatus, Audience, ReviewStatus};
 use guichet::domain::role::Role;
 use guichet::domain::routing::TargetKind;
 use guichet::domain::service_level_policy::ClockKind;
@@ -185,11 +186,14 @@ fn domain_vocabularies() -> Vocabularies {
         ),
         ("organisations", "holiday_zone", HolidayZone::TEXTS),
         ("organisations", "kind", OrganisationKind::TEXTS),
+        ("improvement_actions", "status", ActionStatus::TEXTS),
         ("outages", "service", OutageService::TEXTS),
         ("outbox", "notice", Notice::TEXTS),
         ("service_level_clocks", "kind", ClockKind::TEXTS),
         ("outbox", "state", OutboxState::TEXTS),
         ("queues", "domain", CompetenceDomain::TEXTS),
+        ("reviews", "audience", Audience::TEXTS),
+        ("reviews", "status", ReviewStatus::TEXTS),
         ("role_grants", "role", Role::TEXTS),
         ("routing_rules", "category_domain", CompetenceDomain::TEXTS),
         (

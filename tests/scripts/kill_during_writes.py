@@ -6,7 +6,8 @@ clocks (written with it). Each client sends every opening with an `Idempotency-K
 request whose answer was lost in the crash is retried with the same key once the service is
 back, as a client would. Meanwhile a territory admin writes service-level policy versions
 (every acknowledged version is stored, and the versions stored follow each other with no gap)
-and an authority agent records outages (every acknowledged one is stored).
+and an authority agent records outages, and the admin prepares reviews (every acknowledged one
+is stored, each review with its participants).
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -63,6 +64,11 @@ def outage(i):
             "description": f"kill-{i}"}
 
 
+def review(i):
+    return {"territory": "GE", "audience": "cotec", "from": "2026-10-01", "to": "2026-11-01",
+            "title": f"kill-{i}", "participants": ["ac-nancy-metz", "dep-57"]}
+
+
 def acknowledging_writer(base, token, path, body_of, key, acknowledged, stop, lock):
     """Creates at `path` until the service dies; records the key of each acknowledged one."""
     i = 0
@@ -99,7 +105,7 @@ def main():
     database_url = fresh_database(args.database)
     service = Service(args.binary, database_url)
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
-    versions, outage_ids = set(), set()
+    versions, outage_ids, review_ids = set(), set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -118,6 +124,8 @@ def main():
             "version", versions, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
             service.base, agent, "/api/v1/outages", outage, "id", outage_ids, stop, lock)))
+        threads.append(threading.Thread(target=acknowledging_writer, args=(
+            service.base, admin, "/api/v1/reviews", review, "id", review_ids, stop, lock)))
         for t in threads:
             t.start()
         time.sleep(dice.uniform(0.3, 1.5))
@@ -157,6 +165,12 @@ def main():
     lost_versions = len([v for v in versions if v > last_version])
     stored_outages = sql_count(database_url, "SELECT count(*) FROM outages WHERE id IN (%s)"
                                % ",".join(str(i) for i in outage_ids)) if outage_ids else 0
+    # A review commits with its participants: none stored without its two.
+    stored_reviews = sql_count(database_url, "SELECT count(*) FROM reviews WHERE id IN (%s)"
+                               % ",".join(str(i) for i in review_ids)) if review_ids else 0
+    partial_reviews = sql_count(database_url, (
+        "SELECT count(*) FROM reviews r WHERE (SELECT count(*) FROM review_participants p "
+        "WHERE p.review_id = r.id) <> 2"))
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -168,11 +182,14 @@ def main():
     print(f"  policy versions acknowledged: {len(versions)}, stored: {stored_versions} "
           f"(1 to {last_version}), acknowledged missing: {lost_versions}")
     print(f"  outages acknowledged: {len(outage_ids)}, of which stored: {stored_outages}")
+    print(f"  reviews acknowledged: {len(review_ids)}, of which stored: {stored_reviews}; "
+          f"without their participants: {partial_reviews}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
           and stored_versions == last_version and len(versions) > 0
-          and stored_outages == len(outage_ids) and len(outage_ids) > 0)
+          and stored_outages == len(outage_ids) and len(outage_ids) > 0
+          and stored_reviews == len(review_ids) and len(review_ids) > 0 and partial_reviews == 0)
     return 0 if ok else 1
 
 

@@ -373,6 +373,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reviews (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        audience -> Text,
+        title -> Text,
+        period_from -> Timestamp,
+        period_to -> Timestamp,
+        status -> Text,
+        snapshot -> Nullable<Text>,
+        held_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_participants (review_id, organisation_id) {
+        review_id -> BigInt,
+        organisation_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    improvement_actions (id) {
+        id -> BigInt,
+        review_id -> BigInt,
+        territory_code -> Text,
+        title -> Text,
+        owner_id -> BigInt,
+        due_on -> Date,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    improvement_action_tickets (action_id, ticket_id) {
+        action_id -> BigInt,
+        ticket_id -> BigInt,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -408,4 +453,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_level_policies,
     service_level_clocks,
     outages,
+    reviews,
+    review_participants,
+    improvement_actions,
+    improvement_action_tickets,
 );

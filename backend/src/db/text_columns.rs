@@ -68,6 +68,7 @@ use crate::domain::reference_kinds::{
     CollectiviteSubkind, CompetenceDomain, EstablishmentKind, HolidayZone, OrganisationKind,
     Sector, TicketType,
 };
+use crate::domain::review::{ActionStatus, Audience, ReviewStatus};
 use crate::domain::role::Role;
 use crate::domain::routing::TargetKind;
 use crate::domain::service_level_policy::ClockKind;
@@ -75,6 +76,8 @@ use crate::domain::technical_file::{EscalationJustification, TechnicalElement};
 use crate::domain::ticket_lifecycle::{PendingReason, TicketStatus};
 
 text_columns!(
+    ActionStatus,
+    Audience,
     AuditOutcome,
     ClockKind,
     CollectiviteSubkind,
@@ -88,6 +91,7 @@ text_columns!(
     OutageService,
     OutboxState,
     PendingReason,
+    ReviewStatus,
     Role,
     Sector,
     TargetKind,

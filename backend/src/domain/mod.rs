@@ -10,6 +10,7 @@ pub mod official_calendar;
 pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;
+pub mod review;
 pub mod role;
 pub mod routing;
 pub mod search_key;

@@ -15,6 +15,7 @@ pub mod params;
 pub mod reference;
 pub mod refusals;
 pub mod request_schema;
+pub mod reviews;
 pub mod routing;
 pub mod service_levels;
 pub mod stats;

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod me;
 pub mod notifications;
 pub mod reference;
+pub mod reviews;
 pub mod routing_rules;
 pub mod seed;
 pub mod service_levels;

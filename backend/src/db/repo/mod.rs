@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod queues;
 pub mod recipients;
 pub mod refresh_tokens;
+pub mod reviews;
 pub mod role_grants;
 pub mod routing_rules;
 pub mod school_holidays;

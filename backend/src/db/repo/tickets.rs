@@ -67,6 +67,27 @@ pub fn children(conn: &mut DbConn, parent_id: i64) -> QueryResult<Vec<Ticket>> {
         .load(conn)
 }
 
+/// The major incidents of a territory open at some moment of `[from, to)`, by opening.
+pub fn major_incidents(
+    conn: &mut DbConn,
+    territory: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Ticket>> {
+    tickets::table
+        .filter(tickets::territory_code.eq(territory))
+        .filter(tickets::is_major.eq(true))
+        .filter(tickets::created_at.lt(to))
+        .filter(
+            tickets::resolved_at
+                .is_null()
+                .or(tickets::resolved_at.ge(from)),
+        )
+        .select(Ticket::as_select())
+        .order((tickets::created_at, tickets::id))
+        .load(conn)
+}
+
 /// Resolved tickets resolved before `before` (candidates for closing by themselves).
 pub fn resolved_before(
     conn: &mut DbConn,

@@ -6,7 +6,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{reads_territory, unknown_territory};
+use crate::db::models::Territory;
 use crate::db::repo::{outages, territories};
+use crate::db::DbConn;
 use crate::domain::availability::{measure, Measured, OutageService, Span};
 use crate::error::AppError;
 use crate::services::calendars::territory_calendar;
@@ -87,31 +89,42 @@ pub async fn report(
         let Some(t) = known.filter(|_| reads_territory(caller, &territory)) else {
             return Err(unknown_territory(&territory));
         };
-        let calendar = territory_calendar(tx.conn, &t)?;
-        let rows = outages::overlapping(tx.conn, &territory, from.naive_utc(), to.naive_utc())?;
-        let bp = (t.availability_in_window_bp, t.availability_out_of_window_bp);
-        let services = OutageService::ALL
-            .iter()
-            .map(|service| {
-                let spans: Vec<Span> = rows
-                    .iter()
-                    .filter(|o| o.service == *service)
-                    .map(|o| Span {
-                        start: o.started_at.and_utc(),
-                        end: o.ended_at.map_or(tx.now, |e| e.and_utc()),
-                    })
-                    .collect();
-                service_figures(*service, measure(&calendar, from, to, &spans), bp)
-            })
-            .collect();
-        Ok(AvailabilityReport {
-            territory: t.code,
-            from,
-            to,
-            in_window_commitment_percent: f64::from(bp.0) / 100.0,
-            out_of_window_commitment_percent: f64::from(bp.1) / 100.0,
-            services,
-        })
+        compute(tx.conn, t, from, to, tx.now)
     })
     .await
+}
+
+/// The figures of a territory over `[from, to)`, seen at `now`.
+pub fn compute(
+    conn: &mut DbConn,
+    t: Territory,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<AvailabilityReport, AppError> {
+    let calendar = territory_calendar(conn, &t)?;
+    let rows = outages::overlapping(conn, &t.code, from.naive_utc(), to.naive_utc())?;
+    let bp = (t.availability_in_window_bp, t.availability_out_of_window_bp);
+    let services = OutageService::ALL
+        .iter()
+        .map(|service| {
+            let spans: Vec<Span> = rows
+                .iter()
+                .filter(|o| o.service == *service)
+                .map(|o| Span {
+                    start: o.started_at.and_utc(),
+                    end: o.ended_at.map_or(now, |e| e.and_utc()),
+                })
+                .collect();
+            service_figures(*service, measure(&calendar, from, to, &spans), bp)
+        })
+        .collect();
+    Ok(AvailabilityReport {
+        territory: t.code,
+        from,
+        to,
+        in_window_commitment_percent: f64::from(bp.0) / 100.0,
+        out_of_window_commitment_percent: f64::from(bp.1) / 100.0,
+        services,
+    })
 }

@@ -75,7 +75,7 @@ const AGENTS: [Role; 4] = [
 ];
 
 /// Whether the caller reads a whole territory's figures: its steering users and admins.
-fn reads_territory(caller: &Caller, territory: &str) -> bool {
+pub fn reads_territory(caller: &Caller, territory: &str) -> bool {
     caller.administers(Some(territory))
         || caller.grants.iter().any(|g| {
             g.role == Role::Steering
@@ -172,6 +172,19 @@ pub fn resolve(conn: &mut DbConn, caller: &Caller, key: &str) -> Result<Scope, A
         return Err(unknown(key));
     }
     Ok(Scope { view, filter })
+}
+
+/// A whole territory's scope (the reviews' figures).
+pub fn territory(territory: &crate::db::models::Territory) -> Scope {
+    Scope {
+        view: view(
+            ScopeKind::Territory,
+            &territory.code,
+            territory.name.clone(),
+            &territory.code,
+        ),
+        filter: TicketFilter::Territory(territory.code.clone()),
+    }
 }
 
 fn view(kind: ScopeKind, code: &str, name: String, territory: &str) -> ScopeView {
