@@ -303,3 +303,72 @@ async fn reviews_are_their_territory_steering_and_admins() {
         assert_eq!(answer.status, 422, "{body}: {:#}", answer.body);
     }
 }
+
+#[actix_web::test]
+async fn a_review_renders_as_a_printable_page_with_its_charts() {
+    let chain = chain_at(paris(11, 30, 10)).await;
+    let app = &chain.app;
+    let admin = app.demo_token("admin", "ge");
+    // A title with markup: the page shows it as text.
+    let opened = chain
+        .open(
+            METZ_COLLEGE,
+            "messagerie",
+            "Boîte <script>alert(1)</script> & pièces jointes",
+        )
+        .await;
+    let reference = opened.body["reference"].as_str().unwrap().to_owned();
+    let major = chain
+        .write(&chain.guichet, &reference, "major", json!({}))
+        .await;
+    assert_eq!(major.status, 200, "{:#}", major.body);
+    let id = create(app, &admin, "2026-11-01", "2026-12-01").await["id"]
+        .as_i64()
+        .unwrap();
+    let page = app
+        .call(
+            crate::helpers::Call::get(&format!("/api/v1/reviews/{id}"))
+                .bearer(Some(&admin))
+                .header("Accept", "text/html,application/xhtml+xml;q=0.9"),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    let html = String::from_utf8(page.raw.clone()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"<html lang="fr">"#));
+    assert_eq!(html.matches("<h1>").count(), 1);
+    assert_eq!(
+        html.matches("<svg").count(),
+        4,
+        "weekly, organisations, compliance, availability"
+    );
+    assert!(
+        html.contains("Revue d&#x27;incidents du 01/11/2026 au 30/11/2026")
+            || html.contains("Revue d'incidents du 01/11/2026 au 30/11/2026")
+    );
+    assert!(
+        html.contains("du 1er novembre 2026 au 30 novembre 2026"),
+        "French period"
+    );
+    assert!(html.contains("Comité stratégique (COSTRA)"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; pièces jointes"));
+    assert!(
+        !html.contains("<script>"),
+        "no markup from a ticket reaches the page"
+    );
+    assert!(html.contains(&reference), "the major incident is listed");
+    let csv = app
+        .call(
+            crate::helpers::Call::get(&format!("/api/v1/reviews/{id}"))
+                .bearer(Some(&admin))
+                .header("Accept", "text/csv"),
+        )
+        .await;
+    assert_eq!(csv.status, 200);
+    let text = String::from_utf8(csv.raw.clone()).unwrap();
+    assert!(text.starts_with("tableau;cle;libelle;mesure;valeur\n"));
+    assert!(
+        text.contains("\ntotal;territory:GE;Grand Est;ouverts;1\n"),
+        "{text}"
+    );
+}

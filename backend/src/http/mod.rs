@@ -11,6 +11,7 @@ pub mod guides;
 pub mod health;
 pub mod idempotency;
 pub mod json;
+pub mod negotiation;
 pub mod params;
 pub mod reference;
 pub mod refusals;

@@ -1,18 +1,19 @@
 //! Incident reviews and their improvement actions.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::authenticated::Authenticated;
 use super::json::ApiJson;
+use super::negotiation::accepts;
 use super::params;
 use crate::error::{AppError, Problem};
 use crate::services::reviews::actions::{
     self, ImprovementActionRequest, ImprovementActionStatusRequest,
 };
 use crate::services::reviews::create::{self, ReviewRequest};
-use crate::services::reviews::read;
+use crate::services::reviews::read::{self, Format};
 use crate::services::reviews::status::{self, ReviewStatusRequest};
 use crate::services::reviews::views::{ImprovementActionView, ReviewSummary, ReviewView};
 use crate::services::views::Items;
@@ -63,9 +64,11 @@ pub async fn create_review(
 }
 
 /// A review whole: its figures, availability and major incidents (frozen once published),
-/// its participants and its improvement actions, with the open ones of earlier reviews.
+/// its participants and its improvement actions, with the open ones of earlier reviews. With
+/// `Accept: text/html`, the printable page in French with its charts (inline SVG); with
+/// `Accept: text/csv`, its figures as one semicolon-separated table.
 #[utoipa::path(tag = "reviews", security(("bearer" = [])), params(("id" = i64, Path)), responses(
-    (status = 200, body = ReviewView),
+    (status = 200, description = "The review", content((ReviewView = "application/json"), (String = "text/html"), (String = "text/csv"))),
     (status = 403, body = Problem, content_type = PROBLEM),
     (status = 404, body = Problem, content_type = PROBLEM),
 ))]
@@ -73,9 +76,19 @@ pub async fn create_review(
 pub async fn get_review(
     state: web::Data<AppState>,
     caller: Authenticated,
+    request: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(read::get(&state, &caller.0, id.into_inner()).await?))
+    let id = id.into_inner();
+    let (format, media) = if accepts(&request, "text/html") {
+        (Format::Html, "text/html; charset=utf-8")
+    } else if accepts(&request, "text/csv") {
+        (Format::Csv, "text/csv; charset=utf-8")
+    } else {
+        return Ok(HttpResponse::Ok().json(read::get(&state, &caller.0, id).await?));
+    };
+    let body = read::rendered(&state, &caller.0, id, format).await?;
+    Ok(HttpResponse::Ok().content_type(media).body(body))
 }
 
 /// Moves a review on: `held` after the meeting, then `published`, which freezes its content.

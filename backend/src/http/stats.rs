@@ -1,12 +1,12 @@
 //! Service figures: `GET /api/v1/stats`, as JSON or, with `Accept: text/csv`, as CSV.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::authenticated::Authenticated;
+use super::negotiation::accepts;
 use super::params;
 use crate::error::{AppError, Problem};
 use crate::services::stats::{self, views::Figures, Bound, FiguresRequest};
@@ -45,19 +45,6 @@ fn bound(field: &str, value: Option<&str>) -> Result<Option<Bound>, AppError> {
     }
 }
 
-/// Whether the client asked for CSV rather than JSON.
-fn wants_csv(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| {
-            accept
-                .split(',')
-                .any(|media| media.split(';').next().unwrap_or("").trim() == "text/csv")
-        })
-}
-
 /// The service figures of a scope over a period: tickets opened, resolved and in backlog (by
 /// level, queue, category, kind of school), response and resolution times (median and 90th
 /// percentile, in business minutes) for the tickets and for each organisation's stays,
@@ -85,7 +72,7 @@ pub async fn figures(
         to: bound("to", query.to.as_deref())?,
     };
     let figures = stats::figures(&state, &caller.0, request_figures).await?;
-    if wants_csv(&request) {
+    if accepts(&request, "text/csv") {
         let body =
             stats::csv::render(&figures).map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
         return Ok(HttpResponse::Ok()

@@ -2,7 +2,7 @@
 //! lost, the availability in each and whether it meets the territory's commitment.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{reads_territory, unknown_territory};
@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// The longest period a report covers.
 pub const MAX_DAYS: i64 = 400;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ServiceAvailability {
     pub service: OutageService,
     /// Minutes of the period in the window (Monday–Friday 08:00–22:00 outside holidays).
@@ -34,7 +34,7 @@ pub struct ServiceAvailability {
     pub meets_out_of_window: bool,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AvailabilityReport {
     pub territory: String,
     pub from: DateTime<Utc>,

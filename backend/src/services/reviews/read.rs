@@ -45,6 +45,38 @@ pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<ReviewVie
     .await
 }
 
+/// A review as its printable page, or its figures as CSV.
+pub async fn rendered(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    format: Format,
+) -> Result<String, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let review = readable(tx.conn, caller, id)?;
+        let zone = crate::db::repo::territories::find(tx.conn, &review.territory_code)?
+            .and_then(|t| t.timezone.parse().ok())
+            .unwrap_or(chrono_tz::Europe::Paris);
+        let view = view(tx.conn, review, tx.now)?;
+        match format {
+            Format::Html => super::page::render(&view, zone),
+            Format::Csv => {
+                let content: super::views::ReviewContent = serde_json::from_value(view.content)
+                    .map_err(|e| AppError::Internal(format!("review {id} content: {e}")))?;
+                crate::services::stats::csv::render(&content.figures)
+                    .map_err(|e| AppError::Internal(format!("CSV: {e}")))
+            }
+        }
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    Html,
+    Csv,
+}
+
 /// A review whole: its content frozen when published, counted now before.
 pub fn view(conn: &mut DbConn, review: Review, now: DateTime<Utc>) -> Result<ReviewView, AppError> {
     let content = match &review.snapshot {

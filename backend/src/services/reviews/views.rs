@@ -81,7 +81,7 @@ pub struct MajorIncident {
 }
 
 /// What a review shows of its period: live while it is prepared, frozen when published.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReviewContent {
     /// When these figures were counted.
     pub computed_at: DateTime<Utc>,

@@ -35,7 +35,7 @@ pub enum TicketFilter {
     Establishment(String),
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct ScopeView {
     pub kind: ScopeKind,
     /// Territory code, organisation code or UAI.

@@ -1,12 +1,12 @@
 //! The figures as the API shows them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::scope::ScopeView;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Period {
     pub from: DateTime<Utc>,
     /// Excluded.
@@ -14,7 +14,7 @@ pub struct Period {
 }
 
 /// Tickets opened in the period, resolved in it and still open at its end.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Volumes {
     pub opened: i64,
     pub resolved: i64,
@@ -23,7 +23,7 @@ pub struct Volumes {
     pub backlog: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct VolumeBy {
     /// Level (0–3), queue code, category code or kind of school.
     pub key: String,
@@ -33,7 +33,7 @@ pub struct VolumeBy {
 }
 
 /// Durations in business minutes of the clocks' calendar, by nearest rank.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Durations {
     /// How many clocks ended.
     pub count: i64,
@@ -41,7 +41,7 @@ pub struct Durations {
     pub p90_minutes: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Compliance {
     pub met: i64,
     pub breached: i64,
@@ -49,7 +49,7 @@ pub struct Compliance {
     pub percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PriorityCompliance {
     /// 1 (highest) to 5.
     pub priority: i64,
@@ -58,7 +58,7 @@ pub struct PriorityCompliance {
 }
 
 /// One organisation's stays on the scope's tickets that began in the period.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrganisationFigures {
     pub code: String,
     pub name: String,
@@ -73,7 +73,7 @@ pub struct OrganisationFigures {
 }
 
 /// Where the tickets resolved in the period were solved, percent of them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SolvedAt {
     pub level_0: Option<f64>,
     pub level_1: Option<f64>,
@@ -81,14 +81,14 @@ pub struct SolvedAt {
     pub vendor: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Refusals {
     pub code: String,
     pub name: String,
     pub refused: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Week {
     /// The Monday that starts the week (in the territory's time zone).
     pub week: NaiveDate,
@@ -97,7 +97,7 @@ pub struct Week {
 }
 
 /// The service figures of a scope over a period.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Figures {
     pub scope: ScopeView,
     pub period: Period,

@@ -1,0 +1,116 @@
+//! Numbers, dates and durations as French readers write them: `1 234,5`, `29 novembre 2026,
+//! 14 h 05`, `2 h 05`.
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// The narrow no-break space French typography puts between thousands.
+const THOUSANDS: char = '\u{202f}';
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `value` with `decimals` decimals, a comma and grouped thousands.
+pub fn number(value: f64, decimals: usize) -> String {
+    let formatted = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = formatted.split_once('.').unwrap_or((&formatted, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(THOUSANDS);
+        }
+        grouped.push(digit);
+    }
+    let sign = if value < 0.0 && formatted.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{fraction}")
+    }
+}
+
+pub fn integer(value: i64) -> String {
+    number(value as f64, 0)
+}
+
+/// A percentage with one decimal: `99,7 %`.
+pub fn percent(value: f64) -> String {
+    format!("{}\u{a0}%", number(value, 1))
+}
+
+/// `29 novembre 2026` (`1er` for the first of the month).
+pub fn date(day: NaiveDate) -> String {
+    let d = day.day();
+    let ordinal = if d == 1 {
+        "1er".to_owned()
+    } else {
+        d.to_string()
+    };
+    format!("{ordinal} {} {}", MONTHS[day.month0() as usize], day.year())
+}
+
+/// `29 novembre 2026, 14 h 05` in `zone`.
+pub fn date_time(instant: DateTime<Utc>, zone: Tz) -> String {
+    let local = instant.with_timezone(&zone);
+    format!(
+        "{}, {} h {:02}",
+        date(local.date_naive()),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Minutes as `45 min`, `2 h 05` or `3 j 2 h` (days of 24 hours).
+pub fn duration(minutes: i64) -> String {
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 24 * 60 => format!("{} h {:02}", m / 60, m % 60),
+        m => format!("{} j {} h", m / (24 * 60), m % (24 * 60) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn numbers_group_thousands_and_use_a_comma() {
+        assert_eq!(number(1234.5, 1), "1\u{202f}234,5");
+        assert_eq!(number(99.7, 1), "99,7");
+        assert_eq!(integer(1_000_000), "1\u{202f}000\u{202f}000");
+        assert_eq!(integer(999), "999");
+        assert_eq!(number(-1234.0, 0), "-1\u{202f}234");
+        assert_eq!(percent(97.0), "97,0\u{a0}%");
+    }
+
+    #[test]
+    fn dates_and_durations_read_in_french() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(date(day), "1er novembre 2026");
+        let instant = Utc.with_ymd_and_hms(2026, 11, 29, 13, 5, 0).unwrap();
+        assert_eq!(
+            date_time(instant, chrono_tz::Europe::Paris),
+            "29 novembre 2026, 14 h 05"
+        );
+        assert_eq!(duration(45), "45 min");
+        assert_eq!(duration(125), "2 h 05");
+        assert_eq!(duration(3 * 24 * 60 + 150), "3 j 2 h");
+    }
+}
