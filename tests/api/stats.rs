@@ -310,6 +310,10 @@ async fn every_figure_of_a_hand_built_day() {
     );
 }
 
+fn steering_ge(app: &TestApp) -> String {
+    app.demo_token("steering", "ge")
+}
+
 #[actix_web::test]
 async fn each_reader_gets_their_own_scope() {
     let chain = the_day().await;
@@ -359,6 +363,12 @@ async fn each_reader_gets_their_own_scope() {
     app.get_as(&chain.correspondent, "/api/v1/stats")
         .await
         .assert_problem(403, "forbidden");
+    // Empty parameters are absent ones: the caller's scope, the current month.
+    let defaults = app
+        .get_as(&steering_ge(app), "/api/v1/stats?scope=&from=&to=")
+        .await;
+    assert_eq!(defaults.status, 200, "{:#}", defaults.body);
+    assert_eq!(defaults.body["scope"]["key"], "territory:GE");
     // A global admin names the scope.
     let global = app.token_of("admin@demo.guichet.example");
     app.get_as(&global, "/api/v1/stats")

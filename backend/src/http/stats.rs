@@ -68,8 +68,8 @@ pub async fn figures(
     let query = query.into_inner();
     let request_figures = FiguresRequest {
         scope: params::text(query.scope),
-        from: bound("from", query.from.as_deref())?,
-        to: bound("to", query.to.as_deref())?,
+        from: bound("from", params::text(query.from).as_deref())?,
+        to: bound("to", params::text(query.to).as_deref())?,
     };
     let figures = stats::figures(&state, &caller.0, request_figures).await?;
     if accepts(&request, "text/csv") {
