@@ -8,13 +8,14 @@ use chrono::{Duration as Span, Utc};
 use diesel::Connection;
 
 use crate::db::models::NewTicket;
-use crate::db::repo::{establishments, organisations, queues, tickets, users};
+use crate::db::repo::{establishments, organisations, queues, territories, tickets, users};
 use crate::db::DbConn;
 use crate::domain::priority::{priority, Level3};
 use crate::domain::reference_kinds::CompetenceDomain;
 use crate::domain::ticket_lifecycle::TicketStatus;
 use crate::services::caller::{user_caller, Caller};
 use crate::services::seed::{self, DemoSeed, ReferenceSeed};
+use crate::services::stats;
 use crate::services::tickets::read::{self, ListQuery};
 
 /// Tickets per insert statement (PostgreSQL allows 65,535 parameters).
@@ -259,6 +260,28 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     };
     let (first, _) = time_view(conn, &guichet, &text, 10, 0)?;
     timings.push(timing("guichet : recherche dans le titre", first));
+    // A territory-year of figures, as the steering committees read them.
+    let territory = territories::find(conn, "GE")
+        .map_err(|e| e.to_string())?
+        .ok_or("territoire GE absent")?;
+    let zone = chrono_tz::Europe::Paris;
+    let mut figures = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        stats::compute(
+            conn,
+            stats::scope::territory(&territory),
+            start,
+            Utc::now(),
+            zone,
+        )
+        .map_err(|e| e.to_string())?;
+        figures.push(started.elapsed());
+    }
+    timings.push(timing(
+        "pilotage : chiffres du territoire sur un an",
+        figures,
+    ));
     Ok(BenchReport {
         backend: conn.backend_name(),
         tickets: options.tickets,

@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::services::caller::Caller;
 use crate::services::unit_of_work;
 use crate::state::AppState;
-use queries::{ComplianceRow, Dimension, RankRow, VolumeRow};
+use queries::{ComplianceRow, RankRow, VolumeCell};
 use scope::Scope;
 use views::{
     Compliance, Durations, Figures, OrganisationFigures, Period, PriorityCompliance, Refusals,
@@ -125,11 +125,11 @@ pub fn compute(
     zone: Tz,
 ) -> Result<Figures, AppError> {
     let filter = &scope.filter;
-    let volumes = |conn: &mut DbConn, by| queries::volumes(conn, filter, from, to, by);
-    let by_level = volumes(conn, Dimension::Level)?;
-    let by_queue = volumes(conn, Dimension::Queue)?;
-    let by_category = volumes(conn, Dimension::Category)?;
-    let by_school_kind = volumes(conn, Dimension::SchoolKind)?;
+    let cells = queries::volumes(conn, filter, from, to)?;
+    let by_level = fold(&cells, |c| (c.level.clone(), c.level.clone()));
+    let by_queue = fold(&cells, |c| (c.queue.clone(), c.queue_name.clone()));
+    let by_category = fold(&cells, |c| (c.category.clone(), c.category_label.clone()));
+    let by_school_kind = fold(&cells, |c| (c.school_kind.clone(), c.school_kind.clone()));
     let durations = durations_by_group(queries::durations(conn, filter, from, to)?);
     let compliance = queries::compliance(conn, filter, from, to)?;
     let refusals = queries::refusals(conn, filter, from, to)?;
@@ -201,6 +201,43 @@ pub fn compute(
             .collect(),
         weekly,
     })
+}
+
+/// The volumes of one dimension, by key.
+struct VolumeRow {
+    key: String,
+    label: String,
+    opened: i64,
+    resolved: i64,
+    backlog: i64,
+    escalated: i64,
+    reopened: i64,
+}
+
+/// Sums the cells by the (key, label) of one dimension, in key order.
+fn fold(
+    cells: &[VolumeCell],
+    dimension: impl Fn(&VolumeCell) -> (String, String),
+) -> Vec<VolumeRow> {
+    let mut rows: BTreeMap<String, VolumeRow> = BTreeMap::new();
+    for cell in cells {
+        let (key, label) = dimension(cell);
+        let row = rows.entry(key.clone()).or_insert(VolumeRow {
+            key,
+            label,
+            opened: 0,
+            resolved: 0,
+            backlog: 0,
+            escalated: 0,
+            reopened: 0,
+        });
+        row.opened += cell.opened;
+        row.resolved += cell.resolved;
+        row.backlog += cell.backlog;
+        row.escalated += cell.escalated;
+        row.reopened += cell.reopened;
+    }
+    rows.into_values().collect()
 }
 
 fn by(rows: Vec<VolumeRow>) -> Vec<VolumeBy> {
