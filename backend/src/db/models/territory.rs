@@ -25,6 +25,11 @@ pub struct Territory {
 }
 
 impl Territory {
+    /// The time zone its days and weeks are counted in (the seed checks it; Paris if not).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Europe::Paris)
+    }
+
     /// The business window its stored columns define (weekdays `1,…,7` from Monday, opening
     /// and closing minutes, an IANA time zone); the seed checks them, so an error is a bug.
     pub fn business_window(&self) -> Result<BusinessWindow, String> {

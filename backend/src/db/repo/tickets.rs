@@ -67,6 +67,13 @@ pub fn children(conn: &mut DbConn, parent_id: i64) -> QueryResult<Vec<Ticket>> {
         .load(conn)
 }
 
+pub fn count_children(conn: &mut DbConn, parent_id: i64) -> QueryResult<i64> {
+    tickets::table
+        .filter(tickets::parent_id.eq(parent_id))
+        .count()
+        .get_result(conn)
+}
+
 /// The major incidents of a territory open at some moment of `[from, to)`, by opening.
 pub fn major_incidents(
     conn: &mut DbConn,

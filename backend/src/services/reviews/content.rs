@@ -18,10 +18,7 @@ pub fn compute(
 ) -> Result<ReviewContent, AppError> {
     let territory = territories::find(conn, &review.territory_code)?
         .ok_or_else(|| AppError::Internal("review of an unknown territory".into()))?;
-    let zone = territory
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Paris);
+    let zone = territory.zone();
     let (from, to) = (review.period_from.and_utc(), review.period_to.and_utc());
     let figures = stats::compute(conn, scope::territory(&territory), from, to, zone)?;
     let availability = availability::compute(conn, territory, from, to, now)?;
@@ -66,7 +63,7 @@ fn major_incidents(conn: &mut DbConn, review: &Review) -> Result<Vec<MajorIncide
                 });
             }
             Ok(MajorIncident {
-                children: tickets::children(conn, ticket.id)?.len() as i64,
+                children: tickets::count_children(conn, ticket.id)?,
                 reference: ticket.reference,
                 title: ticket.title,
                 status: ticket.status.as_str().to_owned(),

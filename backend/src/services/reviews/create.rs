@@ -90,10 +90,7 @@ pub async fn create(
                 last_day.format("%d/%m/%Y")
             ),
         };
-        let zone = territory
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Europe::Paris);
+        let zone = territory.zone();
         let review = reviews::insert(
             tx.conn,
             &NewReview {

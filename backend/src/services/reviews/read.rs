@@ -55,8 +55,7 @@ pub async fn rendered(
     unit_of_work::read(state, caller, move |tx, caller| {
         let review = readable(tx.conn, caller, id)?;
         let zone = crate::db::repo::territories::find(tx.conn, &review.territory_code)?
-            .and_then(|t| t.timezone.parse().ok())
-            .unwrap_or(chrono_tz::Europe::Paris);
+            .map_or(chrono_tz::Europe::Paris, |t| t.zone());
         let view = view(tx.conn, review, tx.now)?;
         match format {
             Format::Html => super::page::render(&view, zone),

@@ -85,9 +85,7 @@ pub async fn figures(
 }
 
 fn zone_of(conn: &mut DbConn, territory: &str) -> Result<Tz, AppError> {
-    Ok(territories::find(conn, territory)?
-        .and_then(|t| t.timezone.parse().ok())
-        .unwrap_or(chrono_tz::Europe::Paris))
+    Ok(territories::find(conn, territory)?.map_or(chrono_tz::Europe::Paris, |t| t.zone()))
 }
 
 /// The requested period, by default from the first day of the current month to the end of
