@@ -4,6 +4,7 @@ pub mod clock;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod generator;
 pub mod http;
 pub mod jobs;
 pub mod openapi;

@@ -51,6 +51,11 @@ enum Command {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Demonstration data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// List the latest notifications of the outbox and their state.
     Outbox {
         /// Only those in this state: pending, sent or dead.
@@ -73,6 +78,25 @@ enum Command {
         /// Where the document lives.
         #[arg(long, default_value = "openapi/openapi.json")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Write months of a desk's activity through the services: tickets opened by the
+    /// schools' correspondents, qualified, routed by the rules, handed off and sometimes
+    /// refused, escalated to the vendor with complete technical files, answered, reopened,
+    /// and major incidents with their outages (demo mode only).
+    Generate {
+        /// How many tickets.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+        tickets: u32,
+        /// Over how many months before now.
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=36))]
+        months: u32,
+        /// The same seed writes the same activity.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
 }
 
@@ -239,6 +263,33 @@ fn run(command: Command) -> Result<(), String> {
             let outcome = provisioning::add_user(&mut conn, &spec, password, chrono::Utc::now())
                 .map_err(|e| e.to_string())?;
             println!("{outcome}");
+            Ok(())
+        }
+        Command::Demo {
+            command:
+                DemoCommand::Generate {
+                    tickets,
+                    months,
+                    seed,
+                },
+        } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            if settings.mode != Mode::Demo {
+                return Err(
+                    "le générateur écrit une activité fictive : il ne s'exécute qu'en mode démo (GUICHET_MODE=demo)"
+                        .into(),
+                );
+            }
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let options = guichet::generator::GenerateOptions {
+                tickets: tickets as usize,
+                months,
+                seed,
+            };
+            let report = guichet::generator::run(&mut conn, &options, chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            println!("{report}");
             Ok(())
         }
         Command::Seed { demo } => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""A review rendered by a real browser: a demo service gets a month of activity through the
-API (tickets opened, taken, resolved, a major incident, an outage), an admin prepares,
-holds and publishes the review, and headless Chromium takes a screenshot of its printable
+"""A review rendered by a real browser: `guichet demo generate` writes two months of a
+desk's activity through the services (tickets routed, refused, escalated, reopened, major
+incidents with their outages), a demo service serves it, an admin prepares, holds and
+publishes the review of last month, and headless Chromium takes a screenshot of its printable
 page. The page must carry its four charts, and the screenshot must show them: it is decoded
 here and must hold the charts' blue and green bars. The files stay in
 target/screenshots/ for a reviewer to open.
@@ -10,6 +11,7 @@ target/screenshots/ for a reviewer to open.
 """
 
 import argparse
+import datetime
 import os
 import struct
 import subprocess
@@ -21,7 +23,6 @@ import zlib
 from service import Service, drop_database, fresh_database, login, request
 
 BLUE, GREEN = (0x00, 0x00, 0x91), (0x18, 0x75, 0x3C)
-CATEGORIES = ["messagerie", "reseau-internet", "espaces-collaboratifs", "identifiants-envoi"]
 
 
 def png_pixels(path):
@@ -66,42 +67,12 @@ def png_pixels(path):
     return pixels
 
 
-def act(base, token, reference, body):
-    _, headers, _ = request(base, "GET", f"/api/v1/tickets/{reference}", token=token)
-    status, _, answer = request(base, "POST", f"/api/v1/tickets/{reference}/actions", token=token,
-                                body=body, headers={"If-Match": headers.get("ETag", "")})
-    if status != 200:
-        raise RuntimeError(f"{reference} {body}: {status} {answer}")
-
-
-def activity(base):
-    """A few weeks' worth of tickets in Grand Est, some taken and resolved."""
-    school, guichet = login(base, "correspondent"), login(base, "guichet-agent")
-    references = []
-    for i in range(16):
-        status, _, body = request(base, "POST", "/api/v1/tickets", token=school, body={
-            "establishment": "0579001Z", "title": f"Démonstration {i + 1}",
-            "description": "Activité de la revue", "category": CATEGORIES[i % len(CATEGORIES)]})
-        if status != 201:
-            raise RuntimeError(f"opening: {status} {body}")
-        references.append(body["reference"])
-    for i, reference in enumerate(references[:12]):
-        act(base, guichet, reference, {"action": "start"})
-        if i < 9:
-            act(base, guichet, reference, {"action": "resolve",
-                                            "resolution": "Réglé avec l'établissement"})
-    _, headers, _ = request(base, "GET", f"/api/v1/tickets/{references[-1]}", token=guichet)
-    status, _, body = request(base, "POST", f"/api/v1/tickets/{references[-1]}/major",
-                              token=guichet, body={}, headers={"If-Match": headers.get("ETag", "")})
-    if status != 200:
-        raise RuntimeError(f"major incident: {status} {body}")
-    agent = login(base, "authority-agent")
-    status, _, body = request(base, "POST", "/api/v1/outages", token=agent, body={
-        "territory": "GE", "service": "authentication", "started_at": "2026-11-03T08:00:00Z",
-        "ended_at": "2026-11-03T11:30:00Z", "description": "Fédération d'identité hors service"})
-    if status != 201:
-        raise RuntimeError(f"outage: {status} {body}")
-    return references
+def last_month():
+    """The first days of the last whole month and of this one, in Paris (near enough)."""
+    today = datetime.date.today()
+    first = today.replace(day=1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    return previous.isoformat(), first.isoformat()
 
 
 def main():
@@ -116,19 +87,25 @@ def main():
 
     database_url = fresh_database("sqlite")
     service = Service(args.binary, database_url)
+    print(service.run("demo", "generate", "--tickets", "600", "--months", "2").strip())
     service.start()
     try:
-        references = activity(service.base)
         admin = login(service.base, "admin")
+        guichet = login(service.base, "guichet-agent")
+        _, _, page = request(service.base, "GET", "/api/v1/tickets?limit=2", token=guichet)
+        references = [t["reference"] for t in page["items"]]
+        start, end = last_month()
         status, _, review = request(service.base, "POST", "/api/v1/reviews", token=admin, body={
-            "territory": "GE", "audience": "costra", "from": "2026-11-01", "to": "2026-12-01",
+            "territory": "GE", "audience": "costra", "from": start, "to": end,
             "participants": ["ac-nancy-metz", "dep-57", "titulaire-ent-grand-est"]})
         if status != 201:
             raise RuntimeError(f"review: {status} {review}")
         path = f"/api/v1/reviews/{review['id']}"
-        request(service.base, "POST", f"{path}/actions", token=admin, body={
+        status, _, body = request(service.base, "POST", f"{path}/actions", token=admin, body={
             "title": "Superviser la messagerie et prévenir les établissements", "owner": "dep-57",
             "due_on": "2027-01-15", "tickets": references[:2]})
+        if status != 201:
+            raise RuntimeError(f"improvement action: {status} {body}")
         for step in ("held", "published"):
             status, _, body = request(service.base, "POST", f"{path}/status", token=admin,
                                       body={"status": step})

@@ -39,7 +39,7 @@ class Service:
     def base(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=60):
+    def env(self):
         env = dict(os.environ)
         env.update({
             "DATABASE_URL": self.database_url,
@@ -52,7 +52,18 @@ class Service:
             "RUST_LOG": "warn",
         })
         env.update(self.extra_env)
-        self.process = subprocess.Popen([self.binary, "serve"], env=env,
+        return env
+
+    def run(self, *args, timeout=600):
+        """A one-shot command of the binary on the service's database; its output."""
+        done = subprocess.run([self.binary, *args], env=self.env(), capture_output=True,
+                              text=True, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"guichet {' '.join(args)}: {done.stderr[-2000:]}")
+        return done.stdout
+
+    def start(self, timeout=60):
+        self.process = subprocess.Popen([self.binary, "serve"], env=self.env(),
                                         stdout=self.log, stderr=self.log)
         deadline = time.time() + timeout
         while time.time() < deadline:

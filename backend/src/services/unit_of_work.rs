@@ -19,6 +19,7 @@ pub struct Tx<'c> {
     pub conn: &'c mut DbConn,
     pub now: DateTime<Utc>,
     after_commit: Vec<AfterCommit>,
+    notifies: bool,
 }
 
 impl<'c> Tx<'c> {
@@ -27,7 +28,23 @@ impl<'c> Tx<'c> {
             conn,
             now,
             after_commit: Vec::new(),
+            notifies: true,
         }
+    }
+
+    /// Work replayed at a past instant inside a transaction its runner opened (the demo
+    /// generator writes months of activity): the services write everything as usual but
+    /// the outbox, because the notices of a simulated past must never be sent.
+    pub fn replaying(conn: &'c mut DbConn, now: DateTime<Utc>) -> Self {
+        Self {
+            notifies: false,
+            ..Self::new(conn, now)
+        }
+    }
+
+    /// Whether the work's notices go to the outbox.
+    pub fn notifies(&self) -> bool {
+        self.notifies
     }
 
     /// Runs `action` once the transaction has committed (never if it rolls back).

@@ -184,19 +184,29 @@ pub async fn open(
     let ttl = idempotency_ttl(state);
     unit_of_work::write(state, caller, move |tx, caller| {
         idempotency::once(tx, key.as_ref(), ttl, 201, |tx| {
-            let opening = prepare(tx, caller, request)?;
-            let reference = match early {
-                Some(reference) => reference,
-                None => {
-                    let sequence =
-                        tickets::next_sequence(tx.conn, &opening.territory, opening.year)?;
-                    reference(&opening.territory, opening.year, sequence)
-                }
-            };
-            insert(tx, caller, opening, reference)
+            open_in(tx, caller, request, early)
         })
     })
     .await
+}
+
+/// Opens a ticket inside a transaction already open, numbered `early` when a reference was
+/// taken before, or next in its territory's year.
+pub fn open_in(
+    tx: &mut Tx,
+    caller: &Caller,
+    request: OpenTicket,
+    early: Option<String>,
+) -> Result<TicketView, AppError> {
+    let opening = prepare(tx, caller, request)?;
+    let reference = match early {
+        Some(reference) => reference,
+        None => {
+            let sequence = tickets::next_sequence(tx.conn, &opening.territory, opening.year)?;
+            reference(&opening.territory, opening.year, sequence)
+        }
+    };
+    insert(tx, caller, opening, reference)
 }
 
 fn insert(
@@ -218,6 +228,7 @@ fn insert(
         ..
     } = opening;
     let now = tx.now;
+    let notifies = tx.notifies();
     let conn = &mut *tx.conn;
     let impact = request.impact.unwrap_or(Level3::Medium);
     let urgency = request.urgency.unwrap_or(Level3::Medium);
@@ -286,7 +297,9 @@ fn insert(
         now,
     )?;
     // The acknowledgement and the queue's notice commit with the ticket.
-    outbox::enqueue(conn, &ticket, std::slice::from_ref(&opened), now)?;
+    if notifies {
+        outbox::enqueue(conn, &ticket, std::slice::from_ref(&opened), now)?;
+    }
     if let Some(resolution) = &resolution {
         record(
             conn,

@@ -303,6 +303,7 @@ fn run<C: TicketChange>(
 ) -> Result<C::Reply, AppError> {
     let ticket = tickets::find_for_update(tx.conn, &target.reference)?
         .ok_or_else(|| not_found(&target.reference))?;
+    let notifies = tx.notifies();
     let seen = match caller {
         Some(caller) => access(tx.conn, caller, &ticket)?,
         None => Some(Access::system(
@@ -326,7 +327,9 @@ fn run<C: TicketChange>(
     let reply = change.apply(&mut w)?;
     w.save()?;
     // The notices of what this write journaled commit (or roll back) with it.
-    outbox::enqueue(w.conn, &w.ticket, &w.written, w.now)?;
+    if notifies {
+        outbox::enqueue(w.conn, &w.ticket, &w.written, w.now)?;
+    }
     Ok(reply)
 }
 
@@ -343,13 +346,23 @@ pub async fn change<C: TicketChange>(
     let ttl = idempotency_ttl(state);
     unit_of_work::write(state, caller, move |tx, caller| {
         let written = idempotency::once(tx, key.as_ref(), ttl, status, |tx| {
-            run(tx, Some(caller), &target, change)
+            change_in(tx, caller, &target, change)
         })?;
         let (reference, by) = (target.reference, caller.label().to_owned());
         tx.after_commit(move || tracing::info!(%reference, %by, "ticket written"));
         Ok(written)
     })
     .await
+}
+
+/// Runs a change for `caller` inside a transaction already open (the demo generator).
+pub fn change_in<C: TicketChange>(
+    tx: &mut Tx,
+    caller: &Caller,
+    target: &Target,
+    change: C,
+) -> Result<C::Reply, AppError> {
+    run(tx, Some(caller), target, change)
 }
 
 /// Runs a change of the system's own (a scheduled job) inside the job's transaction.
