@@ -38,12 +38,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Fill a database with synthetic tickets and time the queue views (a temporary SQLite
-    /// file unless --database-url names an empty database).
+    /// Fill a database with a year of generated activity and time the queue views and the
+    /// figures (a temporary SQLite file unless --database-url names an empty database).
     Bench {
-        /// How many tickets to insert.
+        /// How many tickets the database holds for the timings.
         #[arg(long, default_value_t = 100_000)]
         tickets: usize,
+        /// How many of them are written through the services; the others are copies of
+        /// those, at the same instants.
+        #[arg(long, default_value_t = 20_000)]
+        sample: usize,
         /// How many keyset pages to follow in the deep-page timings.
         #[arg(long, default_value_t = 100)]
         pages: usize,
@@ -199,9 +203,10 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Bench {
             tickets,
+            sample,
             pages,
             database_url,
-        } => run_bench(tickets, pages, database_url),
+        } => run_bench(tickets, sample, pages, database_url),
         Command::Migrate => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
@@ -319,7 +324,12 @@ fn grant_request(role: Role, scope: Option<String>) -> GrantRequest {
     request
 }
 
-fn run_bench(tickets: usize, pages: usize, database_url: Option<String>) -> Result<(), String> {
+fn run_bench(
+    tickets: usize,
+    sample: usize,
+    pages: usize,
+    database_url: Option<String>,
+) -> Result<(), String> {
     let temporary = std::env::temp_dir().join(format!("guichet-bench-{}.db", std::process::id()));
     let raw = database_url.unwrap_or_else(|| format!("sqlite://{}", temporary.display()));
     let url = DatabaseUrl::parse(&raw).map_err(|e| format!("--database-url : {e}"))?;
@@ -327,7 +337,14 @@ fn run_bench(tickets: usize, pages: usize, database_url: Option<String>) -> Resu
         .map_err(|e| format!("connexion impossible : {e}"))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
-    let report = guichet::bench::run(&mut conn, &guichet::bench::BenchOptions { tickets, pages });
+    let report = guichet::bench::run(
+        &mut conn,
+        &guichet::bench::BenchOptions {
+            tickets,
+            sample,
+            pages,
+        },
+    );
     drop(conn);
     drop(pool);
     for suffix in ["", "-wal", "-shm"] {

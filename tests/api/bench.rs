@@ -1,21 +1,26 @@
-//! The benchmark runs on both backends (its figures come from `guichet bench`, not tests).
+//! The benchmark runs on both backends (its figures come from `guichet bench`, not tests):
+//! a sample written through the services, copied up to the size asked.
+
+use diesel::prelude::*;
 
 use guichet::bench::{run, BenchOptions};
+use guichet::db::schema::{service_level_clocks, ticket_hops, tickets};
 
 use crate::helpers::TestApp;
 
 #[actix_web::test]
-async fn the_bench_fills_and_times_the_queue_views() {
+async fn the_bench_fills_with_generated_activity_and_times_the_views() {
     let app = TestApp::empty();
     let report = run(
         &mut app.conn(),
         &BenchOptions {
-            tickets: 1_200,
+            tickets: 500,
+            sample: 200,
             pages: 5,
         },
     )
     .unwrap();
-    assert_eq!(report.tickets, 1_200);
+    assert_eq!((report.tickets, report.sample), (500, 200));
     assert_eq!(report.timings.len(), 7);
     assert!(report
         .timings
@@ -26,13 +31,42 @@ async fn the_bench_fills_and_times_the_queue_views() {
         "pilotage : chiffres du territoire sur un an"
     );
     assert_eq!(report.timings[6].samples, 5);
-    // Deep pages were followed: 1,200 tickets at one guichet make more than one page.
-    assert_eq!(report.timings[1].samples, 5);
+
+    // 200 stories, then two copies and a half: every ticket's hops and clocks with it.
+    let conn = &mut *app.conn();
+    let all: i64 = tickets::table.count().get_result(conn).unwrap();
+    assert_eq!(all, 500);
+    let copies = [(1, 200), (201, 400), (401, 500)];
+    let hops_of = |conn: &mut _, (a, b): (i64, i64)| -> i64 {
+        ticket_hops::table
+            .filter(ticket_hops::ticket_id.between(a, b))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    };
+    let clocks_of = |conn: &mut _, (a, b): (i64, i64)| -> i64 {
+        service_level_clocks::table
+            .filter(service_level_clocks::ticket_id.between(a, b))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    };
+    let (hops, clocks) = (hops_of(conn, copies[0]), clocks_of(conn, copies[0]));
+    assert!(hops > 200 && clocks > 200, "{hops} hops, {clocks} clocks");
+    assert_eq!(hops_of(conn, copies[1]), hops);
+    assert_eq!(clocks_of(conn, copies[1]), clocks);
+    assert_eq!(
+        hops_of(conn, copies[2]),
+        hops_of(conn, (1, 100)),
+        "the half copy"
+    );
+
     // A second run refuses a database that holds tickets.
     assert!(run(
-        &mut app.conn(),
+        conn,
         &BenchOptions {
             tickets: 10,
+            sample: 10,
             pages: 1
         }
     )

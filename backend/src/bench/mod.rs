@@ -1,28 +1,28 @@
-//! `guichet bench`: fills a database with synthetic tickets, then times the queue views a
-//! guichet agent and a correspondent use, first pages and deep keyset pages.
+//! `guichet bench`: fills a database with a year of generated activity (a sample written
+//! through the services by `guichet demo generate`, copied up to the size asked), then
+//! times the queue views a guichet agent and a correspondent use, first pages and deep
+//! keyset pages, and a territory-year of figures.
+
+mod amplify;
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, Utc};
-use diesel::Connection;
 
-use crate::db::models::NewTicket;
 use crate::db::repo::{establishments, organisations, queues, territories, tickets, users};
 use crate::db::DbConn;
-use crate::domain::priority::{priority, Level3};
 use crate::domain::reference_kinds::CompetenceDomain;
-use crate::domain::ticket_lifecycle::TicketStatus;
+use crate::generator::{self, GenerateOptions};
 use crate::services::caller::{user_caller, Caller};
 use crate::services::seed::{self, DemoSeed, ReferenceSeed};
 use crate::services::stats;
 use crate::services::tickets::read::{self, ListQuery};
 
-/// Tickets per insert statement (PostgreSQL allows 65,535 parameters).
-const BATCH: usize = 1_000;
-
 pub struct BenchOptions {
     pub tickets: usize,
+    /// How many of them are written through the services (the rest are copies).
+    pub sample: usize,
     pub pages: usize,
 }
 
@@ -38,7 +38,9 @@ pub struct Timing {
 pub struct BenchReport {
     pub backend: &'static str,
     pub tickets: usize,
-    pub fill: Duration,
+    pub sample: usize,
+    pub generation: Duration,
+    pub amplification: Duration,
     pub timings: Vec<Timing>,
 }
 
@@ -46,10 +48,12 @@ impl fmt::Display for BenchReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{} : {} tickets insérés en {:.1} s",
+            "{} : {} tickets écrits par les services en {:.1} s, copiés jusqu'à {} en {:.1} s",
             self.backend,
+            self.sample,
+            self.generation.as_secs_f64(),
             self.tickets,
-            self.fill.as_secs_f64()
+            self.amplification.as_secs_f64()
         )?;
         writeln!(
             f,
@@ -155,64 +159,24 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     .into_iter()
     .map(|(e, _, _)| e.uai)
     .collect();
-    let requester = correspondent
-        .user_id()
-        .ok_or("correspondant sans identifiant")?;
-
-    let levels = [Level3::High, Level3::Medium, Level3::Low];
-    let statuses = [
-        TicketStatus::New,
-        TicketStatus::Assigned,
-        TicketStatus::InProgress,
-        TicketStatus::Resolved,
-        TicketStatus::Closed,
-    ];
     let start = Utc::now() - Span::days(365);
     let filled = Instant::now();
-    let mut n = 0;
-    while n < options.tickets {
-        let batch: Vec<NewTicket> = (n..(n + BATCH).min(options.tickets))
-            .map(|i| {
-                let impact = levels[i % 3];
-                let urgency = levels[(i / 3) % 3];
-                let at = (start + Span::seconds(i as i64 * 31)).naive_utc();
-                let title = format!("Ticket de charge {i}");
-                NewTicket {
-                    reference: format!("BENCH-{i:09}"),
-                    territory_code: "GE".into(),
-                    establishment_uai: schools[i % schools.len()].clone(),
-                    requester_id: requester,
-                    title_search: crate::domain::search_key::search_key(&title),
-                    title,
-                    description: "Ticket synthétique du banc d'essai".into(),
-                    category_code: "messagerie".into(),
-                    ticket_type: crate::domain::reference_kinds::TicketType::Incident,
-                    impact,
-                    urgency,
-                    priority: i32::from(priority(impact, urgency)),
-                    status: statuses[i % statuses.len()],
-                    pending_reason: None,
-                    level: 1,
-                    owner_queue_id: queue.id,
-                    current_queue_id: queue.id,
-                    technical_file: Default::default(),
-                    vendor_id: None,
-                    third_party_editor_id: None,
-                    service_level_policy_id: None,
-                    resolution: None,
-                    resolved_at: None,
-                    created_at: at,
-                    updated_at: at,
-                    version: 1,
-                }
-            })
-            .collect();
-        conn.transaction(|c| tickets::insert_many(c, &batch))
-            .map_err(|e| e.to_string())?;
-        n += batch.len();
-    }
+    let sample = options.sample.min(options.tickets).max(1);
+    let generated = generator::run(
+        conn,
+        &GenerateOptions {
+            tickets: sample,
+            months: 12,
+            seed: 2026,
+        },
+        Utc::now(),
+    )
+    .map_err(|e| e.to_string())?;
+    let generation = filled.elapsed();
+    let copied = Instant::now();
+    amplify::amplify(conn, generated.tally.tickets, options.tickets).map_err(|e| e.to_string())?;
     crate::db::backend_specific::analyze(conn).map_err(|e| e.to_string())?;
-    let fill = filled.elapsed();
+    let amplification = copied.elapsed();
 
     let base = ListQuery {
         limit: 50,
@@ -255,7 +219,7 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     timings.push(timing("correspondant : son établissement, 1re page", first));
     timings.push(timing("correspondant : pages suivantes (curseur)", deep));
     let text = ListQuery {
-        text: Some("charge 4242".into()),
+        text: Some("coupe au cdi".into()),
         ..base
     };
     let (first, _) = time_view(conn, &guichet, &text, 10, 0)?;
@@ -285,7 +249,9 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     Ok(BenchReport {
         backend: conn.backend_name(),
         tickets: options.tickets,
-        fill,
+        sample,
+        generation,
+        amplification,
         timings,
     })
 }
