@@ -138,6 +138,8 @@ pub struct Settings {
     pub password_hashers: usize,
     /// Logins that may wait for a hasher before the next ones answer 503.
     pub password_queue: usize,
+    /// When the monthly reviews are drafted (6-field cron, UTC).
+    pub review_cron: String,
     pub mail: MailSettings,
 }
 
@@ -302,6 +304,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GUICHET_PASSWORD_QUEUE",
         "32",
         "Connexions en attente d'un calcul de mot de passe avant de répondre 503 (1-1000)",
+    ),
+    (
+        "GUICHET_REVIEW_CRON",
+        "0 0 5 1 * *",
+        "Quand les revues du mois écoulé sont préparées et les chiffres mensuels envoyés (cron à 6 champs, secondes d'abord, heure UTC) ; défaut : le 1er du mois à 5 h",
     ),
     (
         "GUICHET_SSO_ISSUER",
@@ -475,8 +482,20 @@ impl Settings {
             idempotency_key_hours: positive("GUICHET_IDEMPOTENCY_KEY_HOURS", 720)?,
             password_hashers: positive("GUICHET_PASSWORD_HASHERS", 16)? as usize,
             password_queue: positive("GUICHET_PASSWORD_QUEUE", 1000)? as usize,
+            review_cron: cron("GUICHET_REVIEW_CRON", get("GUICHET_REVIEW_CRON"))?,
             mail: mail_settings(&get)?,
         })
+    }
+}
+
+/// A schedule the job scheduler accepts (seconds, minutes, hours, day, month, weekday).
+fn cron(variable: &'static str, expression: String) -> Result<String, SettingsError> {
+    match tokio_cron_scheduler::Job::new(expression.as_str(), |_, _| {}) {
+        Ok(_) => Ok(expression),
+        Err(e) => Err(SettingsError {
+            variable,
+            problem: format!("« {expression} » : {e} (attendu 6 champs, ex. 0 0 5 1 * *)"),
+        }),
     }
 }
 

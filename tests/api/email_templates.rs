@@ -36,6 +36,17 @@ fn payload(app: &TestApp, title: &str, body: Option<&str>) -> serde_json::Value 
         "actor": "Agent du guichet — démo Grand Est",
         "occurred_at": "2026-11-24T07:45:00",
         "resolved_at": "2026-11-24T07:45:00",
+        // What the monthly review's notices say (the others do not read it).
+        "review": {
+            "title": "Revue d'incidents de novembre 2026", "territory": "Grand Est",
+            "period": "du 1er novembre 2026 au 30 novembre 2026", "opened": "1 204",
+            "resolved": "1 187", "backlog": "96", "major_incidents": "1",
+        },
+        "figures": {
+            "scope": "Département de la Moselle", "period": "du 1er novembre 2026 au 30 novembre 2026",
+            "opened": "214", "resolved": "209", "backlog": "12", "response_median": "1 h 25",
+            "resolution_median": "10 h 39", "compliance": "97,2 %",
+        },
         // What a digest lists (other notices do not read it).
         "items": [{
             "reference": "GE-2026-000042", "title": title,
@@ -51,14 +62,24 @@ fn every_notice_renders_as_its_snapshot() {
     let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
     let mut differing = Vec::new();
     for notice in Notice::ALL {
+        let mut payload = payload(
+            &app,
+            "Messagerie inaccessible",
+            Some("Le correctif est déployé."),
+        );
+        // The monthly notices link to a page of the API rather than to a ticket.
+        match notice {
+            Notice::ReviewDrafted => payload["path"] = json!("/api/v1/reviews/12"),
+            Notice::MonthlyFigures => {
+                payload["path"] =
+                    json!("/api/v1/stats?scope=collectivite:dep-57&from=2026-11-01&to=2026-12-01")
+            }
+            _ => {}
+        }
         let rendered = renderer
             .render(
                 *notice,
-                &payload(
-                    &app,
-                    "Messagerie inaccessible",
-                    Some("Le correctif est déployé."),
-                ),
+                &payload,
                 "Camille Martin",
                 "https://guichet.example",
                 5,

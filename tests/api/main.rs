@@ -22,6 +22,7 @@ mod helpers;
 mod idempotency;
 mod journal_replay;
 mod mail_delivery;
+mod monthly_reviews;
 mod notifications;
 mod openapi;
 mod outages;

@@ -65,6 +65,11 @@ pub fn date(day: NaiveDate) -> String {
     format!("{ordinal} {} {}", MONTHS[day.month0() as usize], day.year())
 }
 
+/// `novembre 2026`.
+pub fn month(day: NaiveDate) -> String {
+    format!("{} {}", MONTHS[day.month0() as usize], day.year())
+}
+
 /// `29 novembre 2026, 14 h 05` in `zone`.
 pub fn date_time(instant: DateTime<Utc>, zone: Tz) -> String {
     let local = instant.with_timezone(&zone);
@@ -98,6 +103,8 @@ mod tests {
         assert_eq!(integer(999), "999");
         assert_eq!(number(-1234.0, 0), "-1\u{202f}234");
         assert_eq!(percent(97.0), "97,0\u{a0}%");
+        let first = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(month(first), "novembre 2026");
     }
 
     #[test]

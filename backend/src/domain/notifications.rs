@@ -38,6 +38,10 @@ text_enum! {
         ServiceLevelWarning => "service_level_warning",
         /// To the agents of the organisation whose clock passed its target.
         ServiceLevelBreach => "service_level_breach",
+        /// To a territory's steering users: the month's review is drafted.
+        ReviewDrafted => "review_drafted",
+        /// To the agents of a partner organisation: its own figures of the month.
+        MonthlyFigures => "monthly_figures",
     }
 }
 
@@ -182,6 +186,9 @@ impl Notice {
             Notice::QueueDigest => 11,
             Notice::ServiceLevelBreach => 12,
             Notice::ServiceLevelWarning => 13,
+            // Not about a ticket's write: never planned with the others.
+            Notice::ReviewDrafted => 14,
+            Notice::MonthlyFigures => 15,
         }
     }
 }

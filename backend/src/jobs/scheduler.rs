@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 /// When a job runs: on a cron schedule, or every so many seconds.
 enum Every {
-    Cron(&'static str),
+    Cron(String),
     Seconds(u64),
 }
 
@@ -32,7 +32,7 @@ where
         }) as std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
     };
     match every {
-        Every::Cron(cron) => Job::new_async(cron, body),
+        Every::Cron(cron) => Job::new_async(cron.as_str(), body),
         Every::Seconds(seconds) => {
             Job::new_repeated_async(std::time::Duration::from_secs(seconds), body)
         }
@@ -45,24 +45,31 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
     let scheduler = JobScheduler::new().await.map_err(|e| e.to_string())?;
     // Every hour, at minute 7: close resolved tickets that are due.
     let auto_close = job(
-        Every::Cron("0 7 * * * *"),
+        Every::Cron("0 7 * * * *".into()),
         "auto_close",
         state.clone(),
         |s| async move { jobs::auto_close(&s).await },
     )?;
     // Every hour, at minute 37: forget expired keys and counters.
     let housekeeping = job(
-        Every::Cron("0 37 * * * *"),
+        Every::Cron("0 37 * * * *".into()),
         "housekeeping",
         state.clone(),
         |s| async move { jobs::housekeeping(&s).await },
     )?;
     // Every day at 16:00 UTC (the end of a school day in France): the queue digests.
     let digests = job(
-        Every::Cron("0 0 16 * * *"),
+        Every::Cron("0 0 16 * * *".into()),
         "queue_digest",
         state.clone(),
         |s| async move { jobs::queue_digests(&s).await },
+    )?;
+    // Monthly (GUICHET_REVIEW_CRON): last month's reviews and the partners' figures.
+    let monthly_reviews = job(
+        Every::Cron(state.settings.review_cron.clone()),
+        "monthly_reviews",
+        state.clone(),
+        |s| async move { jobs::monthly_reviews(&s).await },
     )?;
     // Every minute: the service-level warnings and breaches that are due.
     let service_levels = job(
@@ -83,6 +90,7 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         auto_close,
         housekeeping,
         digests,
+        monthly_reviews,
         service_levels,
         notifications,
     ] {

@@ -63,6 +63,17 @@ pub async fn queue_digests(state: &AppState) -> Result<Ran, AppError> {
         .map(Some)
 }
 
+/// Drafts last month's reviews and sends the partners their monthly figures (monthly; a
+/// territory already drafted is skipped, so a run twice writes nothing twice).
+pub async fn monthly_reviews(state: &AppState) -> Result<Ran, AppError> {
+    if !lease(state, "monthly_reviews", Duration::hours(1)).await? {
+        return Ok(None);
+    }
+    crate::services::reviews::monthly::draft_last_month(state)
+        .await
+        .map(Some)
+}
+
 /// Forgets expired idempotency keys and old login counters (hourly).
 pub async fn housekeeping(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "housekeeping", Duration::hours(1)).await? {

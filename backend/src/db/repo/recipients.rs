@@ -26,6 +26,19 @@ pub fn agents_of(conn: &mut DbConn, organisation_id: i64) -> QueryResult<Vec<Use
         .load(conn)
 }
 
+/// The steering users of a territory.
+pub fn steering_of(conn: &mut DbConn, territory: &str) -> QueryResult<Vec<User>> {
+    users::table
+        .inner_join(role_grants::table)
+        .filter(role_grants::territory_code.eq(territory))
+        .filter(role_grants::role.eq(Role::Steering))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .distinct()
+        .order(users::id)
+        .load(conn)
+}
+
 /// The correspondents of these schools.
 pub fn correspondents_of(conn: &mut DbConn, uais: &[String]) -> QueryResult<Vec<User>> {
     users::table

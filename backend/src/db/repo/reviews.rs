@@ -7,7 +7,7 @@ use crate::db::schema::{
     tickets,
 };
 use crate::db::DbConn;
-use crate::domain::review::{ActionStatus, ReviewStatus};
+use crate::domain::review::{ActionStatus, Audience, ReviewStatus};
 
 pub fn insert(conn: &mut DbConn, row: &NewReview, participants: &[i64]) -> QueryResult<Review> {
     let review: Review = diesel::insert_into(reviews::table)
@@ -23,6 +23,24 @@ pub fn insert(conn: &mut DbConn, row: &NewReview, participants: &[i64]) -> Query
             .execute(conn)?;
     }
     Ok(review)
+}
+
+/// The review of a territory for an audience and exactly this period, if there is one.
+pub fn find_for_period(
+    conn: &mut DbConn,
+    territory: &str,
+    audience: Audience,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Option<Review>> {
+    reviews::table
+        .filter(reviews::territory_code.eq(territory))
+        .filter(reviews::audience.eq(audience))
+        .filter(reviews::period_from.eq(from))
+        .filter(reviews::period_to.eq(to))
+        .select(Review::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Review>> {

@@ -44,6 +44,8 @@ notice_templates!(
     "queue_digest",
     "service_level_warning",
     "service_level_breach",
+    "review_drafted",
+    "monthly_figures",
 );
 
 const PARTIALS: &[(&str, &str)] = &[
@@ -152,6 +154,10 @@ impl Renderer {
         let link =
             |reference: &str| format!("{}/tickets/{reference}", public_url.trim_end_matches('/'));
         let reference = payload["reference"].as_str().unwrap_or_default();
+        // A notice about a review or figures links to its page in the API.
+        let own_link = payload["path"]
+            .as_str()
+            .map(|path| format!("{}{path}", public_url.trim_end_matches('/')));
         // A digest lists tickets, each with its link.
         let items: Vec<Value> = payload["items"]
             .as_array()
@@ -168,7 +174,7 @@ impl Renderer {
             .unwrap_or_default();
         let mut data = json!({
             "recipient_name": recipient_name,
-            "link": link(reference),
+            "link": own_link.unwrap_or_else(|| link(reference)),
             "count": items.len(),
             "items": items,
             "ticket": {
@@ -182,6 +188,8 @@ impl Renderer {
             "body": field("body"),
             "actor": field("actor"),
             "auto_close_days": auto_close_days,
+            "review": field("review"),
+            "figures": field("figures"),
         });
         let name = notice.as_str();
         let subject = self

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod content;
 pub mod create;
+pub mod monthly;
 pub mod page;
 pub mod read;
 pub mod status;

@@ -187,6 +187,20 @@ pub fn territory(territory: &crate::db::models::Territory) -> Scope {
     }
 }
 
+/// An organisation's own scope (its monthly figures); `None` for a software editor.
+pub fn organisation(organisation: &crate::db::models::Organisation) -> Option<Scope> {
+    let kind = kind_of(organisation.kind)?;
+    Some(Scope {
+        view: view(
+            kind,
+            &organisation.code,
+            organisation.name.clone(),
+            organisation.territory_code.as_deref().unwrap_or_default(),
+        ),
+        filter: TicketFilter::Organisation(organisation.code.clone()),
+    })
+}
+
 fn view(kind: ScopeKind, code: &str, name: String, territory: &str) -> ScopeView {
     ScopeView {
         kind,
