@@ -256,6 +256,71 @@ async fn eight_admins_publishing_at_once_publish_once() {
 }
 
 #[actix_web::test]
+async fn eight_admins_adding_and_moving_actions_at_once_lose_nothing() {
+    let chain = chain_at(paris(11, 30, 10)).await;
+    let app = &chain.app;
+    let admin = app.demo_token("admin", "ge");
+    let reference = open(&chain).await;
+    let id = create(app, &admin, "2026-11-01", "2026-12-01").await["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/reviews/{id}/actions");
+    let added = join_all((0..8).map(|i| {
+        app.post_as(
+            Some(&admin),
+            &path,
+            json!({ "title": format!("Action {i}"), "owner": "dep-57", "due_on": "2027-01-15",
+                    "tickets": [reference] }),
+        )
+    }))
+    .await;
+    assert!(added.iter().all(|a| a.status == 201), "{added:?}");
+    let read = app.get_as(&admin, &format!("/api/v1/reviews/{id}")).await;
+    let mut titles: Vec<&str> = read.body["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        (0..8).map(|i| format!("Action {i}")).collect::<Vec<_>>()
+    );
+    // Eight moves of one action at once: each applied in turn or refused (an action done or
+    // dropped moves no more), never lost half-way; the status left is one that was applied.
+    let action = added[0].body["id"].as_i64().unwrap();
+    let statuses = ["in_progress", "done", "dropped", "open"];
+    let status_path = format!("/api/v1/improvement-actions/{action}/status");
+    let moved = join_all((0..8).map(|i| {
+        app.post_as(
+            Some(&admin),
+            &status_path,
+            json!({ "status": statuses[i % 4] }),
+        )
+    }))
+    .await;
+    let applied: Vec<&str> = moved
+        .iter()
+        .filter(|m| m.status == 200)
+        .map(|m| m.body["status"].as_str().unwrap())
+        .collect();
+    assert!(!applied.is_empty());
+    for m in moved.iter().filter(|m| m.status != 200) {
+        m.assert_problem(409, "invalid_transition");
+    }
+    let read = app.get_as(&admin, &format!("/api/v1/reviews/{id}")).await;
+    let now = read.body["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == action)
+        .map(|a| a["status"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(applied.contains(&now.as_str()), "{now} not in {applied:?}");
+}
+
+#[actix_web::test]
 async fn reviews_are_their_territory_steering_and_admins() {
     let chain = chain_at(paris(11, 30, 10)).await;
     let app = &chain.app;

@@ -6,8 +6,8 @@ clocks (written with it). Each client sends every opening with an `Idempotency-K
 request whose answer was lost in the crash is retried with the same key once the service is
 back, as a client would. Meanwhile a territory admin writes service-level policy versions
 (every acknowledged version is stored, and the versions stored follow each other with no gap)
-and an authority agent records outages, and the admin prepares reviews (every acknowledged one
-is stored, each review with its participants).
+and an authority agent records outages, and the admin prepares reviews and adds improvement
+actions (every acknowledged one is stored, each review with its participants).
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -69,6 +69,10 @@ def review(i):
             "title": f"kill-{i}", "participants": ["ac-nancy-metz", "dep-57"]}
 
 
+def action(i):
+    return {"title": f"kill-{i}", "owner": "dep-57", "due_on": "2027-01-15"}
+
+
 def acknowledging_writer(base, token, path, body_of, key, acknowledged, stop, lock):
     """Creates at `path` until the service dies; records the key of each acknowledged one."""
     i = 0
@@ -105,7 +109,7 @@ def main():
     database_url = fresh_database(args.database)
     service = Service(args.binary, database_url)
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
-    versions, outage_ids, review_ids = set(), set(), set()
+    versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -126,6 +130,14 @@ def main():
             service.base, agent, "/api/v1/outages", outage, "id", outage_ids, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
             service.base, admin, "/api/v1/reviews", review, "id", review_ids, stop, lock)))
+        status, _, target = request(service.base, "POST", "/api/v1/reviews", token=admin,
+                                    body=review(-1 - round_))
+        if status != 201:
+            raise RuntimeError(f"review for the actions: {status} {target}")
+        review_ids.add(target["id"])
+        threads.append(threading.Thread(target=acknowledging_writer, args=(
+            service.base, admin, f"/api/v1/reviews/{target['id']}/actions", action, "id",
+            action_ids, stop, lock)))
         for t in threads:
             t.start()
         time.sleep(dice.uniform(0.3, 1.5))
@@ -171,6 +183,9 @@ def main():
     partial_reviews = sql_count(database_url, (
         "SELECT count(*) FROM reviews r WHERE (SELECT count(*) FROM review_participants p "
         "WHERE p.review_id = r.id) <> 2"))
+    stored_actions = sql_count(database_url, "SELECT count(*) FROM improvement_actions "
+                               "WHERE id IN (%s)" % ",".join(str(i) for i in action_ids)
+                               ) if action_ids else 0
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -184,12 +199,15 @@ def main():
     print(f"  outages acknowledged: {len(outage_ids)}, of which stored: {stored_outages}")
     print(f"  reviews acknowledged: {len(review_ids)}, of which stored: {stored_reviews}; "
           f"without their participants: {partial_reviews}")
+    print(f"  improvement actions acknowledged: {len(action_ids)}, of which stored: "
+          f"{stored_actions}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
           and stored_versions == last_version and len(versions) > 0
           and stored_outages == len(outage_ids) and len(outage_ids) > 0
-          and stored_reviews == len(review_ids) and len(review_ids) > 0 and partial_reviews == 0)
+          and stored_reviews == len(review_ids) and len(review_ids) > 0 and partial_reviews == 0
+          and stored_actions == len(action_ids) and len(action_ids) > 0)
     return 0 if ok else 1
 
 
