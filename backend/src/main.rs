@@ -54,6 +54,9 @@ enum Command {
         /// An empty database to fill (postgres://… or sqlite://…).
         #[arg(long)]
         database_url: Option<String>,
+        /// Time the views of --database-url as an earlier run left it, without filling it.
+        #[arg(long, requires = "database_url")]
+        reuse: bool,
     },
     /// Demonstration data.
     Demo {
@@ -206,7 +209,16 @@ fn run(command: Command) -> Result<(), String> {
             sample,
             pages,
             database_url,
-        } => run_bench(tickets, sample, pages, database_url),
+            reuse,
+        } => run_bench(
+            guichet::bench::BenchOptions {
+                tickets,
+                sample,
+                pages,
+                reuse,
+            },
+            database_url,
+        ),
         Command::Migrate => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
@@ -325,9 +337,7 @@ fn grant_request(role: Role, scope: Option<String>) -> GrantRequest {
 }
 
 fn run_bench(
-    tickets: usize,
-    sample: usize,
-    pages: usize,
+    options: guichet::bench::BenchOptions,
     database_url: Option<String>,
 ) -> Result<(), String> {
     let temporary = std::env::temp_dir().join(format!("guichet-bench-{}.db", std::process::id()));
@@ -337,14 +347,7 @@ fn run_bench(
         .map_err(|e| format!("connexion impossible : {e}"))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
-    let report = guichet::bench::run(
-        &mut conn,
-        &guichet::bench::BenchOptions {
-            tickets,
-            sample,
-            pages,
-        },
-    );
+    let report = guichet::bench::run(&mut conn, &options);
     drop(conn);
     drop(pool);
     for suffix in ["", "-wal", "-shm"] {

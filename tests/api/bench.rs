@@ -17,6 +17,7 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
             tickets: 500,
             sample: 200,
             pages: 5,
+            reuse: false,
         },
     )
     .unwrap();
@@ -67,8 +68,23 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
         &BenchOptions {
             tickets: 10,
             sample: 10,
-            pages: 1
+            pages: 1,
+            reuse: false,
         }
     )
     .is_err());
+    // Reused, it times the same database again without adding to it.
+    let again = run(
+        conn,
+        &BenchOptions {
+            tickets: 0,
+            sample: 0,
+            pages: 1,
+            reuse: true,
+        },
+    )
+    .unwrap();
+    assert_eq!((again.tickets, again.sample), (500, 0));
+    let all: i64 = tickets::table.count().get_result(conn).unwrap();
+    assert_eq!(all, 500);
 }

@@ -24,6 +24,8 @@ pub struct BenchOptions {
     /// How many of them are written through the services (the rest are copies).
     pub sample: usize,
     pub pages: usize,
+    /// Times the views of a database an earlier run filled, without filling it.
+    pub reuse: bool,
 }
 
 /// Latencies of one view, in milliseconds.
@@ -46,15 +48,23 @@ pub struct BenchReport {
 
 impl fmt::Display for BenchReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} : {} tickets écrits par les services en {:.1} s, copiés jusqu'à {} en {:.1} s",
-            self.backend,
-            self.sample,
-            self.generation.as_secs_f64(),
-            self.tickets,
-            self.amplification.as_secs_f64()
-        )?;
+        if self.sample == 0 {
+            writeln!(
+                f,
+                "{} : base existante de {} tickets",
+                self.backend, self.tickets
+            )?;
+        } else {
+            writeln!(
+                f,
+                "{} : {} tickets écrits par les services en {:.1} s, copiés jusqu'à {} en {:.1} s",
+                self.backend,
+                self.sample,
+                self.generation.as_secs_f64(),
+                self.tickets,
+                self.amplification.as_secs_f64()
+            )?;
+        }
         writeln!(
             f,
             "{:<44} {:>7} {:>9} {:>9} {:>9}",
@@ -121,11 +131,38 @@ fn time_view(
     Ok((first, deep))
 }
 
-/// Seeds the demo data if needed, inserts the tickets, and times the views.
+/// Writes the sample through the generator and copies it up to the size asked: the sample's
+/// size, and how long each part took.
+fn fill(conn: &mut DbConn, options: &BenchOptions) -> Result<(usize, Duration, Duration), String> {
+    let filled = Instant::now();
+    let sample = options.sample.min(options.tickets).max(1);
+    let generated = generator::run(
+        conn,
+        &GenerateOptions {
+            tickets: sample,
+            months: 12,
+            seed: 2026,
+        },
+        Utc::now(),
+    )
+    .map_err(|e| e.to_string())?;
+    let generation = filled.elapsed();
+    let copied = Instant::now();
+    amplify::amplify(conn, generated.tally.tickets, options.tickets).map_err(|e| e.to_string())?;
+    crate::db::backend_specific::analyze(conn).map_err(|e| e.to_string())?;
+    Ok((sample, generation, copied.elapsed()))
+}
+
+/// Seeds the demo data if needed, fills the database (unless reused), and times the views.
 pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, String> {
-    if tickets::count(conn).map_err(|e| e.to_string())? > 0 {
+    let held = tickets::count(conn).map_err(|e| e.to_string())? as usize;
+    if options.reuse && held == 0 {
+        return Err("la base ne contient aucun ticket : rien à mesurer sans la remplir".into());
+    }
+    if !options.reuse && held > 0 {
         return Err(
-            "la base contient déjà des tickets : le banc d'essai veut une base vide".into(),
+            "la base contient déjà des tickets : le banc d'essai veut une base vide (ou --reuse)"
+                .into(),
         );
     }
     if seed::is_empty(conn).map_err(|e| e.to_string())? {
@@ -160,23 +197,11 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     .map(|(e, _, _)| e.uai)
     .collect();
     let start = Utc::now() - Span::days(365);
-    let filled = Instant::now();
-    let sample = options.sample.min(options.tickets).max(1);
-    let generated = generator::run(
-        conn,
-        &GenerateOptions {
-            tickets: sample,
-            months: 12,
-            seed: 2026,
-        },
-        Utc::now(),
-    )
-    .map_err(|e| e.to_string())?;
-    let generation = filled.elapsed();
-    let copied = Instant::now();
-    amplify::amplify(conn, generated.tally.tickets, options.tickets).map_err(|e| e.to_string())?;
-    crate::db::backend_specific::analyze(conn).map_err(|e| e.to_string())?;
-    let amplification = copied.elapsed();
+    let (sample, generation, amplification) = if options.reuse {
+        (0, Duration::ZERO, Duration::ZERO)
+    } else {
+        fill(conn, options)?
+    };
 
     let base = ListQuery {
         limit: 50,
@@ -248,7 +273,7 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     ));
     Ok(BenchReport {
         backend: conn.backend_name(),
-        tickets: options.tickets,
+        tickets: if options.reuse { held } else { options.tickets },
         sample,
         generation,
         amplification,

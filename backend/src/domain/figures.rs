@@ -11,11 +11,6 @@ pub fn nearest_rank(n: i64, percent: i64) -> i64 {
     (n * percent + 99) / 100
 }
 
-/// The same rank as an SQL expression over a count column.
-pub fn nearest_rank_sql(count_column: &str, percent: i64) -> String {
-    format!("(({count_column}) * {percent} + 99) / 100")
-}
-
 /// `part` of `whole` in percent, one decimal; none of nothing.
 pub fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
@@ -83,7 +78,6 @@ mod tests {
         assert_eq!(nearest_rank(10, 90), 9);
         assert_eq!(nearest_rank(11, 90), 10);
         assert_eq!(nearest_rank(100, 90), 90);
-        assert_eq!(nearest_rank_sql("n", 90), "((n) * 90 + 99) / 100");
     }
 
     #[test]

@@ -175,10 +175,13 @@ fn visibility_condition(v: &Visibility) -> Condition {
             Box::new(condition.or(tickets::current_queue_id.eq_any(v.current_queues.clone())));
     }
     if !v.visited_queues.is_empty() {
+        // A correlated EXISTS, looked up by ticket: `id IN (the hops of those queues)` under
+        // an OR is a subplan PostgreSQL rescans for every row once the hops outgrow its work
+        // memory (minutes for a title search at a million tickets).
         let visited = ticket_hops::table
-            .filter(ticket_hops::to_queue_id.eq_any(v.visited_queues.clone()))
-            .select(ticket_hops::ticket_id);
-        condition = Box::new(condition.or(tickets::id.eq_any(visited)));
+            .filter(ticket_hops::ticket_id.eq(tickets::id))
+            .filter(ticket_hops::to_queue_id.eq_any(v.visited_queues.clone()));
+        condition = Box::new(condition.or(diesel::dsl::exists(visited)));
     }
     if !v.vendors.is_empty() {
         condition = Box::new(

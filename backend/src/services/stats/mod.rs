@@ -2,6 +2,7 @@
 //! times per organisation, service-level compliance and weekly series of one scope over one
 //! period, counted in SQL.
 
+pub mod clocks;
 pub mod csv;
 pub mod queries;
 pub mod scope;
@@ -14,12 +15,13 @@ use chrono_tz::Tz;
 
 use crate::db::repo::territories;
 use crate::db::DbConn;
-use crate::domain::figures::{day_start, minutes, nearest_rank, share, weekly};
+use crate::domain::figures::{day_start, share, weekly};
 use crate::error::AppError;
 use crate::services::caller::Caller;
 use crate::services::unit_of_work;
 use crate::state::AppState;
-use queries::{ComplianceRow, RankRow, VolumeCell};
+use clocks::ComplianceRow;
+use queries::VolumeCell;
 use scope::Scope;
 use views::{
     Compliance, Durations, Figures, OrganisationFigures, Period, PriorityCompliance, Refusals,
@@ -128,8 +130,18 @@ pub fn compute(
     let by_queue = fold(&cells, |c| (c.queue.clone(), c.queue_name.clone()));
     let by_category = fold(&cells, |c| (c.category.clone(), c.category_label.clone()));
     let by_school_kind = fold(&cells, |c| (c.school_kind.clone(), c.school_kind.clone()));
-    let durations = durations_by_group(queries::durations(conn, filter, from, to)?);
-    let compliance = queries::compliance(conn, filter, from, to)?;
+    let organisations: std::collections::HashMap<i64, _> =
+        crate::db::repo::organisations::list(conn, &Default::default())?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+    let clocks::ClockFigures {
+        durations,
+        compliance,
+    } = clocks::figures(
+        &queries::ended_clocks(conn, filter, from, to)?,
+        &organisations,
+    );
     let refusals = queries::refusals(conn, filter, from, to)?;
     let hours = queries::hours(conn, filter, from, to)?;
 
@@ -250,24 +262,6 @@ fn by(rows: Vec<VolumeRow>) -> Vec<VolumeBy> {
             },
         })
         .collect()
-}
-
-/// Per group, its label and its durations from the rows of the median's and the 90th
-/// percentile's ranks.
-fn durations_by_group(rows: Vec<RankRow>) -> BTreeMap<String, (String, Durations)> {
-    let mut groups: BTreeMap<String, (String, Durations)> = BTreeMap::new();
-    for row in rows {
-        let (label, durations) = groups.entry(row.grp).or_default();
-        *label = row.label;
-        durations.count = row.n;
-        if row.rank == nearest_rank(row.n, 50) {
-            durations.median_minutes = Some(minutes(row.seconds));
-        }
-        if row.rank == nearest_rank(row.n, 90) {
-            durations.p90_minutes = Some(minutes(row.seconds));
-        }
-    }
-    groups
 }
 
 fn add(compliance: &mut Compliance, row: &ComplianceRow) {

@@ -8,7 +8,6 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::scope::TicketFilter;
 use crate::db::DbConn;
-use crate::domain::figures::nearest_rank_sql;
 
 /// The tickets of the scope that matter to the period.
 fn scoped(filter: &TicketFilter) -> String {
@@ -117,92 +116,49 @@ pub fn volumes(
     load(conn, filter, from, to, sql)
 }
 
-/// The median and 90th-percentile values of a group of durations (business seconds), as the
-/// rows of those ranks.
+/// One service-level clock that ended in the period: a stay's (its organisation's) or the
+/// ticket's own; the durations' percentiles and the compliance are counted from these.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct RankRow {
-    #[diesel(sql_type = Text)]
-    pub grp: String,
-    #[diesel(sql_type = Text)]
-    pub label: String,
+pub struct EndedClock {
+    /// 1 for a stay's clock, 0 for the ticket's own.
     #[diesel(sql_type = BigInt)]
-    pub n: i64,
+    pub stay: i64,
+    /// 1 for a response clock, 0 for a resolution clock.
     #[diesel(sql_type = BigInt)]
-    pub rank: i64,
+    pub response: i64,
+    #[diesel(sql_type = BigInt)]
+    pub priority: i64,
+    /// Business seconds used.
     #[diesel(sql_type = BigInt)]
     pub seconds: i64,
+    #[diesel(sql_type = BigInt)]
+    pub breached: i64,
+    #[diesel(sql_type = BigInt)]
+    pub organisation_id: i64,
 }
 
 /// The clocks that ended: a ticket's response clock when it was opened in the period, its
 /// resolution clock when it was resolved in it; a stay's clocks when the stay began in it.
-const ENDED_CLOCKS: &str = "FROM scoped s JOIN service_level_clocks c ON c.ticket_id = s.id \
-     JOIN organisations o ON o.id = c.organisation_id \
-     LEFT JOIN ticket_hops h ON h.id = c.hop_id \
-     WHERE c.stopped = TRUE AND CASE \
-       WHEN c.hop_id IS NOT NULL THEN h.entered_at >= $2 AND h.entered_at < $3 \
-       WHEN c.kind = 'response' THEN s.created_at >= $2 \
-       ELSE s.resolved_at < $3 END";
-
-/// Durations by group: `ticket:<kind>` (the tickets' own clocks), `organisation:<code>:<kind>`
-/// (each organisation's stays) and `vendor:<kind>` (all the vendors' stays together).
-pub fn durations(
+/// Only numbers cross over: grouping and ranking them is cheaper in Rust than SQL's window
+/// sort over millions of rows.
+pub fn ended_clocks(
     conn: &mut DbConn,
     filter: &TicketFilter,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> QueryResult<Vec<RankRow>> {
-    let (median, p90) = (nearest_rank_sql("n", 50), nearest_rank_sql("n", 90));
-    let sql = format!(
-        ", ended AS (SELECT c.hop_id, c.kind, c.used_seconds, o.code, o.name, o.kind AS organisation_kind \
-         {ENDED_CLOCKS}), \
-         grouped AS ( \
-           SELECT 'ticket:' || kind AS grp, '' AS label, used_seconds FROM ended WHERE hop_id IS NULL \
-           UNION ALL SELECT 'organisation:' || code || ':' || kind, name, used_seconds FROM ended \
-             WHERE hop_id IS NOT NULL \
-           UNION ALL SELECT 'vendor:' || kind, '', used_seconds FROM ended \
-             WHERE hop_id IS NOT NULL AND organisation_kind = 'vendor'), \
-         ranked AS (SELECT grp, label, used_seconds, \
-           ROW_NUMBER() OVER (PARTITION BY grp ORDER BY used_seconds) AS rank, \
-           COUNT(*) OVER (PARTITION BY grp) AS n FROM grouped) \
-         SELECT grp, label, n, rank, used_seconds AS seconds FROM ranked \
-         WHERE rank = {median} OR rank = {p90} ORDER BY grp, rank"
-    );
-    load(conn, filter, from, to, &sql)
-}
-
-/// Clocks met and breached, by whose clock (`ticket` or an organisation's code), kind and
-/// priority.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct ComplianceRow {
-    #[diesel(sql_type = Text)]
-    pub owner: String,
-    #[diesel(sql_type = Text)]
-    pub label: String,
-    #[diesel(sql_type = Text)]
-    pub kind: String,
-    #[diesel(sql_type = BigInt)]
-    pub priority: i64,
-    #[diesel(sql_type = BigInt)]
-    pub met: i64,
-    #[diesel(sql_type = BigInt)]
-    pub breached: i64,
-}
-
-pub fn compliance(
-    conn: &mut DbConn,
-    filter: &TicketFilter,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> QueryResult<Vec<ComplianceRow>> {
-    let sql = format!(
-        "SELECT CASE WHEN c.hop_id IS NULL THEN 'ticket' ELSE o.code END AS owner, \
-         CASE WHEN c.hop_id IS NULL THEN '' ELSE o.name END AS label, \
-         c.kind AS kind, CAST(c.priority AS BIGINT) AS priority, \
-         SUM(CASE WHEN c.breached_at IS NULL THEN 1 ELSE 0 END) AS met, \
-         SUM(CASE WHEN c.breached_at IS NULL THEN 0 ELSE 1 END) AS breached \
-         {ENDED_CLOCKS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4"
-    );
-    load(conn, filter, from, to, &sql)
+) -> QueryResult<Vec<EndedClock>> {
+    let sql = "SELECT CAST(CASE WHEN c.hop_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS stay, \
+         CAST(CASE WHEN c.kind = 'response' THEN 1 ELSE 0 END AS BIGINT) AS response, \
+         CAST(c.priority AS BIGINT) AS priority, CAST(c.used_seconds AS BIGINT) AS seconds, \
+         CAST(CASE WHEN c.breached_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS breached, \
+         c.organisation_id AS organisation_id \
+         FROM scoped s JOIN service_level_clocks c ON c.ticket_id = s.id \
+         LEFT JOIN ticket_hops h ON h.id = c.hop_id \
+         WHERE c.stopped = TRUE AND CASE \
+           WHEN c.hop_id IS NOT NULL THEN h.entered_at >= $2 AND h.entered_at < $3 \
+           WHEN c.kind = 'response' THEN s.created_at >= $2 \
+           ELSE s.resolved_at < $3 END";
+    load(conn, filter, from, to, sql)
 }
 
 /// Hand-offs refused in the period, by the organisation that refused.
