@@ -58,14 +58,8 @@ pub fn local_instant(day: NaiveDate, hour: u32, rng: &mut impl Rng) -> DateTime<
     }
 }
 
-/// Draws an hour of the day for an opening.
-pub fn hour(rng: &mut impl Rng) -> u32 {
-    let weights = WeightedIndex::new(HOURS.iter().map(|(_, w)| *w)).expect("positive weights");
-    HOURS[weights.sample(rng)].0
-}
-
 /// `count` openings between `start` and `end`, in the order they happen: the school drawn
-/// by its weight, the day by its busyness (rejection sampling), then the hour.
+/// by its weight, the day by its busyness (rejection sampling), then the hour by its.
 pub fn draw(
     schools: &[School],
     start: DateTime<Utc>,
@@ -75,6 +69,7 @@ pub fn draw(
 ) -> Vec<(DateTime<Utc>, usize)> {
     let by_weight =
         WeightedIndex::new(schools.iter().map(|s| s.weight)).expect("schools with a weight");
+    let hours = WeightedIndex::new(HOURS.iter().map(|(_, w)| *w)).expect("positive weights");
     let first = start.with_timezone(&Paris).date_naive();
     let days = (end.with_timezone(&Paris).date_naive() - first)
         .num_days()
@@ -87,7 +82,7 @@ pub fn draw(
         if rng.gen::<f64>() * PEAK > day_weight(&schools[school], day) {
             continue;
         }
-        let at = local_instant(day, hour(rng), rng);
+        let at = local_instant(day, HOURS[hours.sample(rng)].0, rng);
         if at > start && at < end {
             openings.push((at, school));
         }

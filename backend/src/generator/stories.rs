@@ -28,11 +28,15 @@ use crate::services::tickets::escalation::{AnswerKind, EscalateRequest, VendorAn
 use crate::services::tickets::open::OpenTicket;
 use crate::services::tickets::routing::decide;
 
-/// Stops the story when a step would fall past the end.
+/// Stops the story when a step would fall past the end (answering `$stopped` where the
+/// story tells its caller so).
 macro_rules! step {
     ($e:expr) => {
+        step!($e, ())
+    };
+    ($e:expr, $stopped:expr) => {
         if !$e? {
-            return Ok(());
+            return Ok($stopped);
         }
     };
 }
@@ -74,6 +78,21 @@ fn complete_file(at: DateTime<Utc>, rng: &mut impl Rng) -> TechnicalFile {
         error_message: Some("Erreur 500 : le service est momentanément indisponible".into()),
         url: Some("https://ent.example.fr/service".into()),
     }
+}
+
+/// Assigned to `who` some `mean_minutes` after the last step, then started.
+fn take_on(
+    w: &mut Walker,
+    conn: &mut DbConn,
+    t: &mut Walked,
+    who: &Caller,
+    mean_minutes: f64,
+) -> Result<bool, AppError> {
+    step!(
+        w.act(conn, t, who, mean_minutes, action(TicketAction::Assign)),
+        false
+    );
+    w.act(conn, t, who, 30.0, action(TicketAction::Start))
 }
 
 pub struct Stories {
@@ -224,28 +243,19 @@ impl Stories {
         who: &Caller,
         escalable: bool,
     ) -> Result<bool, AppError> {
-        if !w.act(conn, t, who, 60.0, action(TicketAction::Assign))? {
-            return Ok(false);
-        }
-        if !w.act(conn, t, who, 30.0, action(TicketAction::Start))? {
-            return Ok(false);
-        }
+        step!(take_on(w, conn, t, who, 60.0), false);
         if w.chance(0.15) {
             let ask = ActionRequest {
                 pending_reason: Some(PendingReason::Requester),
                 comment: Some("Pouvez-vous préciser les classes et les comptes concernés ?".into()),
                 ..action(TicketAction::Suspend)
             };
-            if !w.act(conn, t, who, 120.0, ask)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, who, 120.0, ask), false);
             let school = &w.cast.schools[t.school].correspondent;
             let answer = InformationRequest {
                 body: "Les 4e A et 4e B, une cinquantaine d'élèves.".into(),
             };
-            if !w.act(conn, t, school, 24.0 * 60.0, answer)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, school, 24.0 * 60.0, answer), false);
         }
         if escalable && w.chance(0.22) {
             let escalate = EscalateRequest {
@@ -256,9 +266,7 @@ impl Stories {
                 }),
                 technical_file: Some(complete_file(t.at, &mut w.rng)),
             };
-            if !w.act(conn, t, who, 180.0, escalate)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, who, 180.0, escalate), false);
             w.tally.escalated += 1;
             return self.at_vendor(w, conn, t);
         }
@@ -288,53 +296,35 @@ impl Stories {
         t: &mut Walked,
     ) -> Result<bool, AppError> {
         let vendor = w.cast.handler(&t.holder)?;
-        if !w.act(conn, t, vendor, 120.0, action(TicketAction::Assign))? {
-            return Ok(false);
-        }
-        if !w.act(conn, t, vendor, 30.0, action(TicketAction::Start))? {
-            return Ok(false);
-        }
+        step!(take_on(w, conn, t, vendor, 120.0), false);
         if w.chance(0.25) {
             let question = VendorAnswer {
                 kind: AnswerKind::Question,
                 body: "Pouvez-vous nous transmettre l'identifiant d'un compte concerné ?".into(),
             };
-            if !w.act(conn, t, vendor, 4.0 * 60.0, question)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, vendor, 4.0 * 60.0, question), false);
             w.tally.vendor_questions += 1;
             let authority = w.cast.guichet(&w.cast.schools[t.school].authority.code)?;
             let answer = InformationRequest {
                 body: "Compte d'un élève de 4e A, connexion vers 9 h.".into(),
             };
-            if !w.act(conn, t, authority, 6.0 * 60.0, answer)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, authority, 6.0 * 60.0, answer), false);
         }
         if w.chance(0.10) {
             let level_3 = EscalateRequest {
                 justification: None,
                 technical_file: None,
             };
-            if !w.act(conn, t, vendor, 24.0 * 60.0, level_3)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, vendor, 24.0 * 60.0, level_3), false);
             w.tally.level_3 += 1;
-            if !w.act(conn, t, vendor, 120.0, action(TicketAction::Assign))? {
-                return Ok(false);
-            }
-            if !w.act(conn, t, vendor, 30.0, action(TicketAction::Start))? {
-                return Ok(false);
-            }
+            step!(take_on(w, conn, t, vendor, 120.0), false);
         }
         if w.chance(0.2) {
             let workaround = VendorAnswer {
                 kind: AnswerKind::Workaround,
                 body: "En attendant le correctif : passer par le menu « Mes services ».".into(),
             };
-            if !w.act(conn, t, vendor, 24.0 * 60.0, workaround)? {
-                return Ok(false);
-            }
+            step!(w.act(conn, t, vendor, 24.0 * 60.0, workaround), false);
         }
         let solution = VendorAnswer {
             kind: AnswerKind::Solution,

@@ -16,6 +16,13 @@ pub struct Preferences {
     pub updated_at: NaiveDateTime,
 }
 
+impl Preferences {
+    /// Whether the person muted `notice` (the mandatory ones cannot be).
+    pub fn mutes(&self, notice: Notice) -> bool {
+        notice.may_be_muted() && self.muted.0.contains(&notice)
+    }
+}
+
 pub fn find(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Preferences>> {
     prefs::table
         .find(user_id)

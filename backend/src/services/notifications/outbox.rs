@@ -117,10 +117,7 @@ pub fn enqueue(
                 continue;
             }
             let chosen = notification_preferences::find(conn, person.id)?;
-            if chosen
-                .as_ref()
-                .is_some_and(|p| notice.may_be_muted() && p.muted.0.contains(&notice))
-            {
+            if chosen.as_ref().is_some_and(|p| p.mutes(notice)) {
                 continue;
             }
             // Queue notices wait for the daily digest of those who chose it.

@@ -8,12 +8,12 @@ pub mod queries;
 pub mod scope;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::db::repo::territories;
+use crate::db::repo::{organisations, territories};
 use crate::db::DbConn;
 use crate::domain::figures::{day_start, share, weekly};
 use crate::error::AppError;
@@ -130,11 +130,10 @@ pub fn compute(
     let by_queue = fold(&cells, |c| (c.queue.clone(), c.queue_name.clone()));
     let by_category = fold(&cells, |c| (c.category.clone(), c.category_label.clone()));
     let by_school_kind = fold(&cells, |c| (c.school_kind.clone(), c.school_kind.clone()));
-    let organisations: std::collections::HashMap<i64, _> =
-        crate::db::repo::organisations::list(conn, &Default::default())?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
+    let organisations: HashMap<i64, _> = organisations::list(conn, &Default::default())?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
     let clocks::ClockFigures {
         durations,
         compliance,
