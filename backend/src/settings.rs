@@ -307,8 +307,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "GUICHET_REVIEW_CRON",
-        "0 0 5 1 * *",
-        "Quand les revues du mois écoulé sont préparées et les chiffres mensuels envoyés (cron à 6 champs, secondes d'abord, heure UTC) ; défaut : le 1er du mois à 5 h",
+        "0 0 5 * * *",
+        "Quand le service prépare les revues du mois écoulé qui manquent et envoie les chiffres mensuels (cron à 6 champs, secondes d'abord, heure UTC) ; défaut : chaque jour à 5 h, pour rattraper un mois qu'un arrêt aurait manqué",
     ),
     (
         "GUICHET_SSO_ISSUER",
@@ -494,7 +494,7 @@ fn cron(variable: &'static str, expression: String) -> Result<String, SettingsEr
         Ok(_) => Ok(expression),
         Err(e) => Err(SettingsError {
             variable,
-            problem: format!("« {expression} » : {e} (attendu 6 champs, ex. 0 0 5 1 * *)"),
+            problem: format!("« {expression} » : {e} (attendu 6 champs, ex. 0 0 5 * * *)"),
         }),
     }
 }

@@ -7,7 +7,9 @@ request whose answer was lost in the crash is retried with the same key once the
 back, as a client would. Meanwhile a territory admin writes service-level policy versions
 (every acknowledged version is stored, and the versions stored follow each other with no gap)
 and an authority agent records outages, and the admin prepares reviews and adds improvement
-actions (every acknowledged one is stored, each review with its participants).
+actions (every acknowledged one is stored, each review with its participants), while the
+monthly review job runs every second (a drafted review always comes with its notice, and a
+territory's month is never drafted twice).
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -107,7 +109,8 @@ def main():
     args = parser.parse_args()
 
     database_url = fresh_database(args.database)
-    service = Service(args.binary, database_url)
+    # The monthly job runs every second (its lease lets one run an hour): a kill may cut it.
+    service = Service(args.binary, database_url, extra_env={"GUICHET_REVIEW_CRON": "* * * * * *"})
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
     dice = random.Random(20261129)
@@ -181,11 +184,20 @@ def main():
     stored_reviews = sql_count(database_url, "SELECT count(*) FROM reviews WHERE id IN (%s)"
                                % ",".join(str(i) for i in review_ids)) if review_ids else 0
     partial_reviews = sql_count(database_url, (
-        "SELECT count(*) FROM reviews r WHERE (SELECT count(*) FROM review_participants p "
-        "WHERE p.review_id = r.id) <> 2"))
+        "SELECT count(*) FROM reviews r WHERE r.title LIKE 'kill-%' AND (SELECT count(*) "
+        "FROM review_participants p WHERE p.review_id = r.id) <> 2"))
     stored_actions = sql_count(database_url, "SELECT count(*) FROM improvement_actions "
                                "WHERE id IN (%s)" % ",".join(str(i) for i in action_ids)
                                ) if action_ids else 0
+    # The monthly job commits a review with its notices: never one without the other, never
+    # a territory's month twice (one steering member per territory in the demo).
+    drafted = sql_count(database_url, "SELECT count(*) FROM reviews "
+                                      "WHERE created_by = 'guichet (revue mensuelle)'")
+    drafted_months = sql_count(database_url, "SELECT count(*) FROM (SELECT DISTINCT "
+                                             "territory_code, period_from FROM reviews WHERE "
+                                             "created_by = 'guichet (revue mensuelle)') AS m")
+    announced = sql_count(database_url, "SELECT count(*) FROM outbox "
+                                        "WHERE notice = 'review_drafted'")
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -201,13 +213,16 @@ def main():
           f"without their participants: {partial_reviews}")
     print(f"  improvement actions acknowledged: {len(action_ids)}, of which stored: "
           f"{stored_actions}")
+    print(f"  monthly reviews drafted by the job: {drafted} ({drafted_months} territory-months), "
+          f"announced: {announced}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
           and stored_versions == last_version and len(versions) > 0
           and stored_outages == len(outage_ids) and len(outage_ids) > 0
           and stored_reviews == len(review_ids) and len(review_ids) > 0 and partial_reviews == 0
-          and stored_actions == len(action_ids) and len(action_ids) > 0)
+          and stored_actions == len(action_ids) and len(action_ids) > 0
+          and drafted == drafted_months == announced)
     return 0 if ok else 1
 
 

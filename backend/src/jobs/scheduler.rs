@@ -64,7 +64,8 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state.clone(),
         |s| async move { jobs::queue_digests(&s).await },
     )?;
-    // Monthly (GUICHET_REVIEW_CRON): last month's reviews and the partners' figures.
+    // Daily by default (GUICHET_REVIEW_CRON): last month's reviews and the partners' figures
+    // when missing, so that a run a crash cut is made up the next day.
     let monthly_reviews = job(
         Every::Cron(state.settings.review_cron.clone()),
         "monthly_reviews",

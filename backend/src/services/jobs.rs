@@ -63,8 +63,9 @@ pub async fn queue_digests(state: &AppState) -> Result<Ran, AppError> {
         .map(Some)
 }
 
-/// Drafts last month's reviews and sends the partners their monthly figures (monthly; a
-/// territory already drafted is skipped, so a run twice writes nothing twice).
+/// Drafts last month's reviews that are missing and sends the partners their monthly figures
+/// with them (daily by default: a territory already drafted is skipped, so the runs after
+/// the 1st write nothing, unless a crash cut the 1st's).
 pub async fn monthly_reviews(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "monthly_reviews", Duration::hours(1)).await? {
         return Ok(None);

@@ -1,5 +1,5 @@
-//! The monthly review (a scheduled job): early in a month, each territory gets a draft review
-//! of the month before, announced to its steering users with a link; each partner
+//! The monthly review (a scheduled job, daily by default): each territory without a review of
+//! the month before gets a draft one, announced to its steering users with a link; each partner
 //! organisation of the territory (authorities, collectivités, the vendor) gets its own
 //! figures of that month. One transaction: the review and its notices commit together, and
 //! a territory whose month is already drafted is left alone, so a second run (another
@@ -153,8 +153,8 @@ fn summary(organisation: &Organisation, figures: &Figures, period: &str) -> Valu
 fn notify(tx: &mut Tx, people: &[User], notice: Notice, payload: &Value) -> Result<(), AppError> {
     let mut rows = Vec::new();
     for person in people {
-        let muted = notification_preferences::find(tx.conn, person.id)?
-            .is_some_and(|p| notice.may_be_muted() && p.muted.0.contains(&notice));
+        let muted =
+            notification_preferences::find(tx.conn, person.id)?.is_some_and(|p| p.mutes(notice));
         if muted {
             continue;
         }
