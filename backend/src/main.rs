@@ -72,6 +72,11 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// The figures' tallies: check them against the tickets, or count them again.
+    Figures {
+        #[command(subcommand)]
+        command: FiguresCommand,
+    },
     /// School calendars: import the national calendar of a zone.
     Calendar {
         #[command(subcommand)]
@@ -105,6 +110,19 @@ enum DemoCommand {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum FiguresCommand {
+    /// Compare every territory's figures read from the tallies with those recounted from
+    /// the tickets, month by month; exit with an error on any difference.
+    Check {
+        /// How many months back from the current one.
+        #[arg(long, default_value_t = 13, value_parser = clap::value_parser!(u32).range(1..=60))]
+        months: u32,
+    },
+    /// Count the tallies again from the tickets and their clocks (one transaction).
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -242,6 +260,12 @@ fn run(command: Command) -> Result<(), String> {
             print!("{report}");
             Ok(())
         }
+        Command::Figures { command } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            run_figures(&mut conn, command)
+        }
         Command::Outbox { state, limit } => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             let pool = prepare_database(&settings)?;
@@ -357,6 +381,41 @@ fn run_bench(
     Ok(())
 }
 
+fn run_figures(conn: &mut guichet::db::DbConn, command: FiguresCommand) -> Result<(), String> {
+    use guichet::services::stats::tallies;
+    match command {
+        FiguresCommand::Check { months } => {
+            let differences = tallies::check::compare(conn, chrono::Utc::now(), months)
+                .map_err(|e| e.to_string())?;
+            for d in &differences {
+                println!(
+                    "{} du {} au {} : compteurs {} / recomptés {}",
+                    d.territory, d.from, d.to, d.tallied, d.recounted
+                );
+            }
+            if differences.is_empty() {
+                println!("Les compteurs des chiffres concordent avec les tickets ({months} mois).");
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} période(s) diffèrent : `guichet figures rebuild` recompte les compteurs",
+                    differences.len()
+                ))
+            }
+        }
+        FiguresCommand::Rebuild => {
+            let rebuilt = conn
+                .write_transaction(tallies::rebuild::rebuild)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Compteurs recomptés : {} tickets, {} délais arrêtés.",
+                rebuilt.tickets, rebuilt.clocks
+            );
+            Ok(())
+        }
+    }
+}
+
 fn run_openapi(check: bool, output: &PathBuf) -> Result<(), String> {
     if check {
         return match openapi::is_current(output) {
@@ -387,6 +446,16 @@ fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
     let applied = migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
     for name in &applied {
         tracing::info!(migration = %name, "migration applied");
+    }
+    // A database that had tickets before the figures' tallies existed gets them counted.
+    if let Some(rebuilt) = guichet::services::stats::tallies::rebuild::if_missing(&mut conn)
+        .map_err(|e| format!("compteurs des chiffres : {e}"))?
+    {
+        tracing::info!(
+            tickets = rebuilt.tickets,
+            clocks = rebuilt.clocks,
+            "figures tallied"
+        );
     }
     Ok(pool)
 }

@@ -22,7 +22,7 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
     )
     .unwrap();
     assert_eq!((report.tickets, report.sample), (500, 200));
-    assert_eq!(report.timings.len(), 7);
+    assert_eq!(report.timings.len(), 8);
     assert!(report
         .timings
         .iter()
@@ -32,6 +32,9 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
         "pilotage : chiffres du territoire sur un an"
     );
     assert_eq!(report.timings[6].samples, 5);
+    // The copies' figures were counted after them: read from the tallies, they are those
+    // recounted from the tickets.
+    crate::figure_tallies::assert_tallies_agree(&app, 13);
 
     // 200 stories, then two copies and a half: every ticket's hops and clocks with it.
     let conn = &mut *app.conn();

@@ -78,21 +78,26 @@ async fn eight_writers_of_one_ticket_one_wins_the_others_are_told_it_changed() {
 async fn eight_agents_acting_on_eight_tickets_all_succeed() {
     let chain = chain().await;
     let references = open_many(&chain, 8).await;
+    let state = chain.app.state();
     for step in [
         json!({ "action": "assign" }),
         json!({ "action": "start" }),
         json!({ "action": "resolve", "resolution": "Réglé" }),
     ] {
         let etags = join_all(references.iter().map(|r| chain.get(&chain.guichet, r))).await;
-        let answers = join_all(references.iter().zip(&etags).map(|(r, read)| {
-            chain.app.call(post(
-                &chain.guichet,
-                format!("/api/v1/tickets/{r}/actions"),
-                read.etag.as_deref(),
-                step.clone(),
-            ))
-        }))
-        .await;
+        // The figures' merge job runs while they write.
+        let (answers, merged) = futures_util::join!(
+            join_all(references.iter().zip(&etags).map(|(r, read)| {
+                chain.app.call(post(
+                    &chain.guichet,
+                    format!("/api/v1/tickets/{r}/actions"),
+                    read.etag.as_deref(),
+                    step.clone(),
+                ))
+            })),
+            guichet::services::jobs::merge_tallies(&state)
+        );
+        merged.unwrap();
         no_server_error(&answers);
         assert!(answers.iter().all(|a| a.status == 200), "{step}");
     }
@@ -102,6 +107,11 @@ async fn eight_agents_acting_on_eight_tickets_all_succeed() {
             "resolved"
         );
     }
+    // Eight resolutions, each stopping clocks: the tallies hold them all.
+    crate::figure_tallies::assert_tallies_agree(&chain.app, 2);
+    let steering = chain.app.demo_token("steering", "ge");
+    let figures = chain.app.get_as(&steering, "/api/v1/stats").await;
+    assert_eq!(figures.body["tickets"]["resolved"], 8, "{:#}", figures.body);
 }
 
 #[actix_web::test]

@@ -16,6 +16,7 @@ mod docs;
 mod email_templates;
 mod enums;
 mod error_catalogue;
+mod figure_tallies;
 mod generator;
 mod health;
 mod helpers;

@@ -190,6 +190,7 @@ fn domain_vocabularies() -> Vocabularies {
         ("outages", "service", OutageService::TEXTS),
         ("outbox", "notice", Notice::TEXTS),
         ("service_level_clocks", "kind", ClockKind::TEXTS),
+        ("clock_tallies", "kind", ClockKind::TEXTS),
         ("outbox", "state", OutboxState::TEXTS),
         ("queues", "domain", CompetenceDomain::TEXTS),
         ("reviews", "audience", Audience::TEXTS),

@@ -355,6 +355,41 @@ diesel::table! {
         warn_at -> Nullable<Timestamp>,
         warned_at -> Nullable<Timestamp>,
         breached_at -> Nullable<Timestamp>,
+        counted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_tallies (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        day -> Date,
+        measure -> Text,
+        level -> Integer,
+        queue_id -> BigInt,
+        category_code -> Text,
+        school_kind -> Text,
+        escalated -> Bool,
+        cancelled -> Bool,
+        reopened -> Bool,
+        tickets -> BigInt,
+        merged -> Bool,
+    }
+}
+
+diesel::table! {
+    clock_tallies (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        day -> Date,
+        stay -> Bool,
+        organisation_id -> BigInt,
+        kind -> Text,
+        priority -> Integer,
+        breached -> Bool,
+        minutes -> BigInt,
+        clocks -> BigInt,
+        merged -> Bool,
     }
 }
 
@@ -421,6 +456,7 @@ diesel::table! {
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
+diesel::joinable!(service_level_clocks -> tickets (ticket_id));
 diesel::joinable!(attachments -> tickets (ticket_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -452,6 +488,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     service_level_policies,
     service_level_clocks,
+    ticket_tallies,
+    clock_tallies,
     outages,
     reviews,
     review_participants,

@@ -79,6 +79,13 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state.clone(),
         |s| async move { jobs::service_level_alerts(&s).await },
     )?;
+    // Every minute: the figures' tallies added since, merged day by day.
+    let tallies = job(
+        Every::Seconds(60),
+        "merge_tallies",
+        state.clone(),
+        |s| async move { jobs::merge_tallies(&s).await },
+    )?;
     // Every few seconds: send the notifications that are due.
     let poll = state.settings.mail.poll_seconds;
     let notifications = job(
@@ -93,6 +100,7 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         digests,
         monthly_reviews,
         service_levels,
+        tallies,
         notifications,
     ] {
         scheduler.add(job).await.map_err(|e| e.to_string())?;

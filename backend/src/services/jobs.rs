@@ -53,6 +53,22 @@ pub async fn service_level_alerts(state: &AppState) -> Result<Ran, AppError> {
     Ok(Some(recorded.warnings + recorded.breaches))
 }
 
+/// Merges the figures' tallies added since the last run (every minute, on every instance:
+/// two merging one day at once lose nothing, each takes out only the rows it puts back).
+pub async fn merge_tallies(state: &AppState) -> Result<Ran, AppError> {
+    let mut total = 0;
+    loop {
+        let merged = unit_of_work::write_anonymous(state, |tx| {
+            crate::services::stats::tallies::merge::merge_some(tx.conn)
+        })
+        .await?;
+        total += merged;
+        if merged == 0 {
+            return Ok(Some(total));
+        }
+    }
+}
+
 /// Gathers the day's held queue notices into one digest per person (daily).
 pub async fn queue_digests(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "queue_digest", Duration::hours(24)).await? {

@@ -14,6 +14,7 @@ pub mod routing_rule;
 pub mod school_holiday;
 pub mod service_account;
 pub mod service_level;
+pub mod tally;
 pub mod territory;
 pub mod ticket;
 pub mod ticket_event;
@@ -34,8 +35,10 @@ pub use routing_rule::{NewRoutingRule, RoutingRule};
 pub use school_holiday::{NewSchoolHoliday, SchoolHoliday};
 pub use service_account::{NewServiceAccount, ServiceAccount};
 pub use service_level::{
-    NewServiceLevelClock, NewServiceLevelPolicy, ServiceLevelClock, ServiceLevelPolicy,
+    ClockProgress, NewServiceLevelClock, NewServiceLevelPolicy, ServiceLevelClock,
+    ServiceLevelPolicy,
 };
+pub use tally::{ClockCell, NewClockTally, NewTicketTally, TicketCell};
 pub use territory::Territory;
 pub use ticket::{NewTicket, Ticket};
 pub use ticket_event::{NewTicketEvent, TicketEvent};

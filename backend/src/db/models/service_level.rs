@@ -52,6 +52,39 @@ pub struct ServiceLevelClock {
     pub warn_at: Option<NaiveDateTime>,
     pub warned_at: Option<NaiveDateTime>,
     pub breached_at: Option<NaiveDateTime>,
+    /// For a stopped clock, the instant that places it in a period of the figures.
+    pub counted_at: Option<NaiveDateTime>,
+}
+
+/// What following a ticket changes on a clock: never its warning and breach, which the
+/// alerts job records on its own.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = service_level_clocks)]
+#[diesel(treat_none_as_null = true)]
+pub struct ClockProgress {
+    pub priority: i32,
+    pub target_minutes: i32,
+    pub used_seconds: i64,
+    pub running_since: Option<NaiveDateTime>,
+    pub stopped: bool,
+    pub due_at: Option<NaiveDateTime>,
+    pub warn_at: Option<NaiveDateTime>,
+    pub counted_at: Option<NaiveDateTime>,
+}
+
+impl From<&ServiceLevelClock> for ClockProgress {
+    fn from(c: &ServiceLevelClock) -> Self {
+        Self {
+            priority: c.priority,
+            target_minutes: c.target_minutes,
+            used_seconds: c.used_seconds,
+            running_since: c.running_since,
+            stopped: c.stopped,
+            due_at: c.due_at,
+            warn_at: c.warn_at,
+            counted_at: c.counted_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -70,4 +103,5 @@ pub struct NewServiceLevelClock {
     pub stopped: bool,
     pub due_at: Option<NaiveDateTime>,
     pub warn_at: Option<NaiveDateTime>,
+    pub counted_at: Option<NaiveDateTime>,
 }

@@ -106,3 +106,19 @@ pub fn upsert(conn: &mut DbConn, row: &Establishment) -> QueryResult<Upsert> {
         },
     )
 }
+
+/// The kind of a school, as stored (`college`, `lycee`…).
+pub fn kind_of(conn: &mut DbConn, uai: &str) -> QueryResult<Option<String>> {
+    establishments::table
+        .find(uai)
+        .select(establishments::kind)
+        .first::<String>(conn)
+        .optional()
+}
+
+/// Every school's kind, by UAI.
+pub fn kinds(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    establishments::table
+        .select((establishments::uai, establishments::kind))
+        .load(conn)
+}

@@ -22,6 +22,7 @@ pub mod school_holidays;
 pub mod service_accounts;
 pub mod service_level_clocks;
 pub mod service_level_policies;
+pub mod tallies;
 pub mod technical_file_requirements;
 pub mod territories;
 pub mod ticket_events;

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::models::{NewServiceLevelClock, ServiceLevelClock};
+use crate::db::models::{ClockProgress, NewServiceLevelClock, ServiceLevelClock};
 use crate::db::schema::{service_level_clocks, tickets};
 use crate::db::DbConn;
 
@@ -21,10 +21,13 @@ pub fn insert(conn: &mut DbConn, row: &NewServiceLevelClock) -> QueryResult<Serv
         .get_result(conn)
 }
 
-pub fn update(conn: &mut DbConn, clock: &ServiceLevelClock) -> QueryResult<usize> {
+/// Writes what following the ticket changed on `clock`, and reads the row back: its warning
+/// and breach are the alerts job's, as the database holds them now.
+pub fn update(conn: &mut DbConn, clock: &ServiceLevelClock) -> QueryResult<ServiceLevelClock> {
     diesel::update(service_level_clocks::table.find(clock.id))
-        .set(clock)
-        .execute(conn)
+        .set(ClockProgress::from(clock))
+        .returning(service_level_clocks::all_columns)
+        .get_result(conn)
 }
 
 /// Clocks whose warning instant has passed and is not recorded yet, earliest first.

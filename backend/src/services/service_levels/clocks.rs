@@ -20,6 +20,7 @@ use crate::domain::service_level_clock::{
 use crate::domain::service_level_policy::{target_for, ClockKind, HandlerKind};
 use crate::error::AppError;
 use crate::services::calendars::school_calendar;
+use crate::services::stats::tallies;
 use crate::services::tickets::journal::{record, Author, Entry};
 
 /// What `next_due_at` holds when no clock counts: after any real instant, so that a queue
@@ -201,6 +202,8 @@ fn follow(
     let current_situation = situation(ticket, &hops);
     let mut context: Option<Context> = None;
     let mut changes = Vec::new();
+    // Each clock created or changed, before and after: the figures' tallies follow them.
+    let mut moved: Vec<(Option<ServiceLevelClock>, ServiceLevelClock)> = Vec::new();
     for row in clocks.iter_mut() {
         let want = wanted(row.hop_id, row.kind, &current_situation, &hops);
         let mut clock = domain_clock(row);
@@ -214,6 +217,7 @@ fn follow(
             context = Some(Context::load(conn, policy_id)?);
         }
         let context = context.as_mut().expect("loaded");
+        let before = row.clone();
         let previous_target = row.target_minutes;
         if requalified {
             let stay = row.hop_id.and_then(|id| hops.iter().find(|h| h.id == id));
@@ -227,7 +231,9 @@ fn follow(
         let calendar = context.calendar(conn, ticket)?;
         clock.move_to(calendar, now, want);
         store(row, &clock);
-        service_level_clocks::update(conn, row)?;
+        row.counted_at = counted_instant(row.hop_id, row.kind, row.stopped, ticket, &hops);
+        *row = service_level_clocks::update(conn, row)?;
+        moved.push((Some(before), row.clone()));
         let mut change = describe(conn, row, Some(from), want)?;
         if row.target_minutes != previous_target {
             change["previous_target_minutes"] = json!(previous_target);
@@ -277,13 +283,35 @@ fn follow(
                 stopped: clock.stopped,
                 due_at: clock.due_at.map(|t| t.naive_utc()),
                 warn_at: clock.warn_at.map(|t| t.naive_utc()),
+                counted_at: counted_instant(hop_id, kind, clock.stopped, ticket, &hops),
             },
         )?;
         changes.push(describe(conn, &row, None, want)?);
+        moved.push((None, row.clone()));
         clocks.push(row);
     }
+    tallies::clocks_changed(conn, ticket, &moved)?;
     mark(conn, ticket, &clocks)?;
     Ok(changes)
+}
+
+/// The instant that places a stopped clock in a period of the figures: its stay's beginning,
+/// its ticket's opening (response) or resolution (resolution); none while it counts.
+fn counted_instant(
+    hop_id: Option<i64>,
+    kind: ClockKind,
+    stopped: bool,
+    ticket: &Ticket,
+    hops: &[TicketHop],
+) -> Option<NaiveDateTime> {
+    if !stopped {
+        return None;
+    }
+    match hop_id {
+        Some(id) => hops.iter().find(|h| h.id == id).map(|h| h.entered_at),
+        None if kind == ClockKind::Response => Some(ticket.created_at),
+        None => ticket.resolved_at,
+    }
 }
 
 /// Writes the ticket's next due instant and breach flag if its clocks changed them.

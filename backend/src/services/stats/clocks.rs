@@ -4,11 +4,25 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::queries::EndedClock;
 use super::views::Durations;
 use crate::db::models::Organisation;
-use crate::domain::figures::{minutes, nearest_rank};
+use crate::domain::figures::nearest_rank;
 use crate::domain::reference_kinds::OrganisationKind;
+
+/// Clocks that ended alike: counted one by one from the clocks themselves, or many at once
+/// from the tallies. Whole minutes suffice: rounding keeps the order, so the percentiles of
+/// the minutes are the minutes of the percentiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockCount {
+    /// A stay's clock (its organisation's), or the ticket's own.
+    pub stay: bool,
+    pub response: bool,
+    pub priority: i64,
+    pub minutes: i64,
+    pub breached: bool,
+    pub organisation_id: i64,
+    pub clocks: i64,
+}
 
 /// Clocks met and breached, by whose clock (`ticket` or an organisation's code), kind and
 /// priority.
@@ -29,22 +43,22 @@ pub struct ClockFigures {
     pub compliance: Vec<ComplianceRow>,
 }
 
-fn kind(clock: &EndedClock) -> &'static str {
-    if clock.response == 1 {
+fn kind(clock: &ClockCount) -> &'static str {
+    if clock.response {
         "response"
     } else {
         "resolution"
     }
 }
 
-pub fn figures(clocks: &[EndedClock], organisations: &HashMap<i64, Organisation>) -> ClockFigures {
-    let mut seconds: HashMap<String, (String, Vec<i64>)> = HashMap::new();
+pub fn figures(clocks: &[ClockCount], organisations: &HashMap<i64, Organisation>) -> ClockFigures {
+    let mut minutes: HashMap<String, (String, Vec<(i64, i64)>)> = HashMap::new();
     let mut counts: BTreeMap<(String, &'static str, i64), (String, i64, i64)> = BTreeMap::new();
     for clock in clocks {
         let kind = kind(clock);
         let stay = match clock.stay {
-            0 => None,
-            _ => match organisations.get(&clock.organisation_id) {
+            false => None,
+            true => match organisations.get(&clock.organisation_id) {
                 Some(o) => Some(o),
                 // Every clock names an existing organisation (a foreign key).
                 None => continue,
@@ -65,34 +79,24 @@ pub fn figures(clocks: &[EndedClock], organisations: &HashMap<i64, Organisation>
             }
         };
         for (group, label) in groups {
-            seconds
+            minutes
                 .entry(group)
                 .or_insert_with(|| (label, Vec::new()))
                 .1
-                .push(clock.seconds);
+                .push((clock.minutes, clock.clocks));
         }
         let count = counts
             .entry((owner, kind, clock.priority))
             .or_insert_with(|| (label, 0, 0));
-        if clock.breached == 1 {
-            count.2 += 1;
+        if clock.breached {
+            count.2 += clock.clocks;
         } else {
-            count.1 += 1;
+            count.1 += clock.clocks;
         }
     }
-    let durations = seconds
+    let durations = minutes
         .into_iter()
-        .map(|(group, (label, mut values))| {
-            values.sort_unstable();
-            let n = values.len() as i64;
-            let at = |percent| values[(nearest_rank(n, percent) - 1) as usize];
-            let durations = Durations {
-                count: n,
-                median_minutes: Some(minutes(at(50))),
-                p90_minutes: Some(minutes(at(90))),
-            };
-            (group, (label, durations))
-        })
+        .map(|(group, (label, values))| (group, (label, durations(values))))
         .collect();
     let compliance = counts
         .into_iter()
@@ -110,5 +114,51 @@ pub fn figures(clocks: &[EndedClock], organisations: &HashMap<i64, Organisation>
     ClockFigures {
         durations,
         compliance,
+    }
+}
+
+/// The count, median and 90th percentile of `(minutes, clocks)` pairs.
+fn durations(mut values: Vec<(i64, i64)>) -> Durations {
+    values.sort_unstable();
+    let n: i64 = values.iter().map(|(_, clocks)| clocks).sum();
+    let at = |percent| {
+        let rank = nearest_rank(n, percent);
+        let mut seen = 0;
+        values.iter().find_map(|&(minutes, clocks)| {
+            seen += clocks;
+            (seen >= rank).then_some(minutes)
+        })
+    };
+    Durations {
+        count: n,
+        median_minutes: at(50),
+        p90_minutes: at(90),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_of_counted_minutes_are_those_of_the_clocks_one_by_one() {
+        let one_by_one: Vec<(i64, i64)> = [5, 1, 9, 3, 3, 7, 2, 8, 8, 4].map(|m| (m, 1)).to_vec();
+        let counted = vec![
+            (3, 2),
+            (8, 2),
+            (1, 1),
+            (2, 1),
+            (4, 1),
+            (5, 1),
+            (7, 1),
+            (9, 1),
+        ];
+        let expected = Durations {
+            count: 10,
+            median_minutes: Some(4),
+            p90_minutes: Some(8),
+        };
+        assert_eq!(durations(one_by_one), expected);
+        assert_eq!(durations(counted), expected);
     }
 }

@@ -6,6 +6,7 @@ pub mod clocks;
 pub mod csv;
 pub mod queries;
 pub mod scope;
+pub mod tallies;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,7 +23,7 @@ use crate::services::unit_of_work;
 use crate::state::AppState;
 use clocks::ComplianceRow;
 use queries::VolumeCell;
-use scope::Scope;
+use scope::{Scope, TicketFilter};
 use views::{
     Compliance, Durations, Figures, OrganisationFigures, Period, PriorityCompliance, Refusals,
     SolvedAt, VolumeBy, Volumes, Week,
@@ -116,6 +117,30 @@ fn period(
     Ok((from, to))
 }
 
+/// Where the figures are counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// The tickets and clocks themselves: any scope, any period.
+    Recount,
+    /// The tallies: a territory over whole local days.
+    Tallies,
+}
+
+/// How the figures of `filter` over `[from, to)` are counted: from the tallies when they
+/// hold them (a territory, whole days of its zone), else by recounting.
+pub fn counting(
+    filter: &TicketFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+) -> Counting {
+    let whole_day = |t: DateTime<Utc>| day_start(t.with_timezone(&zone).date_naive(), zone) == t;
+    match filter {
+        TicketFilter::Territory(_) if whole_day(from) && whole_day(to) => Counting::Tallies,
+        _ => Counting::Recount,
+    }
+}
+
 /// Every figure of `scope` over `[from, to)`.
 pub fn compute(
     conn: &mut DbConn,
@@ -124,8 +149,38 @@ pub fn compute(
     to: DateTime<Utc>,
     zone: Tz,
 ) -> Result<Figures, AppError> {
+    let how = counting(&scope.filter, from, to, zone);
+    compute_by(conn, scope, from, to, zone, how)
+}
+
+/// Every figure of `scope` over `[from, to)`, counted as `how` says (the tallies' check
+/// compares both).
+pub fn compute_by(
+    conn: &mut DbConn,
+    scope: Scope,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+    how: Counting,
+) -> Result<Figures, AppError> {
     let filter = &scope.filter;
-    let cells = queries::volumes(conn, filter, from, to)?;
+    let tallies::read::Counts {
+        mut cells,
+        clocks,
+        hours,
+    } = match (how, filter) {
+        (Counting::Tallies, TicketFilter::Territory(territory)) => {
+            let day = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
+            tallies::read::counts(conn, territory, (day(from), day(to)), zone)?
+        }
+        _ => tallies::read::Counts {
+            cells: queries::volumes(conn, filter, from, to)?,
+            clocks: queries::ended_clocks(conn, filter, from, to)?,
+            hours: queries::hours(conn, filter, from, to)?,
+        },
+    };
+    // A ticket that counts for nothing in the period (cancelled before it) leaves no line.
+    cells.retain(|c| c.opened + c.resolved + c.backlog + c.escalated + c.reopened != 0);
     let by_level = fold(&cells, |c| (c.level.clone(), c.level.clone()));
     let by_queue = fold(&cells, |c| (c.queue.clone(), c.queue_name.clone()));
     let by_category = fold(&cells, |c| (c.category.clone(), c.category_label.clone()));
@@ -137,12 +192,8 @@ pub fn compute(
     let clocks::ClockFigures {
         durations,
         compliance,
-    } = clocks::figures(
-        &queries::ended_clocks(conn, filter, from, to)?,
-        &organisations,
-    );
+    } = clocks::figures(&clocks, &organisations);
     let refusals = queries::refusals(conn, filter, from, to)?;
-    let hours = queries::hours(conn, filter, from, to)?;
 
     let total = |f: fn(&VolumeRow) -> i64| by_level.iter().map(f).sum::<i64>();
     let tickets = Volumes {

@@ -3,15 +3,21 @@
 //! and binds the same three parameters: the scope's code ($1), `from` ($2) and `to` ($3).
 
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::query_builder::QueryId;
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, SingleValue, SqlType, Text, Timestamp};
+use diesel::sqlite::Sqlite;
 
+use super::clocks::ClockCount;
 use super::scope::TicketFilter;
 use crate::db::DbConn;
+use crate::domain::figures::minutes;
 
-/// The tickets of the scope that matter to the period.
-fn scoped(filter: &TicketFilter) -> String {
-    let condition = match filter {
+/// Whether the ticket `t` is in the scope.
+fn condition(filter: &TicketFilter) -> &'static str {
+    match filter {
         TicketFilter::Territory(_) => "t.territory_code = $1",
         TicketFilter::Establishment(_) => "t.establishment_uai = $1",
         TicketFilter::Organisation(_) => {
@@ -19,7 +25,12 @@ fn scoped(filter: &TicketFilter) -> String {
              JOIN organisations o0 ON o0.id = q0.organisation_id \
              WHERE h0.ticket_id = t.id AND o0.code = $1)"
         }
-    };
+    }
+}
+
+/// The tickets of the scope that matter to the period.
+fn scoped(filter: &TicketFilter) -> String {
+    let condition = condition(filter);
     format!(
         "WITH scoped AS (SELECT t.id, t.level, t.status, t.current_queue_id, t.category_code, \
          t.establishment_uai, t.vendor_id, t.reopen_count, t.created_at, t.resolved_at \
@@ -36,7 +47,8 @@ fn code(filter: &TicketFilter) -> &str {
     }
 }
 
-/// Runs `sql` (written with PostgreSQL's `$n` placeholders) with the three parameters.
+/// Runs `sql` (written with PostgreSQL's `$n` placeholders) after the scope's tickets, with
+/// the three parameters.
 fn load<R>(
     conn: &mut DbConn,
     filter: &TicketFilter,
@@ -45,22 +57,40 @@ fn load<R>(
     sql: &str,
 ) -> QueryResult<Vec<R>>
 where
-    R: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+    R: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
 {
     let sql = format!("{}{sql}", scoped(filter));
-    let code = code(filter).to_owned();
-    let (from, to) = (from.naive_utc(), to.naive_utc());
+    let bounds = (from.naive_utc(), to.naive_utc());
+    load_between::<R, Timestamp, _>(conn, &sql, code(filter), bounds)
+}
+
+/// Runs `sql` (written with PostgreSQL's `$n` placeholders) on both databases with its three
+/// parameters: a code ($1) and the bounds of a period ($2, $3) of SQL type `ST`.
+pub fn load_between<R, ST, V>(
+    conn: &mut DbConn,
+    sql: &str,
+    code: &str,
+    (from, to): (V, V),
+) -> QueryResult<Vec<R>>
+where
+    R: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
+    ST: SqlType + SingleValue + QueryId + 'static,
+    Pg: HasSqlType<ST>,
+    Sqlite: HasSqlType<ST>,
+    V: ToSql<ST, Pg> + ToSql<ST, Sqlite> + Send + 'static,
+{
+    let code = code.to_owned();
     match conn {
         DbConn::Postgres(pg) => diesel::sql_query(sql)
             .bind::<Text, _>(code)
-            .bind::<Timestamp, _>(from)
-            .bind::<Timestamp, _>(to)
+            .bind::<ST, _>(from)
+            .bind::<ST, _>(to)
             .load(pg),
         // SQLite numbers its parameters `?n`.
         DbConn::Sqlite(sqlite) => diesel::sql_query(sql.replace('$', "?"))
             .bind::<Text, _>(code)
-            .bind::<Timestamp, _>(from)
-            .bind::<Timestamp, _>(to)
+            .bind::<ST, _>(from)
+            .bind::<ST, _>(to)
             .load(sqlite),
     }
 }
@@ -116,41 +146,42 @@ pub fn volumes(
     load(conn, filter, from, to, sql)
 }
 
-/// One service-level clock that ended in the period: a stay's (its organisation's) or the
-/// ticket's own; the durations' percentiles and the compliance are counted from these.
+/// One service-level clock that ended in the period, as stored.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct EndedClock {
+struct EndedClock {
     /// 1 for a stay's clock, 0 for the ticket's own.
     #[diesel(sql_type = BigInt)]
-    pub stay: i64,
+    stay: i64,
     /// 1 for a response clock, 0 for a resolution clock.
     #[diesel(sql_type = BigInt)]
-    pub response: i64,
+    response: i64,
     #[diesel(sql_type = BigInt)]
-    pub priority: i64,
+    priority: i64,
     /// Business seconds used.
     #[diesel(sql_type = BigInt)]
-    pub seconds: i64,
+    seconds: i64,
     #[diesel(sql_type = BigInt)]
-    pub breached: i64,
+    breached: i64,
     #[diesel(sql_type = BigInt)]
-    pub organisation_id: i64,
+    organisation_id: i64,
 }
 
 /// The clocks that ended: a ticket's response clock when it was opened in the period, its
 /// resolution clock when it was resolved in it; a stay's clocks when the stay began in it.
-/// Only numbers cross over: grouping and ranking them is cheaper in Rust than SQL's window
-/// sort over millions of rows.
+/// A clock is breached once its target is used, whether or not the alerts job has recorded
+/// it yet. Only numbers cross over: grouping and ranking them is cheaper in Rust than SQL's
+/// window sort over millions of rows.
 pub fn ended_clocks(
     conn: &mut DbConn,
     filter: &TicketFilter,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> QueryResult<Vec<EndedClock>> {
+) -> QueryResult<Vec<ClockCount>> {
     let sql = "SELECT CAST(CASE WHEN c.hop_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS stay, \
          CAST(CASE WHEN c.kind = 'response' THEN 1 ELSE 0 END AS BIGINT) AS response, \
          CAST(c.priority AS BIGINT) AS priority, CAST(c.used_seconds AS BIGINT) AS seconds, \
-         CAST(CASE WHEN c.breached_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS breached, \
+         CAST(CASE WHEN c.breached_at IS NOT NULL OR c.used_seconds >= c.target_minutes * 60 \
+             THEN 1 ELSE 0 END AS BIGINT) AS breached, \
          c.organisation_id AS organisation_id \
          FROM scoped s JOIN service_level_clocks c ON c.ticket_id = s.id \
          LEFT JOIN ticket_hops h ON h.id = c.hop_id \
@@ -158,7 +189,19 @@ pub fn ended_clocks(
            WHEN c.hop_id IS NOT NULL THEN h.entered_at >= $2 AND h.entered_at < $3 \
            WHEN c.kind = 'response' THEN s.created_at >= $2 \
            ELSE s.resolved_at < $3 END";
-    load(conn, filter, from, to, sql)
+    let clocks: Vec<EndedClock> = load(conn, filter, from, to, sql)?;
+    Ok(clocks
+        .into_iter()
+        .map(|c| ClockCount {
+            stay: c.stay == 1,
+            response: c.response == 1,
+            priority: c.priority,
+            minutes: minutes(c.seconds),
+            breached: c.breached == 1,
+            organisation_id: c.organisation_id,
+            clocks: 1,
+        })
+        .collect())
 }
 
 /// Hand-offs refused in the period, by the organisation that refused.
@@ -172,18 +215,23 @@ pub struct RefusalRow {
     pub refused: i64,
 }
 
+/// Read from the refused hops of the period (a partial index holds them), then their
+/// tickets' scope.
 pub fn refusals(
     conn: &mut DbConn,
     filter: &TicketFilter,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> QueryResult<Vec<RefusalRow>> {
-    let sql = "SELECT o.code AS code, o.name AS name, COUNT(*) AS refused FROM scoped s \
-         JOIN ticket_hops h ON h.ticket_id = s.id JOIN queues q ON q.id = h.to_queue_id \
+    let sql = format!(
+        "SELECT o.code AS code, o.name AS name, COUNT(*) AS refused FROM ticket_hops h \
+         JOIN tickets t ON t.id = h.ticket_id JOIN queues q ON q.id = h.to_queue_id \
          JOIN organisations o ON o.id = q.organisation_id \
-         WHERE h.refused_reason IS NOT NULL AND h.left_at >= $2 AND h.left_at < $3 \
-         GROUP BY o.code, o.name ORDER BY refused DESC, o.code";
-    load(conn, filter, from, to, sql)
+         WHERE h.refused_reason IS NOT NULL AND h.left_at >= $2 AND h.left_at < $3 AND {} \
+         GROUP BY o.code, o.name ORDER BY refused DESC, o.code",
+        condition(filter)
+    );
+    load_between::<_, Timestamp, _>(conn, &sql, code(filter), (from.naive_utc(), to.naive_utc()))
 }
 
 /// Tickets opened and resolved per hour (hours since the Unix epoch), for the weekly series.

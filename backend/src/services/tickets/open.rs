@@ -30,6 +30,7 @@ use crate::services::idempotency::{self, IdempotentRequest, Keyed};
 use crate::services::notifications::outbox;
 use crate::services::reference::parse_uai;
 use crate::services::service_levels::clocks;
+use crate::services::stats::tallies;
 use crate::services::text::text_field;
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
@@ -282,6 +283,7 @@ fn insert(
         service_level_policy_id: policy,
     };
     let mut ticket = tickets::insert(conn, &row)?;
+    tallies::ticket_changed(conn, None, &ticket)?;
     let author = Author::caller(caller, None);
     // The opening states where the ticket starts: the journal replays from here.
     let opened = record(

@@ -26,6 +26,7 @@ use crate::services::caller::Caller;
 use crate::services::idempotency::{self, IdempotentRequest, Keyed};
 use crate::services::notifications::outbox;
 use crate::services::service_levels::clocks;
+use crate::services::stats::tallies;
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
 
@@ -291,6 +292,7 @@ fn save_ticket(
     if tickets::update_if_version(conn, &after, before.version)? == 0 {
         return Err(super::stale());
     }
+    tallies::ticket_changed(conn, Some(before), &after)?;
     after.version = before.version + 1;
     Ok((after, written))
 }
