@@ -13,3 +13,4 @@ pub mod services;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod web;

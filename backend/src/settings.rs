@@ -140,6 +140,8 @@ pub struct Settings {
     pub password_queue: usize,
     /// When the monthly reviews are drafted (6-field cron, UTC).
     pub review_cron: String,
+    /// The web desk shows the State's brand block (Marianne): for State services only.
+    pub web_state_brand: bool,
     pub mail: MailSettings,
 }
 
@@ -309,6 +311,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GUICHET_REVIEW_CRON",
         "0 0 5 * * *",
         "Quand le service prépare les revues du mois écoulé qui manquent et envoie les chiffres mensuels (cron à 6 champs, secondes d'abord, heure UTC) ; défaut : chaque jour à 5 h, pour rattraper un mois qu'un arrêt aurait manqué",
+    ),
+    (
+        "GUICHET_WEB_STATE_BRAND",
+        "false",
+        "true : le bureau web affiche le bloc-marque de l'État (Marianne), réservé aux services de l'État ; false : aucun",
     ),
     (
         "GUICHET_SSO_ISSUER",
@@ -483,6 +490,16 @@ impl Settings {
             password_hashers: positive("GUICHET_PASSWORD_HASHERS", 16)? as usize,
             password_queue: positive("GUICHET_PASSWORD_QUEUE", 1000)? as usize,
             review_cron: cron("GUICHET_REVIEW_CRON", get("GUICHET_REVIEW_CRON"))?,
+            web_state_brand: match get("GUICHET_WEB_STATE_BRAND").as_str() {
+                "true" => true,
+                "false" => false,
+                other => {
+                    return Err(fail(
+                        "GUICHET_WEB_STATE_BRAND",
+                        format!("« {other} » : true ou false attendu"),
+                    ))
+                }
+            },
             mail: mail_settings(&get)?,
         })
     }

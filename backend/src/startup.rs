@@ -121,6 +121,7 @@ pub fn build_app(
     let document = crate::openapi::document_value().clone();
     app.service(docs::landing)
         .service(docs::docs)
+        .configure(crate::web::configure)
         .service(guides::guide)
         .service(
             SwaggerUi::new("/docs/{_:.*}")

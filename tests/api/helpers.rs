@@ -320,6 +320,11 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
             .collect();
+        let set_cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
         let bytes = test::read_body(response).await;
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         crate::contract::check(
@@ -336,6 +341,7 @@ impl TestApp {
             www_authenticate,
             etag,
             headers,
+            set_cookies,
             raw: bytes.to_vec(),
             body,
         }
@@ -411,6 +417,8 @@ pub struct Response {
     pub www_authenticate: Option<String>,
     pub etag: Option<String>,
     pub headers: std::collections::HashMap<String, String>,
+    /// Every `Set-Cookie` of the answer.
+    pub set_cookies: Vec<String>,
     pub raw: Vec<u8>,
     pub body: Value,
 }

@@ -11,18 +11,24 @@ actions (every acknowledged one is stored, each review with its participants), w
 monthly review job runs every second (a drafted review always comes with its notice, and a
 territory's month is never drafted twice), and a guichet agent takes the acknowledged
 tickets through to their resolution (stopping their clocks): afterwards the figures read from
-the tallies are those recounted from the tickets (`guichet figures check`).
+the tallies are those recounted from the tickets (`guichet figures check`); a browser signs
+in to the web desk again and again, and every session it was acknowledged still opens the
+desk after the crashes.
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
 
 import argparse
+import http.client
+import re
+import urllib.parse
 import random
 import sys
 import threading
 import time
 
-from service import Service, drop_database, fresh_database, login, request, sql_count
+from service import (DEMO_PASSWORD, Service, drop_database, fresh_database, login, request,
+                     sql_count)
 
 
 def opening(key):
@@ -129,6 +135,54 @@ def resolver(base, tokens, acknowledged, resolved, stop, lock):
                 return
 
 
+def browse(base, method, path, cookies="", form=None):
+    """One request of a browser to the web desk, redirects not followed: (status, headers,
+    text)."""
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    headers = {"Cookie": cookies} if cookies else {}
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+def cookie_of(headers, name):
+    for value in headers.get_all("Set-Cookie") or []:
+        pair = value.split(";")[0]
+        if pair.startswith(name + "="):
+            return pair
+    return None
+
+
+def web_signer(base, sessions, stop, lock):
+    """Signs in to the web desk until the service dies; records each acknowledged session
+    cookie (a 303 that set it)."""
+    email = "correspondent.ge@demo.guichet.example"
+    while not stop.is_set():
+        try:
+            status, headers, page = browse(base, "GET", "/connexion")
+            login_cookie = cookie_of(headers, "guichet_login")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+            status, headers, page = browse(base, "POST", "/connexion", login_cookie, {
+                "email": email, "password": DEMO_PASSWORD, "csrf": csrf})
+        except OSError:
+            return
+        if status == 429:  # the account's sign-ins of the minute are spent: not acknowledged
+            time.sleep(0.2)
+            continue
+        if status != 303:
+            raise RuntimeError(f"web sign-in: {status} {page[:500]}")
+        with lock:
+            sessions.add(cookie_of(headers, "guichet_session"))
+
+
 def retry(base, token, acknowledged, unanswered):
     for key in sorted(unanswered):
         reference = send(base, token, key)
@@ -151,7 +205,7 @@ def main():
     service = Service(args.binary, database_url, extra_env={"GUICHET_REVIEW_CRON": "* * * * * *"})
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
-    resolved = set()
+    resolved, web_sessions = set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -166,6 +220,8 @@ def main():
         admin = login(service.base, "admin")
         agent = login(service.base, "authority-agent")
         guichet = login(service.base, "guichet-agent")
+        threads.append(threading.Thread(target=web_signer, args=(
+            service.base, web_sessions, stop, lock)))
         threads.append(threading.Thread(target=resolver, args=(
             service.base, [guichet, agent], acknowledged, resolved, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
@@ -201,6 +257,8 @@ def main():
         if status != 200 or body["title"] != key:
             missing += 1
             print(f"  missing: {key} → {reference} ({status})")
+    lost_sessions = sum(1 for cookie in web_sessions
+                        if browse(service.base, "GET", "/tickets", cookie)[0] != 200)
     service.stop()
     # The figures' tallies commit with their tickets and clocks: read from them, every
     # territory's figures are those recounted from the tickets.
@@ -269,6 +327,7 @@ def main():
                                               "'kill-%' AND status = 'resolved'")
     print(f"  tickets resolved by the guichet agent: {stored_resolved}")
     print(f"  figures read from the tallies agree with the tickets: {tallies_agree}")
+    print(f"  web sessions acknowledged: {len(web_sessions)}, lost: {lost_sessions}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
@@ -277,7 +336,7 @@ def main():
           and stored_reviews == len(review_ids) and len(review_ids) > 0 and partial_reviews == 0
           and stored_actions == len(action_ids) and len(action_ids) > 0
           and drafted == drafted_months == announced and tallies_agree
-          and stored_resolved > 0)
+          and stored_resolved > 0 and len(web_sessions) > 0 and lost_sessions == 0)
     return 0 if ok else 1
 
 

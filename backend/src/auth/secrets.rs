@@ -25,6 +25,16 @@ pub fn digest_bytes(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Whether two secrets (or their digests) are equal, in a time that does not tell where
+/// they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

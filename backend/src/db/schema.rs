@@ -453,6 +453,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        token_version -> Integer,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -460,6 +472,7 @@ diesel::joinable!(service_level_clocks -> tickets (ticket_id));
 diesel::joinable!(attachments -> tickets (ticket_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(organisations -> territories (territory_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -495,4 +508,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_participants,
     improvement_actions,
     improvement_action_tickets,
+    web_sessions,
 );

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 
+use super::ticket_lifecycle::TicketStatus;
+
 /// The narrow no-break space French typography puts between thousands.
 const THOUSANDS: char = '\u{202f}';
 
@@ -87,6 +89,19 @@ pub fn duration(minutes: i64) -> String {
         m if m < 60 => format!("{m} min"),
         m if m < 24 * 60 => format!("{} h {:02}", m / 60, m % 60),
         m => format!("{} j {} h", m / (24 * 60), m % (24 * 60) / 60),
+    }
+}
+
+/// A ticket's status as the desk shows it.
+pub fn ticket_status(status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::New => "Nouveau",
+        TicketStatus::Assigned => "Pris en charge",
+        TicketStatus::InProgress => "En cours",
+        TicketStatus::Pending => "En attente",
+        TicketStatus::Resolved => "Résolu",
+        TicketStatus::Closed => "Clos",
+        TicketStatus::Cancelled => "Annulé",
     }
 }
 

@@ -17,6 +17,7 @@ const LANDING: &str = r#"<!doctype html>
 <p>Guichet unique du support des espaces numériques de travail (ENT) : les correspondants des
 établissements ouvrent les tickets, les autorités académiques les qualifient et les orientent,
 les collectivités et le titulaire du marché y répondent.</p>
+<p><a href="/connexion">Se connecter au bureau du guichet</a></p>
 <ul>
 <li><a href="/docs/">Référence de l'API</a> (consultable hors ligne)</li>
 <li><a href="/openapi.json">Document OpenAPI</a></li>

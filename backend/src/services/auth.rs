@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::jwt::{Subject, TokenKeys};
 use crate::auth::secrets;
-use crate::db::models::NewRefreshToken;
+use crate::db::models::{NewRefreshToken, User};
 use crate::db::repo::{login_attempts, refresh_tokens, service_accounts, users};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -145,6 +145,35 @@ async fn login(
     email: &str,
     password: String,
 ) -> Result<TokenResponse, AppError> {
+    let keys = state.keys.clone();
+    let refresh_ttl = Duration::days(state.settings.refresh_token_days);
+    password_login(state, origin, email, password, move |conn, user, now| {
+        let family = secrets::random_token();
+        let refresh = new_refresh_token(conn, user.id, &family, now, refresh_ttl)?;
+        Ok(tokens(
+            &keys,
+            now,
+            &Subject::User(user.id),
+            user.token_version,
+            Some(refresh),
+        ))
+    })
+    .await
+}
+
+/// A person signs in with their password, for the API or the web desk: throttled, checked,
+/// audited as `login`; on success `signed_in` runs in the transaction that records it.
+pub async fn password_login<T, F>(
+    state: &AppState,
+    origin: Origin,
+    email: &str,
+    password: String,
+    signed_in: F,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &User, DateTime<Utc>) -> Result<T, AppError> + Send + 'static,
+{
     let email = email.trim().to_lowercase();
     throttle(state, &origin, &email).await?;
     let found = {
@@ -161,8 +190,6 @@ async fn login(
         .verify(password, stored_hash)
         .await
         .map_err(|_| hashers_busy())?;
-    let keys = state.keys.clone();
-    let refresh_ttl = Duration::days(state.settings.refresh_token_days);
     let outcome = unit_of_work::write_anonymous(state, move |tx| {
         let territory = found.as_ref().and_then(|u| u.territory_code.clone());
         let mut actor = Actor::anonymous(Some(&email), &origin.address);
@@ -173,17 +200,9 @@ async fn login(
             audit::record(tx.conn, event, tx.now)?;
             return Ok(Err(invalid_credentials()));
         };
-        let family = secrets::random_token();
-        let refresh = new_refresh_token(tx.conn, user.id, &family, tx.now, refresh_ttl)?;
         let event = Event::new("login", Outcome::Success, actor).territory(territory.as_deref());
         audit::record(tx.conn, event, tx.now)?;
-        Ok(Ok(tokens(
-            &keys,
-            tx.now,
-            &Subject::User(user.id),
-            user.token_version,
-            Some(refresh),
-        )))
+        signed_in(tx.conn, &user, tx.now).map(Ok)
     })
     .await?;
     outcome
@@ -227,15 +246,6 @@ fn new_refresh_token(
     Ok(token)
 }
 
-/// Constant-time comparison of two digests.
-fn same_digest(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 async fn client_login(
     state: &AppState,
     origin: Origin,
@@ -249,9 +259,9 @@ async fn client_login(
         let mut actor = Actor::anonymous(Some(&client_id), &origin.address);
         actor.client_id = account.as_ref().map(|a| a.client_id.clone());
         let territory = account.as_ref().map(|a| a.territory_code.clone());
-        let valid = account
-            .as_ref()
-            .is_some_and(|a| a.active && same_digest(&a.secret_hash, &secrets::digest(&secret)));
+        let valid = account.as_ref().is_some_and(|a| {
+            a.active && secrets::same_secret(&a.secret_hash, &secrets::digest(&secret))
+        });
         let outcome = if valid {
             Outcome::Success
         } else {

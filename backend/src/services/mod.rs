@@ -23,3 +23,4 @@ pub mod text;
 pub mod tickets;
 pub mod unit_of_work;
 pub mod views;
+pub mod web_sessions;

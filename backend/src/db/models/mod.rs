@@ -20,6 +20,7 @@ pub mod ticket;
 pub mod ticket_event;
 pub mod ticket_hop;
 pub mod user;
+pub mod web_session;
 
 pub use audit_event::{AuditEvent, NewAuditEvent};
 pub use category::Category;
@@ -44,3 +45,4 @@ pub use ticket::{NewTicket, Ticket};
 pub use ticket_event::{NewTicketEvent, TicketEvent};
 pub use ticket_hop::{NewTicketHop, TicketHop};
 pub use user::{NewUser, User};
+pub use web_session::WebSession;

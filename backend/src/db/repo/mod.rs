@@ -29,6 +29,7 @@ pub mod ticket_events;
 pub mod ticket_hops;
 pub mod tickets;
 pub mod users;
+pub mod web_sessions;
 
 use diesel::QueryResult;
 

@@ -1,0 +1,22 @@
+//! The web desk: pages in French rendered on the server from `templates/web`, built from the
+//! State's design system (DSFR, served from the binary), calling the same services as the
+//! API. Every page and form works without JavaScript; DSFR's script only enhances.
+
+pub mod assets;
+pub mod forms;
+pub mod render;
+pub mod session;
+pub mod sign_in;
+pub mod tickets;
+
+use actix_web::web::ServiceConfig;
+
+/// Mounts the desk's pages and files.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(assets::asset)
+        .service(sign_in::show)
+        .service(sign_in::submit)
+        .service(sign_in::sign_out)
+        .service(tickets::list);
+}

@@ -1,0 +1,330 @@
+//! The web desk: signing in with the accounts of the API (a session cookie, a token on every
+//! form, the same throttling), the list of one's own tickets, signing out, the headers that
+//! keep pages safe, and the DSFR served from the binary.
+
+use futures_util::future::join_all;
+use serde_json::json;
+
+use crate::browser::{hidden_field, html, Browser};
+use crate::helpers::{demo_email, TestApp};
+use guichet::services::seed::DEMO_PASSWORD;
+
+async fn open(app: &TestApp, territory: &str, uai: &str, title: &str) -> String {
+    let token = app.demo_token("correspondent", territory);
+    let opened = app
+        .post_as(
+            Some(&token),
+            "/api/v1/tickets",
+            json!({ "establishment": uai, "title": title,
+                    "description": "La messagerie ne s'ouvre plus", "category": "messagerie" }),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{:#}", opened.body);
+    opened.body["reference"].as_str().unwrap().to_owned()
+}
+
+fn cookie_named<'r>(set_cookies: &'r [String], name: &str) -> &'r str {
+    set_cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no cookie {name} in {set_cookies:?}"))
+}
+
+#[actix_web::test]
+async fn a_correspondent_signs_in_and_sees_the_tickets_of_their_schools_only() {
+    let app = TestApp::seeded();
+    let ours = open(&app, "ge", "0579001Z", "Messagerie en panne à Metz").await;
+    let theirs = open(&app, "hdf", "0599001N", "Messagerie en panne à Lille").await;
+    let mut browser = Browser::new(&app);
+
+    // Not signed in: to the form, then back.
+    let list = browser.get("/tickets?statut=new").await;
+    assert_eq!(list.status, 303);
+    assert_eq!(
+        list.headers["location"],
+        "/connexion?retour=%2Ftickets%3Fstatut%3Dnew"
+    );
+    let form = browser
+        .get("/connexion?retour=%2Ftickets%3Fstatut%3Dnew")
+        .await;
+    assert_eq!(form.status, 200);
+    let page = html(&form);
+    assert!(
+        page.contains("<title>Connexion — guichet</title>"),
+        "{page}"
+    );
+    assert!(page.contains("<label class=\"fr-label\" for=\"email\">"));
+    let login_cookie = cookie_named(&form.set_cookies, "guichet_login");
+    assert!(login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Strict"));
+
+    // A wrong password: the form again, with the message, and no session.
+    let refused = browser
+        .post_form(
+            "/connexion",
+            &[
+                ("email", &demo_email("correspondent", "ge")),
+                ("password", "pas le bon mot de passe"),
+                ("csrf", &hidden_field(&form, "csrf")),
+                ("retour", "/tickets?statut=new"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert!(html(&refused).contains("Adresse électronique ou mot de passe incorrect."));
+    assert!(!browser.cookies.contains_key("guichet_session"));
+
+    // The right one: a session cookie, and back to the list asked for.
+    let signed_in = browser
+        .post_form(
+            "/connexion",
+            &[
+                ("email", &demo_email("correspondent", "ge")),
+                ("password", DEMO_PASSWORD),
+                ("csrf", &hidden_field(&refused, "csrf")),
+                ("retour", "/tickets?statut=new"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", html(&signed_in));
+    assert_eq!(signed_in.headers["location"], "/tickets?statut=new");
+    let session = cookie_named(&signed_in.set_cookies, "guichet_session");
+    assert!(session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("SameSite=Strict"), "{session}");
+    assert!(session.contains("Path=/"), "{session}");
+
+    let list = browser.get("/tickets?statut=new").await;
+    assert_eq!(list.status, 200);
+    let page = html(&list);
+    assert!(page.contains(&ours), "{page}");
+    assert!(page.contains("Messagerie en panne à Metz"));
+    assert!(page.contains("Nouveau"));
+    assert!(
+        !page.contains(&theirs),
+        "another territory's ticket shown: {page}"
+    );
+    assert!(
+        page.contains("Correspondant ENT"),
+        "the person's name in the header"
+    );
+    // Nothing resolved yet: the filter shows none.
+    let resolved = browser.get("/tickets?statut=resolved").await;
+    assert!(!html(&resolved).contains(&ours));
+    assert!(html(&resolved).contains("Aucun ticket ne correspond."));
+}
+
+#[actix_web::test]
+async fn every_page_forbids_inline_scripts_framing_and_caching() {
+    let app = TestApp::seeded();
+    let mut browser = Browser::new(&app);
+    let form = browser.get("/connexion").await;
+    let policy = &form.headers["content-security-policy"];
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert_eq!(form.headers["x-content-type-options"], "nosniff");
+    assert_eq!(form.headers["cache-control"], "no-store");
+    let page = html(&form);
+    assert!(!page.contains("<script>"), "no inline script: {page}");
+    assert!(!page.contains(" style=\""), "no inline style: {page}");
+    assert!(page.contains("<html lang=\"fr\""));
+    assert!(page.contains("href=\"#contenu\""), "a skip link");
+    assert_eq!(page.matches("<h1").count(), 1, "one h1");
+}
+
+#[actix_web::test]
+async fn a_form_without_its_token_changes_nothing() {
+    let app = TestApp::seeded();
+    let mut browser = Browser::new(&app);
+    // A sign-in posted from elsewhere carries no login cookie.
+    let forged = browser
+        .post_form(
+            "/connexion",
+            &[
+                ("email", &demo_email("correspondent", "ge")),
+                ("password", DEMO_PASSWORD),
+                ("csrf", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(html(&forged).contains("Formulaire expiré"));
+    assert!(!browser.cookies.contains_key("guichet_session"));
+
+    let signed_in = browser
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, 303);
+    // Signing out with another token: refused, the session lives on.
+    let forged = browser
+        .post_form("/deconnexion", &[("csrf", "forged")])
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(browser.get("/tickets").await.status, 200);
+}
+
+#[actix_web::test]
+async fn signing_out_ends_the_session_and_a_password_change_ends_them_all() {
+    let app = TestApp::seeded();
+    let mut browser = Browser::new(&app);
+    browser
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let list = browser.get("/tickets").await;
+    assert_eq!(list.status, 200);
+    let stolen = browser.cookies.clone();
+    let out = browser
+        .post_form("/deconnexion", &[("csrf", &hidden_field(&list, "csrf"))])
+        .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.headers["location"], "/connexion");
+    assert!(!browser.cookies.contains_key("guichet_session"));
+    // The old cookie, replayed, no longer opens anything.
+    browser.cookies = stolen;
+    assert_eq!(browser.get("/tickets").await.status, 303);
+
+    // Two browsers signed in; the password changes through the API: both are signed out.
+    let (mut first, mut second) = (Browser::new(&app), Browser::new(&app));
+    for browser in [&mut first, &mut second] {
+        browser
+            .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+            .await;
+        assert_eq!(browser.get("/tickets").await.status, 200);
+    }
+    let token = app.demo_token("correspondent", "ge");
+    let changed = app
+        .post_as(
+            Some(&token),
+            "/api/v1/me/password",
+            json!({ "current_password": DEMO_PASSWORD,
+                    "new_password": "un mot de passe tout neuf" }),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{:#}", changed.body);
+    assert_eq!(first.get("/tickets").await.status, 303);
+    assert_eq!(second.get("/tickets").await.status, 303);
+}
+
+#[actix_web::test]
+async fn sign_in_attempts_are_throttled_as_on_the_api() {
+    let app = TestApp::seeded_with(&[("GUICHET_LOGIN_LIMIT_PER_ACCOUNT", "2")]);
+    let mut browser = Browser::new(&app);
+    let email = demo_email("correspondent", "ge");
+    for _ in 0..2 {
+        assert_eq!(browser.sign_in(&email, "mauvais").await.status, 401);
+    }
+    let limited = browser.sign_in(&email, DEMO_PASSWORD).await;
+    assert_eq!(limited.status, 429);
+    assert!(
+        html(&limited).contains("Trop de tentatives"),
+        "{}",
+        html(&limited)
+    );
+    assert!(!browser.cookies.contains_key("guichet_session"));
+}
+
+#[actix_web::test]
+async fn only_paths_of_this_site_are_returned_to_after_signing_in() {
+    let app = TestApp::seeded();
+    let mut browser = Browser::new(&app);
+    let form = browser.get("/connexion").await;
+    let signed_in = browser
+        .post_form(
+            "/connexion",
+            &[
+                ("email", &demo_email("correspondent", "ge")),
+                ("password", DEMO_PASSWORD),
+                ("csrf", &hidden_field(&form, "csrf")),
+                ("retour", "//evil.example/phish"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303);
+    assert_eq!(signed_in.headers["location"], "/tickets");
+}
+
+#[actix_web::test]
+async fn the_design_system_is_served_from_the_binary_with_every_icon_it_names() {
+    let app = TestApp::empty();
+    let css = app.get("/assets/dsfr/dsfr.min.css").await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.content_type, "text/css; charset=utf-8");
+    let text = String::from_utf8_lossy(&css.raw).into_owned();
+    let icons: Vec<&str> = text
+        .split("url(icons/")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(icons.len() > 20, "{}", icons.len());
+    for icon in icons {
+        let served = app.get(&format!("/assets/dsfr/icons/{icon}")).await;
+        assert_eq!(served.status, 200, "icons/{icon}");
+    }
+    let script = app.get("/assets/dsfr/dsfr.module.min.js").await;
+    assert_eq!(script.status, 200);
+    assert!(script.content_type.starts_with("text/javascript"));
+    assert_eq!(app.get("/assets/dsfr/nothing.css").await.status, 404);
+    assert_eq!(app.get("/assets/fetch-dsfr.sh").await.status, 404);
+}
+
+#[test]
+fn every_template_compiles_and_none_writes_text_unescaped() {
+    let count = guichet::web::render::check_templates().expect("templates/web compile");
+    assert!(count >= 4, "{count}");
+    for entry in std::fs::read_dir("templates/web").expect("templates/web") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "hbs") {
+            let text = std::fs::read_to_string(&path).expect("template");
+            assert!(
+                !text.contains("{{{"),
+                "{} uses triple braces",
+                path.display()
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn eight_browsers_sign_in_and_out_at_once_and_each_keeps_its_own_session() {
+    let app = TestApp::seeded();
+    let roles = [
+        "correspondent",
+        "guichet-agent",
+        "authority-agent",
+        "collectivite-agent",
+    ];
+    let mut browsers: Vec<Browser> = (0..8).map(|_| Browser::new(&app)).collect();
+    let signed_in = join_all(browsers.iter_mut().enumerate().map(|(i, b)| {
+        let email = demo_email(roles[i % roles.len()], "ge");
+        async move { b.sign_in(&email, DEMO_PASSWORD).await }
+    }))
+    .await;
+    for answer in &signed_in {
+        assert_eq!(answer.status, 303, "{}", html(answer));
+    }
+    let sessions: std::collections::HashSet<_> = browsers
+        .iter()
+        .map(|b| b.cookies["guichet_session"].clone())
+        .collect();
+    assert_eq!(sessions.len(), 8, "eight distinct sessions");
+    let lists = join_all(browsers.iter_mut().map(|b| b.get("/tickets"))).await;
+    for list in &lists {
+        assert_eq!(list.status, 200);
+    }
+    // The even ones sign out at once; the odd ones are untouched.
+    let tokens: Vec<String> = lists.iter().map(|l| hidden_field(l, "csrf")).collect();
+    let outs = join_all(
+        browsers
+            .iter_mut()
+            .zip(&tokens)
+            .step_by(2)
+            .map(|(b, csrf)| async move { b.post_form("/deconnexion", &[("csrf", csrf)]).await }),
+    )
+    .await;
+    for out in &outs {
+        assert_eq!(out.status, 303);
+    }
+    for (i, b) in browsers.iter_mut().enumerate() {
+        let expected = if i % 2 == 0 { 303 } else { 200 };
+        assert_eq!(b.get("/tickets").await.status, expected, "browser {i}");
+    }
+}
