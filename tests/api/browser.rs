@@ -97,3 +97,15 @@ pub fn hidden_field(response: &Response, name: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// The page's text as a reader sees it: the entities the templates escape decoded.
+pub fn text(response: &Response) -> String {
+    html(response)
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x3D;", "=")
+        .replace("&#x60;", "`")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

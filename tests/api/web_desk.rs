@@ -5,7 +5,7 @@
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::browser::{hidden_field, html, Browser};
+use crate::browser::{hidden_field, html, text, Browser};
 use crate::helpers::{demo_email, TestApp};
 use guichet::services::seed::DEMO_PASSWORD;
 
@@ -327,4 +327,220 @@ async fn eight_browsers_sign_in_and_out_at_once_and_each_keeps_its_own_session()
         let expected = if i % 2 == 0 { 303 } else { 200 };
         assert_eq!(b.get("/tickets").await.status, expected, "browser {i}");
     }
+}
+
+/// The hidden fields of the form that posts to `action` with `name=value` among them.
+fn form_fields(page: &str, action: &str, marker: Option<(&str, &str)>) -> Vec<(String, String)> {
+    let start = format!("action=\"{action}\"");
+    for chunk in page.split("<form").skip(1) {
+        let form = chunk.split("</form>").next().unwrap_or_default();
+        if !form.contains(&start) {
+            continue;
+        }
+        let fields: Vec<(String, String)> = form
+            .split("<input type=\"hidden\" name=\"")
+            .skip(1)
+            .filter_map(|f| {
+                let (name, rest) = f.split_once("\" value=\"")?;
+                Some((name.to_owned(), rest.split('"').next()?.to_owned()))
+            })
+            .collect();
+        let wanted = marker.is_none_or(|(k, v)| fields.iter().any(|(n, x)| n == k && x == v));
+        if wanted {
+            return fields;
+        }
+    }
+    panic!("no form to {action} with {marker:?} in {page}");
+}
+
+async fn post_fields(
+    browser: &mut Browser<'_>,
+    path: &str,
+    fields: &[(String, String)],
+    extra: &[(&str, &str)],
+) -> crate::helpers::Response {
+    let mut all: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    all.extend_from_slice(extra);
+    browser.post_form(path, &all).await
+}
+
+#[actix_web::test]
+async fn a_ticket_page_shows_the_journal_each_may_read_and_takes_comments_once() {
+    let app = TestApp::seeded();
+    let reference = open(&app, "ge", "0579001Z", "Plus d'accès à Pronote").await;
+    let theirs = open(&app, "hdf", "0599001N", "Ailleurs").await;
+    let (mut school, mut guichet) = (Browser::new(&app), Browser::new(&app));
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    guichet
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let path = format!("/tickets/{reference}");
+
+    // The guichet writes an internal note: marked for it, absent for the school.
+    let page = guichet.get(&path).await;
+    assert_eq!(page.status, 200);
+    let fields = form_fields(&html(&page), &format!("{path}/commentaire"), None);
+    let noted = post_fields(
+        &mut guichet,
+        &format!("{path}/commentaire"),
+        &fields,
+        &[("body", "Voir avec la DSI"), ("internal", "1")],
+    )
+    .await;
+    assert_eq!(noted.status, 303, "{}", html(&noted));
+    let agent_view = html(&guichet.get(&path).await);
+    assert!(agent_view.contains("Voir avec la DSI") && agent_view.contains("Interne"));
+
+    let page = school.get(&path).await;
+    let shown = text(&page);
+    assert!(shown.contains("Plus d'accès à Pronote") && shown.contains("Ticket ouvert"));
+    assert!(
+        !shown.contains("Voir avec la DSI"),
+        "an internal note shown to the school"
+    );
+    assert!(
+        !shown.contains("name=\"internal\""),
+        "no internal choice for the school"
+    );
+
+    // The school's comment, sent twice from the same form (a double click), is written once.
+    let fields = form_fields(&html(&page), &format!("{path}/commentaire"), None);
+    for _ in 0..2 {
+        let sent = post_fields(
+            &mut school,
+            &format!("{path}/commentaire"),
+            &fields,
+            &[("body", "Merci, c'est urgent pour le conseil de classe")],
+        )
+        .await;
+        assert_eq!(sent.status, 303, "{}", html(&sent));
+    }
+    let after = school.get(&path).await;
+    assert!(html(&after).contains("Merci, c&#x27;est urgent"), "escaped");
+    assert_eq!(
+        text(&after)
+            .matches("Merci, c'est urgent pour le conseil de classe")
+            .count(),
+        1,
+        "{}",
+        text(&after)
+    );
+
+    // Another territory's ticket is not there at all.
+    let elsewhere = school.get(&format!("/tickets/{theirs}")).await;
+    assert_eq!(elsewhere.status, 404);
+    assert!(!text(&elsewhere).contains("Ailleurs"));
+}
+
+#[actix_web::test]
+async fn an_agent_acts_from_the_page_and_a_stale_form_overwrites_nothing() {
+    let app = TestApp::seeded();
+    let reference = open(&app, "ge", "0579001Z", "Imprimante du CDI").await;
+    let mut guichet = Browser::new(&app);
+    guichet
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let path = format!("/tickets/{reference}");
+    let action = format!("{path}/action");
+    let page = html(&guichet.get(&path).await);
+    assert!(page.contains("Prendre en charge"), "{page}");
+    let assign = form_fields(&page, &action, Some(("action", "assign")));
+    let cancel = form_fields(&page, &action, Some(("action", "cancel")));
+
+    let taken = post_fields(&mut guichet, &action, &assign, &[]).await;
+    assert_eq!(taken.status, 303, "{}", html(&taken));
+    assert_eq!(taken.headers["location"], path);
+    let page = html(&guichet.get(&path).await);
+    assert!(page.contains("Pris en charge"), "{page}");
+
+    // The cancel form was read before the assignment: refused, the ticket shown as it is.
+    let stale = post_fields(&mut guichet, &action, &cancel, &[]).await;
+    assert_eq!(stale.status, 409);
+    assert!(html(&stale).contains("Le ticket a changé pendant votre lecture"));
+    let token = app.demo_token("guichet-agent", "ge");
+    let ticket = app
+        .get_as(&token, &format!("/api/v1/tickets/{reference}"))
+        .await;
+    assert_eq!(ticket.body["status"], "assigned");
+
+    // Start, then resolve without saying how: told so, nothing changed.
+    let start = form_fields(&page, &action, Some(("action", "start")));
+    assert_eq!(
+        post_fields(&mut guichet, &action, &start, &[]).await.status,
+        303
+    );
+    let page = html(&guichet.get(&path).await);
+    let resolve = form_fields(&page, &action, Some(("action", "resolve")));
+    let empty = post_fields(&mut guichet, &action, &resolve, &[("resolution", " ")]).await;
+    assert_eq!(empty.status, 409);
+    assert!(
+        html(&empty).contains("Formulaire incomplet"),
+        "{}",
+        html(&empty)
+    );
+    let page = html(&guichet.get(&path).await);
+    let resolve = form_fields(&page, &action, Some(("action", "resolve")));
+    let resolved = post_fields(
+        &mut guichet,
+        &action,
+        &resolve,
+        &[("resolution", "Pilote réinstallé")],
+    )
+    .await;
+    assert_eq!(resolved.status, 303, "{}", html(&resolved));
+    let page = text(&guichet.get(&path).await);
+    assert!(page.contains("Résolu") && page.contains("Pilote réinstallé"));
+
+    // A form without its session's token changes nothing.
+    let forged = guichet
+        .post_form(&action, &[("action", "cancel"), ("csrf", "x")])
+        .await;
+    assert_eq!(forged.status, 403);
+}
+
+#[actix_web::test]
+async fn eight_agents_sending_the_same_form_at_once_change_the_ticket_once() {
+    let app = TestApp::seeded();
+    let reference = open(&app, "ge", "0579001Z", "Tableau numérique muet").await;
+    let path = format!("/tickets/{reference}");
+    let action = format!("{path}/action");
+    let mut browsers: Vec<Browser> = (0..8).map(|_| Browser::new(&app)).collect();
+    let mut forms = Vec::new();
+    for browser in &mut browsers {
+        browser
+            .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+            .await;
+        let page = html(&browser.get(&path).await);
+        forms.push(form_fields(&page, &action, Some(("action", "assign"))));
+    }
+    // Each read the ticket at the same version; each sends its own form.
+    let answers = join_all(
+        browsers
+            .iter_mut()
+            .zip(&forms)
+            .map(|(b, f)| post_fields(b, &action, f, &[])),
+    )
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+    let token = app.demo_token("guichet-agent", "ge");
+    let ticket = app
+        .get_as(&token, &format!("/api/v1/tickets/{reference}"))
+        .await;
+    assert_eq!(ticket.body["status"], "assigned");
+    assert_eq!(ticket.body["version"], 2);
 }

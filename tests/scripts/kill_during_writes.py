@@ -12,8 +12,9 @@ monthly review job runs every second (a drafted review always comes with its not
 territory's month is never drafted twice), and a guichet agent takes the acknowledged
 tickets through to their resolution (stopping their clocks): afterwards the figures read from
 the tallies are those recounted from the tickets (`guichet figures check`); a browser signs
-in to the web desk again and again, and every session it was acknowledged still opens the
-desk after the crashes.
+in to the web desk and comments tickets from their pages again and again: every session it
+was acknowledged still opens the desk after the crashes, and every acknowledged comment is
+stored, once.
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -161,10 +162,12 @@ def cookie_of(headers, name):
     return None
 
 
-def web_signer(base, sessions, stop, lock):
-    """Signs in to the web desk until the service dies; records each acknowledged session
-    cookie (a 303 that set it)."""
+def web_user(base, acknowledged, sessions, comments, stop, lock):
+    """Signs in to the web desk and comments a ticket from its page, again and again, until
+    the service dies; records each acknowledged session cookie (a 303 that set it) and each
+    acknowledged comment (a 303 to the ticket)."""
     email = "correspondent.ge@demo.guichet.example"
+    n = 0
     while not stop.is_set():
         try:
             status, headers, page = browse(base, "GET", "/connexion")
@@ -172,15 +175,29 @@ def web_signer(base, sessions, stop, lock):
             csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
             status, headers, page = browse(base, "POST", "/connexion", login_cookie, {
                 "email": email, "password": DEMO_PASSWORD, "csrf": csrf})
+            if status == 429:  # the account's sign-ins of the minute are spent
+                time.sleep(0.2)
+                continue
+            if status != 303:
+                raise RuntimeError(f"web sign-in: {status} {page[:500]}")
+            session = cookie_of(headers, "guichet_session")
+            with lock:
+                sessions.add(session)
+                references = list(acknowledged.values())[-20:]
+            for reference in references:
+                status, _, page = browse(base, "GET", f"/tickets/{reference}", session)
+                form = page.split(f'action="/tickets/{reference}/commentaire"')[1]
+                fields = dict(re.findall(r'name="(csrf|key)" value="([^"]+)"', form))
+                body = f"web-kill-{threading.get_ident()}-{n}"
+                n += 1
+                status, _, page = browse(base, "POST", f"/tickets/{reference}/commentaire",
+                                         session, {**fields, "body": body})
+                if status != 303:
+                    raise RuntimeError(f"web comment: {status} {page[:500]}")
+                with lock:
+                    comments.add(body)
         except OSError:
             return
-        if status == 429:  # the account's sign-ins of the minute are spent: not acknowledged
-            time.sleep(0.2)
-            continue
-        if status != 303:
-            raise RuntimeError(f"web sign-in: {status} {page[:500]}")
-        with lock:
-            sessions.add(cookie_of(headers, "guichet_session"))
 
 
 def retry(base, token, acknowledged, unanswered):
@@ -205,7 +222,7 @@ def main():
     service = Service(args.binary, database_url, extra_env={"GUICHET_REVIEW_CRON": "* * * * * *"})
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
-    resolved, web_sessions = set(), set()
+    resolved, web_sessions, web_comments = set(), set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -220,8 +237,8 @@ def main():
         admin = login(service.base, "admin")
         agent = login(service.base, "authority-agent")
         guichet = login(service.base, "guichet-agent")
-        threads.append(threading.Thread(target=web_signer, args=(
-            service.base, web_sessions, stop, lock)))
+        threads.append(threading.Thread(target=web_user, args=(
+            service.base, acknowledged, web_sessions, web_comments, stop, lock)))
         threads.append(threading.Thread(target=resolver, args=(
             service.base, [guichet, agent], acknowledged, resolved, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
@@ -323,11 +340,19 @@ def main():
           f"{stored_actions}")
     print(f"  monthly reviews drafted by the job: {drafted} ({drafted_months} territory-months), "
           f"announced: {announced}")
+    stored_comments = sum(
+        1 for body in web_comments
+        if sql_count(database_url, f"SELECT count(*) FROM ticket_events WHERE body = '{body}'") == 1)
+    twice_comments = sql_count(database_url, "SELECT count(*) FROM (SELECT body FROM ticket_events "
+                                             "WHERE body LIKE 'web-kill-%' GROUP BY body "
+                                             "HAVING count(*) > 1) AS twice")
     stored_resolved = sql_count(database_url, "SELECT count(*) FROM tickets WHERE title LIKE "
                                               "'kill-%' AND status = 'resolved'")
     print(f"  tickets resolved by the guichet agent: {stored_resolved}")
     print(f"  figures read from the tallies agree with the tickets: {tallies_agree}")
     print(f"  web sessions acknowledged: {len(web_sessions)}, lost: {lost_sessions}")
+    print(f"  web comments acknowledged: {len(web_comments)}, stored: {stored_comments}, "
+          f"twice: {twice_comments}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
@@ -336,7 +361,9 @@ def main():
           and stored_reviews == len(review_ids) and len(review_ids) > 0 and partial_reviews == 0
           and stored_actions == len(action_ids) and len(action_ids) > 0
           and drafted == drafted_months == announced and tallies_agree
-          and stored_resolved > 0 and len(web_sessions) > 0 and lost_sessions == 0)
+          and stored_resolved > 0 and len(web_sessions) > 0 and lost_sessions == 0
+          and len(web_comments) > 0 and stored_comments == len(web_comments)
+          and twice_comments == 0)
     return 0 if ok else 1
 
 

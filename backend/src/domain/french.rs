@@ -105,6 +105,34 @@ pub fn ticket_status(status: TicketStatus) -> &'static str {
     }
 }
 
+/// What a journal event of a ticket is, as the desk shows it.
+pub fn event_kind(kind: &str) -> &'static str {
+    match kind {
+        "opened" => "Ticket ouvert",
+        "status_changed" => "Changement de statut",
+        "comment" => "Commentaire",
+        "qualified" => "Qualification",
+        "routed" => "Orientation",
+        "queue_changed" => "Changement de file",
+        "hand_off_refused" => "Transfert refusé",
+        "escalated" => "Escalade au titulaire",
+        "vendor_answer" => "Réponse du titulaire",
+        "vendor_question" => "Question du titulaire",
+        "vendor_workaround" => "Contournement du titulaire",
+        "vendor_solution" => "Solution du titulaire",
+        "information_provided" => "Information fournie",
+        "attachment_added" => "Pièce jointe ajoutée",
+        "solved_at_level_0" => "Résolu au niveau 0",
+        "major_incident_declared" => "Incident majeur déclaré",
+        "linked_to_major_incident" => "Rattaché à un incident majeur",
+        "child_linked" => "Ticket rattaché",
+        "resolved_with_major_incident" => "Résolu avec l'incident majeur",
+        "closed_automatically" => "Clos automatiquement",
+        "service_levels_changed" => "Niveaux de service recalculés",
+        _ => "Événement",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod render;
 pub mod session;
 pub mod sign_in;
+pub mod ticket;
 pub mod tickets;
 
 use actix_web::web::ServiceConfig;
@@ -18,5 +19,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(sign_in::show)
         .service(sign_in::submit)
         .service(sign_in::sign_out)
-        .service(tickets::list);
+        .service(tickets::list)
+        .service(ticket::show)
+        .service(ticket::act)
+        .service(ticket::comment);
 }
