@@ -544,3 +544,206 @@ async fn eight_agents_sending_the_same_form_at_once_change_the_ticket_once() {
     assert_eq!(ticket.body["status"], "assigned");
     assert_eq!(ticket.body["version"], 2);
 }
+
+/// The tickets of the Moselle school, through the API.
+async fn tickets_of_the_school(app: &TestApp) -> Vec<serde_json::Value> {
+    let token = app.demo_token("correspondent", "ge");
+    app.get_as(&token, "/api/v1/tickets?establishment=0579001Z")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[actix_web::test]
+async fn a_correspondent_opens_a_ticket_in_two_steps_with_the_technical_file_its_category_asks() {
+    let app = TestApp::seeded();
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let step1 = school.get("/tickets/nouveau").await;
+    assert_eq!(step1.status, 200);
+    let page = text(&step1);
+    assert!(page.contains("value=\"0579001Z\""), "{page}");
+    assert!(
+        !page.contains("0599001N"),
+        "another territory's school offered"
+    );
+    assert!(page.contains("Connexion ÉduConnect") || page.contains("connexion-educonnect"));
+
+    let step2 = school
+        .get("/tickets/nouveau/formulaire?etablissement=0579001Z&categorie=connexion-educonnect")
+        .await;
+    assert_eq!(step2.status, 200);
+    let page = html(&step2);
+    for field in [
+        "affected_profiles",
+        "users_affected",
+        "occurred_at",
+        "error_message",
+    ] {
+        assert!(page.contains(&format!("name=\"{field}\"")), "{field} asked");
+    }
+    assert!(
+        !page.contains("name=\"steps_to_reproduce\""),
+        "not asked for this category"
+    );
+    let hidden = form_fields(&page, "/tickets/nouveau", None);
+
+    // Without the technical file: errors at the top and next to their fields, nothing opened.
+    let before = tickets_of_the_school(&app).await.len();
+    let refused = post_fields(
+        &mut school,
+        "/tickets/nouveau",
+        &hidden,
+        &[
+            ("title", "Élèves sans accès"),
+            ("description", "Depuis ce matin"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    let page = text(&refused);
+    assert!(page.contains("Le ticket n'a pas été ouvert"), "{page}");
+    assert!(
+        page.contains("href=\"#error_message\""),
+        "summary links to the field"
+    );
+    assert!(
+        page.contains("id=\"error_message-error\""),
+        "error next to the field"
+    );
+    assert!(
+        page.contains("value=\"Élèves sans accès\""),
+        "what was typed is kept"
+    );
+    assert_eq!(tickets_of_the_school(&app).await.len(), before);
+
+    // Complete, and sent twice (a double click): one ticket, with its technical file.
+    let complete = [
+        ("title", "Élèves sans accès"),
+        ("description", "Depuis ce matin"),
+        ("affected_profiles", "pupil"),
+        ("affected_profiles", "parent"),
+        ("users_affected", "120"),
+        ("occurred_at", "2026-12-01T08:15"),
+        ("error_message", "Identifiant inconnu"),
+    ];
+    let mut references = Vec::new();
+    for _ in 0..2 {
+        let opened = post_fields(&mut school, "/tickets/nouveau", &hidden, &complete).await;
+        assert_eq!(opened.status, 303, "{}", text(&opened));
+        references.push(opened.headers["location"].clone());
+    }
+    assert_eq!(references[0], references[1]);
+    assert_eq!(tickets_of_the_school(&app).await.len(), before + 1);
+    let reference = references[0].trim_start_matches("/tickets/").to_owned();
+    let token = app.demo_token("correspondent", "ge");
+    let ticket = app
+        .get_as(&token, &format!("/api/v1/tickets/{reference}"))
+        .await;
+    let file = &ticket.body["technical_file"];
+    assert_eq!(file["users_affected"], 120);
+    assert_eq!(file["affected_profiles"], json!(["pupil", "parent"]));
+    // 08:15 in Paris in December is 07:15 UTC.
+    assert_eq!(file["occurred_at"], "2026-12-01T07:15:00Z");
+    assert_eq!(ticket.body["category"], "connexion-educonnect");
+    let page = text(&school.get(&references[0]).await);
+    assert!(page.contains("Élèves sans accès"));
+}
+
+#[actix_web::test]
+async fn a_ticket_solved_at_level_0_is_recorded_closed_and_only_ones_own_schools_are_offered() {
+    let app = TestApp::seeded();
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(
+        &school
+            .get("/tickets/nouveau/formulaire?etablissement=0579001Z&categorie=messagerie")
+            .await,
+    );
+    let hidden = form_fields(&page, "/tickets/nouveau", None);
+    let opened = post_fields(
+        &mut school,
+        "/tickets/nouveau",
+        &hidden,
+        &[
+            ("title", "Mot de passe oublié"),
+            ("description", "Un enseignant"),
+            ("solved", "Mot de passe réinitialisé depuis la console"),
+        ],
+    )
+    .await;
+    assert_eq!(opened.status, 303, "{}", text(&opened));
+    let reference = opened.headers["location"]
+        .trim_start_matches("/tickets/")
+        .to_owned();
+    let token = app.demo_token("correspondent", "ge");
+    let ticket = app
+        .get_as(&token, &format!("/api/v1/tickets/{reference}"))
+        .await;
+    assert_eq!(ticket.body["status"], "closed");
+    assert_eq!(ticket.body["level"], 0);
+
+    // Another territory's school, typed in the address: back to step 1, told so.
+    let foreign = school
+        .get("/tickets/nouveau/formulaire?etablissement=0599001N&categorie=messagerie")
+        .await;
+    assert_eq!(foreign.status, 422);
+    assert!(text(&foreign).contains("Choisissez un de vos établissements"));
+
+    // An agent opens no ticket: neither the link nor the page.
+    let mut agent = Browser::new(&app);
+    agent
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    assert!(!html(&agent.get("/tickets").await).contains("href=\"/tickets/nouveau\""));
+    assert_eq!(agent.get("/tickets/nouveau").await.status, 403);
+    assert!(html(&school.get("/tickets").await).contains("href=\"/tickets/nouveau\""));
+}
+
+#[actix_web::test]
+async fn eight_correspondents_open_tickets_from_the_form_at_once_and_none_is_lost() {
+    let app = TestApp::seeded();
+    let mut browsers: Vec<Browser> = (0..8).map(|_| Browser::new(&app)).collect();
+    let mut forms = Vec::new();
+    for browser in &mut browsers {
+        browser
+            .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+            .await;
+        let page = html(
+            &browser
+                .get("/tickets/nouveau/formulaire?etablissement=0579001Z&categorie=connexion-educonnect")
+                .await,
+        );
+        forms.push(form_fields(&page, "/tickets/nouveau", None));
+    }
+    let before = tickets_of_the_school(&app).await.len();
+    let titles: Vec<String> = (0..8).map(|i| format!("Coupure {i}")).collect();
+    let answers = join_all(browsers.iter_mut().zip(&forms).zip(&titles).map(
+        |((b, f), t)| async move {
+            let filled = [
+                ("title", t.as_str()),
+                ("description", "d"),
+                ("affected_profiles", "teacher"),
+                ("users_affected", "3"),
+                ("occurred_at", "2026-12-01T08:15"),
+                ("error_message", "Erreur 500"),
+            ];
+            post_fields(b, "/tickets/nouveau", f, &filled).await
+        },
+    ))
+    .await;
+    for answer in &answers {
+        assert_eq!(answer.status, 303, "{}", text(answer));
+    }
+    let after = tickets_of_the_school(&app).await;
+    assert_eq!(after.len(), before + 8);
+    for title in &titles {
+        assert!(after.iter().any(|t| t["title"] == *title), "{title} lost");
+    }
+}

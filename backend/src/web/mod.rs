@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod forms;
+pub mod opening;
 pub mod render;
 pub mod session;
 pub mod sign_in;
@@ -20,6 +21,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(sign_in::submit)
         .service(sign_in::sign_out)
         .service(tickets::list)
+        // Before `/tickets/{reference}`, which would take « nouveau » for a reference.
+        .service(opening::choose)
+        .service(opening::form)
+        .service(opening::submit)
         .service(ticket::show)
         .service(ticket::act)
         .service(ticket::comment);

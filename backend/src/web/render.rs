@@ -10,6 +10,7 @@ use rust_embed::RustEmbed;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::domain::role::Role;
 use crate::services::caller::{Caller, Principal};
 use crate::services::web_sessions::Session;
 
@@ -57,6 +58,8 @@ pub struct Frame {
     pub brand: bool,
     /// The section of the navigation the page belongs to.
     pub section: &'static str,
+    /// The person opens tickets (a correspondent).
+    pub opens: bool,
 }
 
 impl Frame {
@@ -68,6 +71,11 @@ impl Frame {
             csrf: Some(session.csrf_token.clone()),
             brand,
             section,
+            opens: session
+                .caller
+                .grants
+                .iter()
+                .any(|g| g.role == Role::Correspondent),
         }
     }
 
@@ -79,6 +87,7 @@ impl Frame {
             csrf: None,
             brand,
             section: "",
+            opens: false,
         }
     }
 }

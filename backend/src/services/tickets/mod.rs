@@ -9,6 +9,7 @@ pub mod auto_close;
 pub mod escalation;
 pub mod journal;
 pub mod open;
+pub mod opening_form;
 pub mod pipeline;
 pub mod read;
 pub mod routing;
