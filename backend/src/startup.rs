@@ -119,8 +119,7 @@ pub fn build_app(
         .into_utoipa_app();
     let (app, _) = routes(app).split_for_parts();
     let document = crate::openapi::document_value().clone();
-    app.service(docs::landing)
-        .service(docs::docs)
+    app.service(docs::docs)
         .configure(crate::web::configure)
         .service(guides::guide)
         .service(

@@ -747,3 +747,18 @@ async fn eight_correspondents_open_tickets_from_the_form_at_once_and_none_is_los
         assert!(after.iter().any(|t| t["title"] == *title), "{title} lost");
     }
 }
+
+#[actix_web::test]
+async fn the_home_page_offers_to_sign_in_and_sends_a_signed_in_person_to_their_tickets() {
+    let app = TestApp::seeded();
+    let mut browser = Browser::new(&app);
+    let home = browser.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(html(&home).contains("href=\"/connexion\""));
+    browser
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let home = browser.get("/").await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.headers["location"], "/tickets");
+}

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod forms;
+pub mod home;
 pub mod opening;
 pub mod render;
 pub mod session;
@@ -17,6 +18,7 @@ use actix_web::web::ServiceConfig;
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(assets::asset)
+        .service(home::home)
         .service(sign_in::show)
         .service(sign_in::submit)
         .service(sign_in::sign_out)

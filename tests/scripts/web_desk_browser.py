@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Drives the web desk in a real headless Chromium (Debian's chromium and chromium-driver,
+through selenium) on the demo data, as its people would, with the keyboard and the mouse:
+
+1. the correspondent of the Moselle collège signs in and opens a network ticket in two steps,
+   first forgetting the technical file (the browser asks for the required fields), then
+   completing it;
+2. the Nancy-Metz guichet agent finds it in the list, takes it, writes an internal note and a
+   public comment, starts and resolves it;
+3. the correspondent sees the public comment and the resolution, not the internal note, and
+   confirms the resolution; then signs out, and the desk asks to sign in again.
+
+axe-core (npm) is injected into every page visited: no serious or critical violation may be
+reported. A screenshot of each step is saved under target/screenshots/web-desk/.
+
+    python tests/scripts/web_desk_browser.py --binary target/debug/guichet \
+        --axe target/ci-node/node_modules/axe-core/axe.min.js
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from service import DEMO_PASSWORD, Service, drop_database, fresh_database
+
+SHOTS = "target/screenshots/web-desk"
+
+
+class Desk:
+    """The browser, and what it found on the way."""
+
+    def __init__(self, driver, base, axe):
+        self.driver, self.base, self.axe = driver, base, axe
+        self.step = 0
+        self.violations = []
+        self.pages = 0
+
+    def check_page(self, name):
+        """Screenshot, then axe-core on the page as it is."""
+        self.step += 1
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{self.step:02d}-{name}.png"))
+        self.driver.execute_script(self.axe)
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length,"
+            " v.help])), e => done([['axe-error', 'critical', 0, String(e)]]));")
+        self.pages += 1
+        for rule, impact, nodes, help_text in result:
+            print(f"  axe {name}: {impact} {rule} ({nodes}) — {help_text}")
+            if impact in ("serious", "critical"):
+                self.violations.append((name, rule))
+
+    def go(self, path, name):
+        self.driver.get(self.base + path)
+        self.check_page(name)
+
+    def field(self, element_id):
+        return self.driver.find_element(By.ID, element_id)
+
+    def type(self, element_id, text):
+        element = self.field(element_id)
+        element.clear()
+        element.send_keys(text)
+
+    def submit(self, button_text, name):
+        buttons = [b for b in self.driver.find_elements(By.CSS_SELECTOR, "button[type=submit]")
+                   if b.text.strip() == button_text]
+        if not buttons:
+            raise AssertionError(f"no button « {button_text} » on {self.driver.current_url}")
+        buttons[0].click()
+        self.check_page(name)
+
+    def status(self):
+        """The ticket's status badge, as written (DSFR shows badges in capitals)."""
+        return self.driver.find_element(By.CSS_SELECTOR, "main .fr-badge").get_attribute(
+            "textContent").strip()
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def sign_in(self, email, name):
+        self.go("/connexion", f"{name}-connexion")
+        self.type("email", email)
+        self.type("password", DEMO_PASSWORD)
+        self.submit("Se connecter", f"{name}-tickets")
+
+    def sign_out(self, name):
+        self.submit("Se déconnecter", f"{name}-deconnexion")
+
+
+def expect(condition, what):
+    print(f"  {'ok' if condition else 'FAILED'} — {what}")
+    if not condition:
+        raise AssertionError(what)
+
+
+def chain(desk):
+    title = "Plus de réseau au CDI"
+    desk.sign_in("correspondent.ge@demo.guichet.example", "ecole")
+    expect("Tickets" in desk.text(), "the correspondent sees their tickets")
+    desk.driver.find_element(By.LINK_TEXT, "Ouvrir un ticket").click()
+    desk.check_page("ecole-etape-1")
+    Select(desk.field("etablissement")).select_by_value("0579001Z")
+    Select(desk.field("categorie")).select_by_value("reseau-internet")
+    desk.submit("Continuer", "ecole-etape-2")
+    desk.type("title", title)
+    desk.type("description", "Aucun poste du CDI n'accède à Internet depuis ce matin.")
+    form_url = desk.driver.current_url
+    desk.submit("Ouvrir le ticket", "ecole-dossier-incomplet")
+    invalid = desk.driver.execute_script(
+        "return Array.from(document.querySelectorAll(':invalid')).map(e => e.id)")
+    expect(desk.driver.current_url == form_url and "steps_to_reproduce" in invalid,
+           f"the browser asks for the missing elements first ({', '.join(invalid)})")
+    desk.type("users_affected", "30")
+    desk.driver.execute_script(
+        "document.getElementById('occurred_at').value = '2026-12-01T08:15'")
+    desk.type("steps_to_reproduce", "Allumer un poste du CDI, ouvrir le navigateur.")
+    desk.submit("Ouvrir le ticket", "ecole-ticket-ouvert")
+    reference = desk.driver.current_url.rsplit("/", 1)[-1]
+    expect(reference.startswith("GE-"), f"the ticket {reference} is shown after opening it")
+    desk.sign_out("ecole")
+
+    desk.sign_in("guichet-agent.ge@demo.guichet.example", "guichet")
+    expect(reference in desk.text(), "the guichet finds the ticket in its list")
+    desk.driver.find_element(By.LINK_TEXT, reference).click()
+    desk.check_page("guichet-ticket")
+    desk.submit("Prendre en charge", "guichet-pris-en-charge")
+    expect(desk.status() == "Pris en charge", "the guichet took it")
+    desk.type("body", "Note interne : voir le switch du CDI avec la Moselle.")
+    # DSFR draws the box on the label: a person clicks the label.
+    desk.driver.find_element(By.CSS_SELECTOR, "label[for=internal]").click()
+    desk.submit("Publier le commentaire", "guichet-note-interne")
+    desk.type("body", "Nous redémarrons l'équipement réseau du CDI.")
+    desk.submit("Publier le commentaire", "guichet-commentaire-public")
+    desk.submit("Commencer le traitement", "guichet-en-cours")
+    desk.type("resolution", "Commutateur du CDI redémarré, accès rétabli.")
+    desk.submit("Résoudre", "guichet-resolu")
+    expect(desk.status() == "Résolu", "the guichet resolved it")
+    desk.sign_out("guichet")
+
+    desk.sign_in("correspondent.ge@demo.guichet.example", "ecole-retour")
+    desk.driver.find_element(By.LINK_TEXT, reference).click()
+    desk.check_page("ecole-ticket-resolu")
+    page = desk.text()
+    expect("Nous redémarrons l'équipement réseau du CDI." in page,
+           "the correspondent reads the public comment")
+    expect("Commutateur du CDI redémarré" in page, "and the resolution")
+    expect("switch du CDI" not in page, "not the internal note")
+    desk.submit("Confirmer la résolution", "ecole-confirme")
+    expect(desk.status() == "Clos", "the correspondent confirmed: the ticket is closed")
+    desk.sign_out("ecole")
+    desk.go("/tickets", "apres-deconnexion")
+    expect("/connexion" in desk.driver.current_url, "signed out: the desk asks to sign in")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default="target/debug/guichet")
+    parser.add_argument("--axe", default="target/ci-node/node_modules/axe-core/axe.min.js")
+    parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+
+    os.makedirs(SHOTS, exist_ok=True)
+    with open(args.axe, encoding="utf-8") as f:
+        axe = f.read()
+    database_url = fresh_database(args.database)
+    service = Service(args.binary, database_url)
+    service.start()
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1280,1600", "--lang=fr-FR"):
+        options.add_argument(flag)
+    profile = tempfile.TemporaryDirectory(prefix="guichet-chromium-")
+    options.add_argument(f"--user-data-dir={profile.name}")
+    driver = webdriver.Chrome(service=DriverService(args.chromedriver), options=options)
+    driver.set_script_timeout(60)
+    desk = Desk(driver, service.base, axe)
+    try:
+        chain(desk)
+    except Exception as error:  # the screenshot of where it stopped helps the reader
+        driver.save_screenshot(os.path.join(SHOTS, "echec.png"))
+        print(f"web desk: FAILED at {driver.current_url}: {error}", file=sys.stderr)
+        print(desk.text()[:3000], file=sys.stderr)
+        return 1
+    finally:
+        driver.quit()
+        service.stop()
+        drop_database(database_url)
+        profile.cleanup()
+    print(f"web desk: {desk.pages} pages checked by axe-core, "
+          f"{len(desk.violations)} serious or critical violations; "
+          f"{desk.step} screenshots in {SHOTS}/")
+    for name, rule in desk.violations:
+        print(f"  serious: {rule} on {name}")
+    return 1 if desk.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
