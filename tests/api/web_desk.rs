@@ -762,3 +762,49 @@ async fn the_home_page_offers_to_sign_in_and_sends_a_signed_in_person_to_their_t
     assert_eq!(home.status, 303);
     assert_eq!(home.headers["location"], "/tickets");
 }
+
+#[actix_web::test]
+async fn an_agent_filters_the_queue_view_and_pages_keep_the_filters() {
+    let app = TestApp::seeded();
+    for i in 0..51 {
+        open(&app, "ge", "0579001Z", &format!("Wifi coupé salle {i}")).await;
+    }
+    open(&app, "ge", "0579001Z", "Imprimante bloquée").await;
+    let mut agent = Browser::new(&app);
+    agent
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let list = agent.get("/tickets").await;
+    let page = text(&list);
+    assert!(
+        page.contains("<label class=\"fr-label\" for=\"file\">File</label>"),
+        "queues offered"
+    );
+
+    let found = text(&agent.get("/tickets?q=imprimante").await);
+    assert!(found.contains("Imprimante bloquée"));
+    assert!(!found.contains("Wifi coupé"), "the search filters");
+
+    // 51 wifi tickets: a second page, reached with the search kept.
+    let first = text(&agent.get("/tickets?q=wifi&statut=new").await);
+    assert_eq!(first.matches("Wifi coupé salle").count(), 50);
+    let next = first
+        .split("href=\"/tickets?")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the next page")
+        .to_owned();
+    assert!(
+        next.contains("q=wifi") && next.contains("statut=new"),
+        "{next}"
+    );
+    let second = text(&agent.get(&format!("/tickets?{next}")).await);
+    assert_eq!(second.matches("Wifi coupé salle").count(), 1, "{second}");
+
+    // A queue that does not exist: said so, no error page.
+    let unknown = agent.get("/tickets?file=nulle-part").await;
+    assert_eq!(unknown.status, 200);
+    assert!(text(&unknown).contains("nulle-part"), "{}", text(&unknown));
+    // Nonsense values are ignored rather than refused.
+    assert_eq!(agent.get("/tickets?priorite=9&niveau=x").await.status, 200);
+}

@@ -10,17 +10,71 @@ use super::render::{page, Frame};
 use super::session::{SignedIn, WebError};
 use crate::domain::french;
 use crate::domain::ticket_lifecycle::TicketStatus;
+use crate::error::AppError;
+use crate::services::caller::GrantScope;
+use crate::services::reference::{list_categories, list_queues};
 use crate::services::tickets::read::{self, ListQuery};
-use crate::services::tickets::views::TicketSummary;
+use crate::services::tickets::views::{TicketPage, TicketSummary};
 use crate::state::AppState;
 
 /// Tickets per page.
 const PAGE: i64 = 50;
 
-#[derive(Debug, Deserialize)]
+/// The filters of the list, as the address carries them (unreadable values are ignored:
+/// the list shows more rather than an error).
+#[derive(Debug, Default, Deserialize)]
 pub struct ListParams {
     statut: Option<String>,
+    priorite: Option<String>,
+    niveau: Option<String>,
+    file: Option<String>,
+    categorie: Option<String>,
+    etablissement: Option<String>,
+    q: Option<String>,
     suite: Option<String>,
+}
+
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn number_in(value: &Option<String>, low: i32, high: i32) -> Option<i32> {
+    given(value)
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|n| (low..=high).contains(n))
+}
+
+/// The filters as the address of the next page carries them.
+fn filters_of(params: &ListParams) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [
+        ("statut", &params.statut),
+        ("priorite", &params.priorite),
+        ("niveau", &params.niveau),
+        ("file", &params.file),
+        ("categorie", &params.categorie),
+        ("etablissement", &params.etablissement),
+        ("q", &params.q),
+    ] {
+        if let Some(value) = given(value) {
+            query.append_pair(name, &value);
+        }
+    }
+    query.finish()
+}
+
+/// Options of a select: `(value, label)`, the one chosen marked.
+fn options(choices: Vec<(String, String)>, chosen: Option<&str>) -> Vec<serde_json::Value> {
+    choices
+        .into_iter()
+        .map(|(value, label)| {
+            json!({ "selected": Some(value.as_str()) == chosen, "value": value, "label": label })
+        })
+        .collect()
 }
 
 /// The DSFR badge of a status.
@@ -55,29 +109,70 @@ pub async fn list(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, WebError> {
     let params = params.into_inner();
-    // An unknown status in the address shows every ticket rather than an error.
-    let status = params
-        .statut
-        .as_deref()
-        .and_then(|s| s.parse::<TicketStatus>().ok());
+    let caller = &signed_in.session.caller;
+    let status = given(&params.statut).and_then(|s| s.parse::<TicketStatus>().ok());
     let query = ListQuery {
         status,
+        priority: number_in(&params.priorite, 1, 5),
+        level: number_in(&params.niveau, 0, 3),
+        queue: given(&params.file),
+        category: given(&params.categorie),
+        establishment: given(&params.etablissement).map(|u| u.to_uppercase()),
+        text: given(&params.q),
         limit: PAGE,
-        cursor: params.suite.filter(|c| !c.is_empty()),
+        cursor: given(&params.suite),
         ..ListQuery::default()
     };
-    let found = read::list(&state, &signed_in.session.caller, query).await?;
+    let (found, notice) = match read::list(&state, caller, query).await {
+        Ok(page) => (page, None),
+        // An unknown queue or a stale cursor: say so above an empty list.
+        Err(AppError::Invalid { detail, .. }) => (
+            TicketPage {
+                items: Vec::new(),
+                next_cursor: None,
+            },
+            Some(detail),
+        ),
+        Err(e) => return Err(e.into()),
+    };
     let zone = chrono_tz::Europe::Paris;
-    let statuses: Vec<_> = TicketStatus::ALL
-        .iter()
-        .map(|s| {
-            json!({
-                "value": s.as_str(),
-                "label": french::ticket_status(*s),
-                "selected": Some(*s) == status,
-            })
-        })
-        .collect();
+    let statuses = options(
+        TicketStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), french::ticket_status(*s).to_owned()))
+            .collect(),
+        status.map(TicketStatus::as_str),
+    );
+    let chosen = |v: &Option<String>| given(v);
+    let priorities = options(
+        (1..=5).map(|p| (p.to_string(), format!("P{p}"))).collect(),
+        chosen(&params.priorite).as_deref(),
+    );
+    let levels = options(
+        (0..=3)
+            .map(|l| (l.to_string(), format!("Niveau {l}")))
+            .collect(),
+        chosen(&params.niveau).as_deref(),
+    );
+    let categories = options(
+        list_categories(&state)
+            .await?
+            .items
+            .into_iter()
+            .map(|c| (c.code, c.label))
+            .collect(),
+        chosen(&params.categorie).as_deref(),
+    );
+    let mut queues = Vec::new();
+    for grant in &caller.grants {
+        if let GrantScope::Organisation { code, .. } = &grant.scope {
+            for q in list_queues(&state, Some(code.clone()), None).await?.items {
+                queues.push((q.code, q.name));
+            }
+        }
+    }
+    let queues = options(queues, chosen(&params.file).as_deref());
+    let filters = filters_of(&params);
     let frame = Frame::signed_in(
         &signed_in.session,
         state.settings.web_state_brand,
@@ -91,8 +186,18 @@ pub async fn list(
         json!({
             "tickets": found.items.iter().map(|t| row(t, zone)).collect::<Vec<_>>(),
             "statuses": statuses,
-            "status": status.map(TicketStatus::as_str),
-            "next": found.next_cursor,
+            "priorities": priorities,
+            "levels": levels,
+            "categories": categories,
+            "queues": queues,
+            "establishment": given(&params.etablissement),
+            "q": given(&params.q),
+            "notice": notice,
+            "next": found.next_cursor.map(|cursor| {
+                let mut next = url::form_urlencoded::Serializer::new(filters.clone());
+                next.append_pair("suite", &cursor);
+                next.finish()
+            }),
         }),
     ))
 }
