@@ -808,3 +808,104 @@ async fn an_agent_filters_the_queue_view_and_pages_keep_the_filters() {
     // Nonsense values are ignored rather than refused.
     assert_eq!(agent.get("/tickets?priorite=9&niveau=x").await.status, 200);
 }
+
+/// The ticket as the guichet reads it through the API.
+async fn ticket_of(app: &TestApp, reference: &str) -> serde_json::Value {
+    let token = app.demo_token("guichet-agent", "ge");
+    app.get_as(&token, &format!("/api/v1/tickets/{reference}"))
+        .await
+        .body
+}
+
+#[actix_web::test]
+async fn the_guichet_qualifies_and_orients_from_the_page_and_the_moselle_refuses_the_hand_off() {
+    let app = TestApp::seeded();
+    let reference = open(&app, "ge", "0579001Z", "Plus de réseau en salle 12").await;
+    let path = format!("/tickets/{reference}");
+    let mut guichet = Browser::new(&app);
+    guichet
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&guichet.get(&path).await);
+    assert!(page.contains("Qualifier") && page.contains("Orienter selon les règles"));
+    assert!(
+        !page.contains("Refuser le transfert"),
+        "the guichet refuses nothing"
+    );
+
+    // Network, high impact and urgency: P1.
+    let qualify = form_fields(&page, &format!("{path}/qualification"), None);
+    let qualified = post_fields(
+        &mut guichet,
+        &format!("{path}/qualification"),
+        &qualify,
+        &[
+            ("category", "reseau-internet"),
+            ("impact", "high"),
+            ("urgency", "high"),
+        ],
+    )
+    .await;
+    assert_eq!(qualified.status, 303, "{}", text(&qualified));
+    assert_eq!(ticket_of(&app, &reference).await["priority"], 1);
+
+    // By the authority's rules: a school network goes to its collectivité.
+    let page = html(&guichet.get(&path).await);
+    let by_rule = form_fields(
+        &page,
+        &format!("{path}/orientation"),
+        Some(("mode", "regle")),
+    );
+    let routed = post_fields(&mut guichet, &format!("{path}/orientation"), &by_rule, &[]).await;
+    assert_eq!(routed.status, 303, "{}", text(&routed));
+    let routed_to = ticket_of(&app, &reference).await["current_queue"]["organisation"].clone();
+    assert_eq!(routed_to, "dep-57", "{routed_to}");
+
+    // The Moselle's agent refuses, with a reason: back to the guichet's queue.
+    let mut moselle = Browser::new(&app);
+    moselle
+        .sign_in(&demo_email("collectivite-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&moselle.get(&path).await);
+    assert!(page.contains("Refuser le transfert"), "{page}");
+    assert!(!page.contains("Qualifier"), "only the guichet qualifies");
+    let refuse = form_fields(&page, &format!("{path}/refus"), None);
+    let refused = post_fields(
+        &mut moselle,
+        &format!("{path}/refus"),
+        &refuse,
+        &[("reason", "Le réseau pédagogique relève de l'académie")],
+    )
+    .await;
+    assert_eq!(refused.status, 303, "{}", text(&refused));
+    let back = ticket_of(&app, &reference).await;
+    assert_eq!(back["current_queue"]["organisation"], "ac-nancy-metz");
+
+    // The guichet orients it by hand, with a reason, to another queue of the territory.
+    let page = html(&guichet.get(&path).await);
+    assert!(text(&guichet.get(&path).await).contains("Transfert refusé"));
+    let by_hand = form_fields(
+        &page,
+        &format!("{path}/orientation"),
+        Some(("mode", "main")),
+    );
+    let target = page
+        .split("id=\"r-queue\"")
+        .nth(1)
+        .and_then(|s| s.split("<option value=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("a queue offered")
+        .to_owned();
+    let handed = post_fields(
+        &mut guichet,
+        &format!("{path}/orientation"),
+        &by_hand,
+        &[("queue", &target), ("reason", "Réseau pédagogique : DSI")],
+    )
+    .await;
+    assert_eq!(handed.status, 303, "{}", text(&handed));
+    assert_eq!(
+        ticket_of(&app, &reference).await["current_queue"]["code"],
+        target
+    );
+}

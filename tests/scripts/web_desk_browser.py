@@ -5,8 +5,10 @@ through selenium) on the demo data, as its people would, with the keyboard and t
 1. the correspondent of the Moselle collège signs in and opens a network ticket in two steps,
    first forgetting the technical file (the browser asks for the required fields), then
    completing it;
-2. the Nancy-Metz guichet agent finds it in the list, takes it, writes an internal note and a
-   public comment, starts and resolves it;
+2. the Nancy-Metz guichet agent finds it in the list, qualifies it (P1) and orients it by
+   the authority's rules: it lands with the Département de la Moselle, whose agent refuses
+   the hand-off with a reason; back at the guichet, the agent reads the refusal, takes the
+   ticket, writes an internal note and a public comment, starts and resolves it;
 3. the correspondent sees the public comment and the resolution, not the internal note, and
    confirms the resolution; then signs out, and the desk asks to sign in again.
 
@@ -131,6 +133,24 @@ def chain(desk):
     expect(reference in desk.text(), "the guichet finds the ticket in its list")
     desk.driver.find_element(By.LINK_TEXT, reference).click()
     desk.check_page("guichet-ticket")
+    Select(desk.field("q-impact")).select_by_value("high")
+    Select(desk.field("q-urgency")).select_by_value("high")
+    desk.submit("Qualifier", "guichet-qualifie")
+    expect("P1" in desk.text(), "qualified: priority P1")
+    desk.submit("Orienter selon les règles de l'autorité", "guichet-oriente")
+    expect("Département de la Moselle" in desk.text() or "Moselle" in desk.text(),
+           "the rules hand a school network to the Moselle")
+    desk.sign_out("guichet")
+
+    desk.sign_in("collectivite-agent.ge@demo.guichet.example", "moselle")
+    desk.go(f"/tickets/{reference}", "moselle-ticket")
+    desk.type("f-reason", "Le réseau pédagogique du CDI relève de l'académie.")
+    desk.submit("Refuser le transfert", "moselle-refus")
+    desk.sign_out("moselle")
+
+    desk.sign_in("guichet-agent.ge@demo.guichet.example", "guichet-retour")
+    desk.go(f"/tickets/{reference}", "guichet-ticket-refuse")
+    expect("Transfert refusé" in desk.text(), "the guichet reads the refusal")
     desk.submit("Prendre en charge", "guichet-pris-en-charge")
     expect(desk.status() == "Pris en charge", "the guichet took it")
     desk.type("body", "Note interne : voir le switch du CDI avec la Moselle.")

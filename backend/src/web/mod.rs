@@ -3,6 +3,7 @@
 //! API. Every page and form works without JavaScript; DSFR's script only enhances.
 
 pub mod assets;
+pub mod chain;
 pub mod forms;
 pub mod home;
 pub mod opening;
@@ -29,5 +30,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(opening::submit)
         .service(ticket::show)
         .service(ticket::act)
-        .service(ticket::comment);
+        .service(ticket::comment)
+        .service(chain::qualify)
+        .service(chain::route)
+        .service(chain::refuse);
 }

@@ -17,7 +17,9 @@ use crate::domain::role::Role;
 use crate::domain::ticket_lifecycle::{PendingReason, TicketAction};
 use crate::error::AppError;
 use crate::services::idempotency::IdempotentRequest;
+use crate::services::reference::list_categories;
 use crate::services::tickets::actions::{ActionRequest, CommentRequest};
+use crate::services::tickets::chain_moves::chain_moves;
 use crate::services::tickets::pipeline::{self, Target, TicketChange};
 use crate::services::tickets::read;
 use crate::services::tickets::views::{EventView, TicketView};
@@ -68,6 +70,7 @@ fn ticket_page(
     ticket: &TicketView,
     events: &[EventView],
     notice: Option<Notice>,
+    chain: Value,
 ) -> HttpResponse {
     let zone = chrono_tz::Europe::Paris;
     let actions: Vec<Value> = ticket
@@ -118,6 +121,7 @@ fn ticket_page(
             "agent": agent,
             "events": events.iter().map(|e| event(e, zone)).collect::<Vec<_>>(),
             "notice": notice,
+            "chain": chain,
         }),
     )
 }
@@ -131,9 +135,16 @@ async fn show_ticket(
 ) -> Result<HttpResponse, WebError> {
     let caller = &signed_in.session.caller;
     let ticket = read::get(state, caller, reference.clone()).await?;
-    let events = read::events(state, caller, reference).await?;
+    let events = read::events(state, caller, reference.clone()).await?;
+    let moves = chain_moves(state, caller, reference).await?;
+    let categories = if moves.qualify {
+        list_categories(state).await?.items
+    } else {
+        Vec::new()
+    };
+    let chain = super::chain::forms(&ticket, &moves, categories);
     Ok(ticket_page(
-        state, signed_in, status, &ticket, &events, notice,
+        state, signed_in, status, &ticket, &events, notice, chain,
     ))
 }
 
@@ -147,14 +158,19 @@ pub async fn show(
     show_ticket(&state, &signed_in, path.into_inner(), StatusCode::OK, None).await
 }
 
+/// The version a form was read at; unreadable, it fails the check, as on the API.
+pub fn version(raw: &str) -> Option<i32> {
+    Some(raw.trim().parse().unwrap_or(-1))
+}
+
 /// What every form of the page carries.
 #[derive(Debug, Deserialize)]
 pub struct FormCommon {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     /// The key of this rendering of the form: sent twice, it changes the ticket once.
     #[serde(default)]
-    key: String,
+    pub key: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,7 +201,7 @@ pub struct CommentForm {
 
 /// Runs a change from a form, then shows the ticket: after it (303, so that reloading does
 /// not send it again), or as it is now with what prevented it.
-async fn submit<C: TicketChange>(
+pub async fn submit<C: TicketChange>(
     state: &AppState,
     signed_in: &SignedIn,
     reference: String,
@@ -218,7 +234,7 @@ async fn submit<C: TicketChange>(
                       Recommencez si votre action a encore lieu d'être."
                 .to_owned(),
         },
-        Err(e @ AppError::Conflict { .. }) => Notice {
+        Err(e @ (AppError::Conflict { .. } | AppError::Forbidden { .. })) => Notice {
             title: "Action impossible",
             message: e.to_string(),
         },
@@ -266,14 +282,12 @@ pub async fn act(
         assignee: None,
         comment: form.comment.filter(|c| !c.trim().is_empty()),
     };
-    // A version that does not read as one fails the check, as on the API.
-    let version = Some(form.version.trim().parse().unwrap_or(-1));
     submit(
         &state,
         &signed_in,
         path.into_inner(),
         &form.common,
-        (version, sent),
+        (version(&form.version), sent),
         change,
     )
     .await

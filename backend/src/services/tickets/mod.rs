@@ -6,6 +6,7 @@ pub mod access;
 pub mod actions;
 pub mod attachments;
 pub mod auto_close;
+pub mod chain_moves;
 pub mod escalation;
 pub mod journal;
 pub mod open;
