@@ -271,7 +271,7 @@ pub async fn act(
     let action = form
         .action
         .parse::<TicketAction>()
-        .map_err(|_| AppError::invalid_field("action", "unknown_action", "action inconnue"))?;
+        .map_err(|_| AppError::invalid_field("action", "unknown_value", "action inconnue"))?;
     let change = ActionRequest {
         action,
         pending_reason: form
