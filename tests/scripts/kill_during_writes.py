@@ -162,7 +162,7 @@ def cookie_of(headers, name):
     return None
 
 
-def web_user(base, acknowledged, sessions, comments, stop, lock):
+def web_user(base, round_, acknowledged, sessions, comments, stop, lock):
     """Signs in to the web desk and comments a ticket from its page, again and again, until
     the service dies; records each acknowledged session cookie (a 303 that set it) and each
     acknowledged comment (a 303 to the ticket)."""
@@ -188,7 +188,7 @@ def web_user(base, acknowledged, sessions, comments, stop, lock):
                 status, _, page = browse(base, "GET", f"/tickets/{reference}", session)
                 form = page.split(f'action="/tickets/{reference}/commentaire"')[1]
                 fields = dict(re.findall(r'name="(csrf|key)" value="([^"]+)"', form))
-                body = f"web-kill-{threading.get_ident()}-{n}"
+                body = f"web-kill-{round_}-{n}"
                 n += 1
                 status, _, page = browse(base, "POST", f"/tickets/{reference}/commentaire",
                                          session, {**fields, "body": body})
@@ -238,7 +238,7 @@ def main():
         agent = login(service.base, "authority-agent")
         guichet = login(service.base, "guichet-agent")
         threads.append(threading.Thread(target=web_user, args=(
-            service.base, acknowledged, web_sessions, web_comments, stop, lock)))
+            service.base, round_, acknowledged, web_sessions, web_comments, stop, lock)))
         threads.append(threading.Thread(target=resolver, args=(
             service.base, [guichet, agent], acknowledged, resolved, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
