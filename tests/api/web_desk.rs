@@ -874,7 +874,7 @@ async fn the_guichet_qualifies_and_orients_from_the_page_and_the_moselle_refuses
         &mut moselle,
         &format!("{path}/refus"),
         &refuse,
-        &[("reason", "Le réseau pédagogique relève de l'académie")],
+        &[("body", "Le réseau pédagogique relève de l'académie")],
     )
     .await;
     assert_eq!(refused.status, 303, "{}", text(&refused));
@@ -908,4 +908,184 @@ async fn the_guichet_qualifies_and_orients_from_the_page_and_the_moselle_refuses
         ticket_of(&app, &reference).await["current_queue"]["code"],
         target
     );
+}
+
+/// The visible text of the error attached to a field (`<p class="fr-error-text" id="{name}-error">`).
+fn field_error(page: &str, name: &str) -> Option<String> {
+    let marker = format!("id=\"{name}-error\">");
+    let after = page.split(&marker).nth(1)?;
+    Some(after.split("</p>").next()?.to_owned())
+}
+
+#[actix_web::test]
+async fn an_escalation_shows_what_the_file_lacks_then_the_vendor_answers_the_school() {
+    let app = TestApp::seeded();
+    // Opened through the API without a technical file: the mail category asks for seven
+    // elements before the vendor.
+    let reference = open(
+        &app,
+        "ge",
+        "0579001Z",
+        "La messagerie refuse les pièces jointes",
+    )
+    .await;
+    let path = format!("/tickets/{reference}");
+    let mut guichet = Browser::new(&app);
+    guichet
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&guichet.get(&path).await);
+    assert!(page.contains("Escalader au titulaire"), "{page}");
+    assert!(
+        field_error(&page, "error_message").is_some_and(|e| e.contains("manquant")),
+        "each missing element is said next to its field before sending"
+    );
+
+    // Sent with one element only: the gate refuses, names the rest next to their fields,
+    // keeps what was typed; the ticket stays at level 1.
+    let escalate = form_fields(&page, &format!("{path}/escalade"), None);
+    let refused = post_fields(
+        &mut guichet,
+        &format!("{path}/escalade"),
+        &escalate,
+        &[
+            ("justification", "proven_malfunction"),
+            ("error_message", "Erreur 552 : message refusé"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 409, "{}", text(&refused));
+    let page = html(&refused);
+    for missing in [
+        "users_affected",
+        "steps_to_reproduce",
+        "browser_device",
+        "url",
+    ] {
+        assert!(
+            field_error(&page, missing).is_some_and(|e| e.contains("manquant, requis")),
+            "{missing} is said missing in {page}"
+        );
+    }
+    assert_eq!(field_error(&page, "error_message"), None);
+    assert!(
+        page.contains("Erreur 552 : message refusé"),
+        "what was typed is kept"
+    );
+    assert_eq!(ticket_of(&app, &reference).await["level"], 1);
+
+    // Complete: it passes to the vendor's level 2.
+    let escalate = form_fields(&page, &format!("{path}/escalade"), None);
+    let passed = post_fields(
+        &mut guichet,
+        &format!("{path}/escalade"),
+        &escalate,
+        &[
+            ("justification", "proven_malfunction"),
+            ("affected_profiles", "teacher"),
+            ("affected_profiles", "pupil"),
+            ("users_affected", "120"),
+            ("occurred_at", "2026-12-01T08:30"),
+            ("steps_to_reproduce", "Joindre un PDF de 2 Mo à un message"),
+            ("error_message", "Erreur 552 : message refusé"),
+            ("browser_device", "Firefox 140, PC du CDI"),
+            ("url", "https://ent.example/messagerie"),
+        ],
+    )
+    .await;
+    assert_eq!(passed.status, 303, "{}", text(&passed));
+    let escalated = ticket_of(&app, &reference).await;
+    assert_eq!(escalated["level"], 2);
+    assert_eq!(escalated["technical_file"]["users_affected"], 120);
+    assert_eq!(
+        escalated["technical_file"]["affected_profiles"],
+        json!(["teacher", "pupil"])
+    );
+
+    // The guichet notes something for the agents only.
+    let page = html(&guichet.get(&path).await);
+    let comment = form_fields(&page, &format!("{path}/commentaire"), None);
+    let noted = post_fields(
+        &mut guichet,
+        &format!("{path}/commentaire"),
+        &comment,
+        &[
+            ("body", "Note interne : le titulaire connaît ce défaut"),
+            ("internal", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(noted.status, 303);
+
+    // The vendor's agent asks a question: the ticket waits for the authority.
+    let mut vendor = Browser::new(&app);
+    vendor
+        .sign_in(&demo_email("vendor-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&vendor.get(&path).await);
+    assert!(page.contains("Réponse du titulaire") && page.contains("Passer au niveau 3"));
+    let answer = form_fields(&page, &format!("{path}/reponse-titulaire"), None);
+    let asked = post_fields(
+        &mut vendor,
+        &format!("{path}/reponse-titulaire"),
+        &answer,
+        &[
+            ("kind", "question"),
+            ("body", "Quelle taille maximale est configurée ?"),
+        ],
+    )
+    .await;
+    assert_eq!(asked.status, 303, "{}", text(&asked));
+    assert_eq!(
+        ticket_of(&app, &reference).await["pending_reason"],
+        "vendor_info"
+    );
+
+    // The guichet (the owner authority) gives the information: the ticket resumes.
+    let page = html(&guichet.get(&path).await);
+    let information = form_fields(&page, &format!("{path}/information"), None);
+    let given = post_fields(
+        &mut guichet,
+        &format!("{path}/information"),
+        &information,
+        &[("body", "10 Mo dans la console d'administration")],
+    )
+    .await;
+    assert_eq!(given.status, 303, "{}", text(&given));
+    assert_eq!(ticket_of(&app, &reference).await["status"], "in_progress");
+
+    // The vendor gives the solution: resolved.
+    let page = html(&vendor.get(&path).await);
+    let answer = form_fields(&page, &format!("{path}/reponse-titulaire"), None);
+    let solved = post_fields(
+        &mut vendor,
+        &format!("{path}/reponse-titulaire"),
+        &answer,
+        &[
+            ("kind", "solution"),
+            ("body", "Correctif déployé : limite portée à 25 Mo"),
+        ],
+    )
+    .await;
+    assert_eq!(solved.status, 303, "{}", text(&solved));
+    assert_eq!(ticket_of(&app, &reference).await["status"], "resolved");
+
+    // The school reads the public answer, neither the internal note nor the vendor's
+    // question, and confirms.
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&school.get(&path).await);
+    assert!(page.contains("Correctif déployé : limite portée à 25 Mo"));
+    assert!(!page.contains("Note interne"), "{page}");
+    assert!(!page.contains("Quelle taille maximale"), "{page}");
+    assert!(
+        !page.contains("Parcours entre organisations"),
+        "hops are for agents"
+    );
+    let confirm = form_fields(&page, &format!("{path}/action"), Some(("action", "close")));
+    let confirmed = post_fields(&mut school, &format!("{path}/action"), &confirm, &[]).await;
+    assert_eq!(confirmed.status, 303, "{}", text(&confirmed));
+    assert_eq!(ticket_of(&app, &reference).await["status"], "closed");
 }

@@ -7,10 +7,13 @@ through selenium) on the demo data, as its people would, with the keyboard and t
    completing it;
 2. the Nancy-Metz guichet agent finds it in the list, qualifies it (P1) and orients it by
    the authority's rules: it lands with the Département de la Moselle, whose agent refuses
-   the hand-off with a reason; back at the guichet, the agent reads the refusal, takes the
-   ticket, writes an internal note and a public comment, starts and resolves it;
-3. the correspondent sees the public comment and the resolution, not the internal note, and
-   confirms the resolution; then signs out, and the desk asks to sign in again.
+   the hand-off with a reason; back at the guichet, the agent reads the refusal, qualifies it
+   again (the ENT's sign-in: a category asking for more), orients it by hand to the DSI,
+   writes an internal note and a public comment; the escalation form shows the elements the
+   technical file lacks next to their fields; completed, it passes to the vendor;
+3. the vendor's agent finds it and answers with the solution;
+4. the correspondent sees the public comment and the vendor's answer, not the internal note,
+   and confirms the resolution; then signs out, and the desk asks to sign in again.
 
 axe-core (npm) is injected into every page visited: no serious or critical violation may be
 reported. A screenshot of each step is saved under target/screenshots/web-desk/.
@@ -151,28 +154,48 @@ def chain(desk):
     desk.sign_in("guichet-agent.ge@demo.guichet.example", "guichet-retour")
     desk.go(f"/tickets/{reference}", "guichet-ticket-refuse")
     expect("Transfert refusé" in desk.text(), "the guichet reads the refusal")
-    desk.submit("Prendre en charge", "guichet-pris-en-charge")
-    expect(desk.status() == "Pris en charge", "the guichet took it")
-    desk.type("body", "Note interne : voir le switch du CDI avec la Moselle.")
+    # Read again, it is the ENT's sign-in that fails: the category asks for more elements.
+    Select(desk.field("q-category")).select_by_value("connexion-educonnect")
+    desk.submit("Qualifier", "guichet-requalifie")
+    Select(desk.field("r-queue")).select_by_value("ac-nancy-metz/dsi")
+    desk.type("r-reason", "Connexion à l'ENT impossible : à la DSI.")
+    desk.submit("Orienter à la main", "guichet-oriente-dsi")
+    expect("ac-nancy-metz/dsi" in desk.text(), "the guichet oriented it elsewhere: the DSI")
+    desk.type("body", "Note interne : le titulaire connaît ce défaut d'EduConnect.")
     # DSFR draws the box on the label: a person clicks the label.
     desk.driver.find_element(By.CSS_SELECTOR, "label[for=internal]").click()
     desk.submit("Publier le commentaire", "guichet-note-interne")
-    desk.type("body", "Nous redémarrons l'équipement réseau du CDI.")
+    desk.type("body", "Nous transmettons au titulaire de l'ENT.")
     desk.submit("Publier le commentaire", "guichet-commentaire-public")
-    desk.submit("Commencer le traitement", "guichet-en-cours")
-    desk.type("resolution", "Commutateur du CDI redémarré, accès rétabli.")
-    desk.submit("Résoudre", "guichet-resolu")
-    expect(desk.status() == "Résolu", "the guichet resolved it")
+    missing = [e.get_attribute("id") for e in
+               desk.driver.find_elements(By.CSS_SELECTOR, "#escalade .fr-error-text")]
+    expect("affected_profiles-error" in missing and "error_message-error" in missing,
+           f"the escalation shows the elements the file lacks ({', '.join(missing)})")
+    Select(desk.field("justification")).select_by_value("proven_malfunction")
+    desk.driver.find_element(By.CSS_SELECTOR, "label[for=profile-pupil]").click()
+    desk.type("error_message", "EduConnect : « Service indisponible » après l'identifiant.")
+    desk.submit("Escalader au titulaire", "guichet-escalade")
+    expect("NIVEAU 2" in desk.text().upper(), "complete, the escalation passes: level 2")
     desk.sign_out("guichet")
+
+    desk.sign_in("vendor-agent.ge@demo.guichet.example", "titulaire")
+    expect(reference in desk.text(), "the vendor finds what is escalated to it")
+    desk.driver.find_element(By.LINK_TEXT, reference).click()
+    desk.check_page("titulaire-ticket")
+    Select(desk.field("a-kind")).select_by_value("solution")
+    desk.type("a-body", "Certificat EduConnect renouvelé : la connexion est rétablie.")
+    desk.submit("Répondre", "titulaire-solution")
+    expect(desk.status() == "Résolu", "the vendor's solution resolves it")
+    desk.sign_out("titulaire")
 
     desk.sign_in("correspondent.ge@demo.guichet.example", "ecole-retour")
     desk.driver.find_element(By.LINK_TEXT, reference).click()
     desk.check_page("ecole-ticket-resolu")
     page = desk.text()
-    expect("Nous redémarrons l'équipement réseau du CDI." in page,
+    expect("Nous transmettons au titulaire de l'ENT." in page,
            "the correspondent reads the public comment")
-    expect("Commutateur du CDI redémarré" in page, "and the resolution")
-    expect("switch du CDI" not in page, "not the internal note")
+    expect("Certificat EduConnect renouvelé" in page, "and the vendor's public answer")
+    expect("défaut d'EduConnect" not in page, "not the internal note")
     desk.submit("Confirmer la résolution", "ecole-confirme")
     expect(desk.status() == "Clos", "the correspondent confirmed: the ticket is closed")
     desk.sign_out("ecole")

@@ -1,18 +1,27 @@
 //! The forms that move a ticket along the chain, on its page: the guichet qualifies it and
 //! orients it (by the authority's rules, or by hand to a queue with a reason); whoever
-//! received a hand-off may refuse it, with a reason.
+//! received a hand-off may refuse it, with a reason; whoever holds it escalates it to the
+//! vendor (the elements its technical file lacks shown next to their fields), the vendor's
+//! agent answers or moves it to level 3; whoever it waits for gives the information.
 
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::forms::{self, FormCommon};
 use super::session::{SignedIn, WebError};
-use super::ticket::{submit, version, FormCommon};
+use super::technical_fields::{self, element_label, first};
+use super::ticket::{after_change, render_with, submit, try_submit, FormErrors, Notice};
 use crate::domain::priority::Level3;
-use crate::services::tickets::actions::{QualifyRequest, RefuseRequest, RouteRequest};
-use crate::services::tickets::chain_moves::ChainMoves;
-use crate::services::tickets::views::TicketView;
-use crate::services::views::CategoryView;
+use crate::domain::technical_file::{EscalationJustification, TechnicalElement};
+use crate::services::tickets::actions::{
+    InformationRequest, QualifyRequest, RefuseRequest, RouteRequest,
+};
+use crate::services::tickets::escalation::{AnswerKind, EscalateRequest, VendorAnswer};
+use crate::services::tickets::page::{ticket_page, TicketPage};
 use crate::state::AppState;
 
 fn level_label(level: Level3) -> &'static str {
@@ -30,18 +39,86 @@ fn levels(chosen: Level3) -> Vec<Value> {
         .collect()
 }
 
+fn justification_label(j: EscalationJustification) -> &'static str {
+    match j {
+        EscalationJustification::ProvenMalfunction => "Dysfonctionnement avéré",
+        EscalationJustification::UnresolvedAtLevel1 => "Demande non résolue au niveau 1",
+    }
+}
+
+fn answer_label(kind: AnswerKind) -> &'static str {
+    match kind {
+        AnswerKind::Question => "Question à l'autorité (le ticket attend sa réponse)",
+        AnswerKind::Workaround => "Contournement (le ticket reste ouvert)",
+        AnswerKind::Solution => "Solution (le ticket est résolu)",
+    }
+}
+
+fn missing_message(element: TechnicalElement) -> String {
+    format!(
+        "{} : manquant, requis pour l'escalade au titulaire.",
+        element_label(element)
+    )
+}
+
+/// The escalation form: the elements the category requires, as the file holds them (or as
+/// a refused form sent them), each one missing marked next to its field.
+fn escalation(read: &TicketPage, refused: &FormErrors) -> Value {
+    let Some(asked) = &read.moves.escalate else {
+        return Value::Null;
+    };
+    let (filled, errors) = if refused.errors.is_empty() {
+        let missing = asked
+            .missing
+            .iter()
+            .map(|e| (e.as_str().to_owned(), missing_message(*e)))
+            .collect();
+        (
+            technical_fields::from_file(&read.ticket.technical_file),
+            missing,
+        )
+    } else {
+        (refused.filled.clone(), refused.errors.clone())
+    };
+    let chosen = first(&filled, "justification");
+    json!({
+        "to_level": asked.to_level,
+        "to_vendor": asked.to_level == 2,
+        "fields": technical_fields::fields(&asked.required, &filled, &errors),
+        "missing": !errors.is_empty(),
+        "justification_error": errors.get("justification"),
+        "justifications": EscalationJustification::ALL.iter().map(|j| json!({
+            "value": j.as_str(), "label": justification_label(*j), "selected": j.as_str() == chosen,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// What the ticket's page shows of these forms.
-pub fn forms(ticket: &TicketView, moves: &ChainMoves, categories: Vec<CategoryView>) -> Value {
+pub fn forms(read: &TicketPage, refused: &FormErrors) -> Value {
+    let ticket = &read.ticket;
+    let moves = &read.moves;
+    let categories: Vec<Value> = if moves.qualify {
+        read.categories
+            .iter()
+            .map(|(code, label)| json!({ "selected": *code == ticket.category, "value": code, "label": label }))
+            .collect()
+    } else {
+        Vec::new()
+    };
     json!({
         "qualify": moves.qualify,
         "route": moves.route,
         "refuse": moves.refuse,
         "targets": moves.targets,
-        "categories": categories.into_iter().map(|c| json!({
-            "selected": c.code == ticket.category, "value": c.code, "label": c.label,
-        })).collect::<Vec<_>>(),
+        "categories": categories,
         "impacts": levels(ticket.impact),
         "urgencies": levels(ticket.urgency),
+        "escalate": escalation(read, refused),
+        "vendor_answer": moves.vendor_answer,
+        "answers": AnswerKind::ALL.iter().map(|k| json!({
+            "value": k.as_str(), "label": answer_label(*k),
+        })).collect::<Vec<_>>(),
+        "provide_information": moves.provide_information,
     })
 }
 
@@ -49,8 +126,6 @@ pub fn forms(ticket: &TicketView, moves: &ChainMoves, categories: Vec<CategoryVi
 pub struct QualifyForm {
     #[serde(flatten)]
     common: FormCommon,
-    #[serde(default)]
-    version: String,
     #[serde(default)]
     category: String,
     #[serde(default)]
@@ -65,11 +140,9 @@ pub async fn qualify(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<String>,
-    form: web::Form<QualifyForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let form = form.into_inner();
-    let sent = json!({ "category": form.category, "impact": form.impact,
-        "urgency": form.urgency, "version": form.version });
+    let form: QualifyForm = forms::read(&body)?;
     let change = QualifyRequest {
         category: Some(form.category).filter(|c| !c.is_empty()),
         ticket_type: None,
@@ -77,24 +150,14 @@ pub async fn qualify(
         urgency: form.urgency.parse().ok(),
         technical_file: None,
     };
-    let target = (version(&form.version), sent);
-    submit(
-        &state,
-        &signed_in,
-        path.into_inner(),
-        &form.common,
-        target,
-        change,
-    )
-    .await
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RouteForm {
     #[serde(flatten)]
     common: FormCommon,
-    #[serde(default)]
-    version: String,
     /// `regle` (by the rules) or `main` (by hand).
     #[serde(default)]
     mode: String,
@@ -110,11 +173,9 @@ pub async fn route(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<String>,
-    form: web::Form<RouteForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let form = form.into_inner();
-    let sent = json!({ "mode": form.mode, "queue": form.queue, "reason": form.reason,
-        "version": form.version });
+    let form: RouteForm = forms::read(&body)?;
     let by_rule = form.mode == "regle";
     let change = RouteRequest {
         by_rule,
@@ -122,26 +183,20 @@ pub async fn route(
         reason: Some(form.reason).filter(|r| !by_rule && !r.trim().is_empty()),
         external_reference: None,
     };
-    let target = (version(&form.version), sent);
-    submit(
-        &state,
-        &signed_in,
-        path.into_inner(),
-        &form.common,
-        target,
-        change,
-    )
-    .await
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
 }
 
+/// A form whose one field is a text: a refusal's reason, an answer, the information given.
 #[derive(Debug, Deserialize)]
-pub struct RefuseForm {
+pub struct TextForm {
     #[serde(flatten)]
     common: FormCommon,
     #[serde(default)]
-    version: String,
+    body: String,
+    /// What kind of answer (the vendor's form only).
     #[serde(default)]
-    reason: String,
+    kind: String,
 }
 
 /// `POST /tickets/{reference}/refus`.
@@ -150,21 +205,104 @@ pub async fn refuse(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<String>,
-    form: web::Form<RefuseForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let form = form.into_inner();
-    let sent = json!({ "reason": form.reason, "version": form.version });
-    let change = RefuseRequest {
-        reason: form.reason,
+    let form: TextForm = forms::read(&body)?;
+    let change = RefuseRequest { reason: form.body };
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
+}
+
+/// `POST /tickets/{reference}/reponse-titulaire`: the vendor's agent answers.
+#[post("/tickets/{reference}/reponse-titulaire")]
+pub async fn vendor_answer(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let form: TextForm = forms::read(&body)?;
+    let kind = form.kind.parse::<AnswerKind>().map_err(|_| {
+        crate::error::AppError::invalid_field("kind", "unknown_value", "type de réponse inconnu")
+    })?;
+    let change = VendorAnswer {
+        kind,
+        body: form.body,
     };
-    let target = (version(&form.version), sent);
-    submit(
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
+}
+
+/// `POST /tickets/{reference}/information`: the information the ticket waits for.
+#[post("/tickets/{reference}/information")]
+pub async fn provide_information(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let form: TextForm = forms::read(&body)?;
+    let change = InformationRequest { body: form.body };
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
+}
+
+/// `POST /tickets/{reference}/escalade`: to the vendor (with the elements the file lacks),
+/// or to level 3. Refused by the gate, the page shows each missing element next to its
+/// field, with what was typed kept.
+#[post("/tickets/{reference}/escalade")]
+pub async fn escalate(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let common: FormCommon = forms::read(&body)?;
+    let filled = technical_fields::filled(&body);
+    let mut errors = BTreeMap::new();
+    let file = technical_fields::technical_file(&filled, &[], &mut errors);
+    let reference = path.into_inner();
+    let mut notice = None;
+    if errors.is_empty() {
+        let change = EscalateRequest {
+            justification: first(&filled, "justification").parse().ok(),
+            technical_file: Some(file),
+        };
+        let sent = (&common, &body[..]);
+        match try_submit(&state, &signed_in, reference.clone(), sent, change).await? {
+            Ok(()) => return Ok(after_change(&reference)),
+            Err(refused) => {
+                for field in &refused.fields {
+                    let name = field.field.trim_start_matches("technical_file.");
+                    let message = match name.parse::<TechnicalElement>() {
+                        Ok(element) => missing_message(element),
+                        Err(_) => "Choisissez le motif de l'escalade.".to_owned(),
+                    };
+                    errors.insert(name.to_owned(), message);
+                }
+                notice = Some(refused);
+            }
+        }
+    }
+    let (status, notice) = match notice {
+        Some(refused) => (StatusCode::CONFLICT, refused),
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Notice {
+                title: "Formulaire incomplet",
+                message: "Corrigez les champs signalés du dossier technique.".to_owned(),
+                fields: Vec::new(),
+            },
+        ),
+    };
+    let read = ticket_page(&state, &signed_in.session.caller, reference).await?;
+    let refused = FormErrors { filled, errors };
+    Ok(render_with(
         &state,
         &signed_in,
-        path.into_inner(),
-        &form.common,
-        target,
-        change,
-    )
-    .await
+        status,
+        &read,
+        Some(notice),
+        &refused,
+    ))
 }

@@ -1,13 +1,49 @@
-//! What the desk's forms share: the token that proves a form came from our page (CSRF), and
-//! where to go back to after signing in.
+//! What the desk's forms share: the token that proves a form came from our page (CSRF), the
+//! key and version a ticket's forms carry, reading a posted form, and where to go back to
+//! after signing in.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+
+use crate::error::AppError;
 
 /// A form that only carries its token (sign out, later one-click actions).
 #[derive(Debug, Deserialize)]
 pub struct TokenOnly {
     #[serde(default)]
     pub csrf: String,
+}
+
+/// What every form of a ticket's page carries.
+#[derive(Debug, Deserialize)]
+pub struct FormCommon {
+    #[serde(default)]
+    pub csrf: String,
+    /// The key of this rendering of the form: sent twice, it changes the ticket once.
+    #[serde(default)]
+    pub key: String,
+    /// The ticket's version the form was read at; forms that add without changing (a
+    /// comment) carry none.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+impl FormCommon {
+    /// The version to hold the write to; unreadable, it fails the check, as on the API.
+    pub fn if_match(&self) -> Option<i32> {
+        self.version
+            .as_deref()
+            .map(|v| v.trim().parse().unwrap_or(-1))
+    }
+}
+
+/// Reads a posted form (`application/x-www-form-urlencoded`); the raw body stays with the
+/// caller, whose digest recognises a form sent twice.
+pub fn read<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_urlencoded::from_bytes(body).map_err(|e| AppError::BadRequest {
+        code: "invalid_body",
+        detail: format!("Formulaire illisible : {e}"),
+    })
 }
 
 /// A path of this site to return to: relative, never `//host` nor a scheme.
@@ -19,7 +55,7 @@ pub fn local_path(back: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{local_path, read, FormCommon};
 
     #[test]
     fn only_paths_of_this_site_are_returned_to() {
@@ -32,5 +68,15 @@ mod tests {
         assert_eq!(local_path(Some("/\\evil.example")), None);
         assert_eq!(local_path(Some("/a\nb")), None);
         assert_eq!(local_path(None), None);
+    }
+
+    #[test]
+    fn an_unreadable_version_fails_the_check_and_none_skips_it() {
+        let form: FormCommon = read(b"csrf=t&key=k&version=7").unwrap();
+        assert_eq!(form.if_match(), Some(7));
+        let form: FormCommon = read(b"csrf=t&key=k&version=sept").unwrap();
+        assert_eq!(form.if_match(), Some(-1));
+        let form: FormCommon = read(b"csrf=t&key=k").unwrap();
+        assert_eq!(form.if_match(), None);
     }
 }

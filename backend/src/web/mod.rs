@@ -10,6 +10,7 @@ pub mod opening;
 pub mod render;
 pub mod session;
 pub mod sign_in;
+pub mod technical_fields;
 pub mod ticket;
 pub mod tickets;
 
@@ -33,5 +34,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(ticket::comment)
         .service(chain::qualify)
         .service(chain::route)
-        .service(chain::refuse);
+        .service(chain::refuse)
+        .service(chain::escalate)
+        .service(chain::vendor_answer)
+        .service(chain::provide_information);
 }

@@ -7,51 +7,19 @@ use std::collections::BTreeMap;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::render::{page, Frame};
 use super::session::{SignedIn, WebError};
+use super::technical_fields::{self, first, Filled};
 use crate::auth::secrets;
-use crate::domain::technical_file::{Profile, TechnicalElement, TechnicalFile};
+use crate::domain::technical_file::TechnicalElement;
 use crate::error::AppError;
 use crate::services::idempotency::{IdempotentRequest, Keyed};
 use crate::services::tickets::open::{self, OpenTicket};
 use crate::services::tickets::opening_form::{self, Choice, OpeningChoices};
 use crate::state::AppState;
-
-fn element_label(element: TechnicalElement) -> &'static str {
-    match element {
-        TechnicalElement::AffectedProfiles => "Profils concernés",
-        TechnicalElement::UsersAffected => "Nombre d'utilisateurs concernés",
-        TechnicalElement::BrowserDevice => "Navigateur et appareil utilisés",
-        TechnicalElement::OccurredAt => "Date et heure du problème",
-        TechnicalElement::StepsToReproduce => "Étapes pour reproduire le problème",
-        TechnicalElement::ErrorMessage => "Message d'erreur affiché",
-        TechnicalElement::Url => "Adresse (URL) de la page en cause",
-    }
-}
-
-fn element_input(element: TechnicalElement) -> &'static str {
-    match element {
-        TechnicalElement::AffectedProfiles => "profiles",
-        TechnicalElement::UsersAffected => "number",
-        TechnicalElement::OccurredAt => "datetime-local",
-        TechnicalElement::Url => "url",
-        TechnicalElement::StepsToReproduce | TechnicalElement::ErrorMessage => "textarea",
-        TechnicalElement::BrowserDevice => "text",
-    }
-}
-
-fn profile_label(profile: Profile) -> &'static str {
-    match profile {
-        Profile::Pupil => "Élèves",
-        Profile::Parent => "Parents",
-        Profile::Teacher => "Enseignants",
-        Profile::Staff => "Personnels",
-    }
-}
 
 fn frame(state: &AppState, signed_in: &SignedIn, title: &str) -> Frame {
     Frame::signed_in(
@@ -99,17 +67,6 @@ pub struct Chosen {
     categorie: String,
 }
 
-/// What the form was filled with, field by field (a field may come several times: the
-/// profiles).
-type Filled = BTreeMap<String, Vec<String>>;
-
-fn first<'a>(filled: &'a Filled, name: &str) -> &'a str {
-    filled
-        .get(name)
-        .and_then(|v| v.first())
-        .map_or("", String::as_str)
-}
-
 /// The school and the category of step 1, with what the category requires.
 struct Opening {
     school: Choice,
@@ -127,30 +84,7 @@ fn form_page(
     filled: &Filled,
     errors: &BTreeMap<String, String>,
 ) -> HttpResponse {
-    let fields: Vec<Value> = opening
-        .elements
-        .iter()
-        .map(|e| {
-            let name = e.as_str();
-            let profiles: Vec<Value> = Profile::ALL
-                .iter()
-                .map(|p| {
-                    json!({ "value": p.as_str(), "label": profile_label(*p),
-                        "checked": filled.get(name).is_some_and(|v| v.iter().any(|x| x == p.as_str())) })
-                })
-                .collect();
-            json!({
-                "name": name,
-                "label": element_label(*e),
-                "input": element_input(*e),
-                "is_profiles": *e == TechnicalElement::AffectedProfiles,
-                "is_textarea": element_input(*e) == "textarea",
-                "profiles": profiles,
-                "value": first(filled, name),
-                "error": errors.get(name),
-            })
-        })
-        .collect();
+    let fields = technical_fields::fields(&opening.elements, filled, errors);
     let summary: Vec<Value> = errors
         .iter()
         .map(|(field, message)| json!({ "field": field, "message": message }))
@@ -221,65 +155,6 @@ pub async fn form(
     ))
 }
 
-/// The technical file as filled, and what is wrong with it.
-fn technical_file(
-    filled: &Filled,
-    elements: &[TechnicalElement],
-    errors: &mut BTreeMap<String, String>,
-) -> TechnicalFile {
-    let text = |name: &str| Some(first(filled, name).trim().to_owned()).filter(|t| !t.is_empty());
-    let mut file = TechnicalFile {
-        affected_profiles: filled
-            .get("affected_profiles")
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p.parse().ok())
-            .collect(),
-        browser_device: text("browser_device"),
-        steps_to_reproduce: text("steps_to_reproduce"),
-        error_message: text("error_message"),
-        url: text("url"),
-        ..TechnicalFile::default()
-    };
-    if let Some(n) = text("users_affected") {
-        match n.parse::<u32>() {
-            Ok(n) => file.users_affected = Some(n),
-            Err(_) => {
-                errors.insert(
-                    "users_affected".into(),
-                    "Indiquez un nombre entier, par exemple 30.".into(),
-                );
-            }
-        }
-    }
-    if let Some(at) = text("occurred_at") {
-        let local = NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M")
-            .ok()
-            .and_then(|t| chrono_tz::Europe::Paris.from_local_datetime(&t).earliest());
-        match local {
-            Some(t) => file.occurred_at = Some(t.with_timezone(&Utc)),
-            None => {
-                errors.insert(
-                    "occurred_at".into(),
-                    "Indiquez une date et une heure, par exemple 06/12/2026 14:05.".into(),
-                );
-            }
-        }
-    }
-    for element in elements {
-        if !file.has(*element) && !errors.contains_key(element.as_str()) {
-            errors.insert(
-                element.as_str().to_owned(),
-                format!(
-                    "{} : à renseigner pour cette catégorie.",
-                    element_label(*element)
-                ),
-            );
-        }
-    }
-    file
-}
-
 /// `POST /tickets/nouveau`: opens the ticket and shows it.
 #[post("/tickets/nouveau")]
 pub async fn submit(
@@ -287,13 +162,7 @@ pub async fn submit(
     signed_in: SignedIn,
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let mut filled = Filled::new();
-    for (name, value) in url::form_urlencoded::parse(&body) {
-        filled
-            .entry(name.into_owned())
-            .or_default()
-            .push(value.into_owned());
-    }
+    let filled = technical_fields::filled(&body);
     signed_in.check_form(first(&filled, "csrf"))?;
     let opening = match chosen(
         &state,
@@ -314,7 +183,7 @@ pub async fn submit(
     } else {
         &opening.elements
     };
-    let file = technical_file(&filled, wanted, &mut errors);
+    let file = technical_fields::technical_file(&filled, wanted, &mut errors);
     for (name, label) in [("title", "l'objet"), ("description", "la description")] {
         if first(&filled, name).trim().is_empty() {
             errors.insert(name.to_owned(), format!("Indiquez {label}."));

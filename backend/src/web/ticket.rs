@@ -5,24 +5,26 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::forms::{self, FormCommon};
 use super::render::{page, Frame};
 use super::session::{SignedIn, WebError};
+use super::technical_fields::Filled;
 use crate::auth::secrets;
 use crate::domain::french;
 use crate::domain::journal::Visibility;
 use crate::domain::role::Role;
 use crate::domain::ticket_lifecycle::{PendingReason, TicketAction};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::services::idempotency::IdempotentRequest;
-use crate::services::reference::list_categories;
 use crate::services::tickets::actions::{ActionRequest, CommentRequest};
-use crate::services::tickets::chain_moves::chain_moves;
+use crate::services::tickets::page::{ticket_page, TicketPage};
 use crate::services::tickets::pipeline::{self, Target, TicketChange};
-use crate::services::tickets::read;
-use crate::services::tickets::views::{EventView, TicketView};
+use crate::services::tickets::views::{EventView, HopView};
 use crate::state::AppState;
 
 fn action_label(action: TicketAction) -> &'static str {
@@ -56,22 +58,63 @@ fn event(e: &EventView, zone: chrono_tz::Tz) -> Value {
     })
 }
 
-/// What went wrong with a form, shown above the ticket as it is now.
-#[derive(Debug, Clone, Serialize)]
-struct Notice {
-    title: &'static str,
-    message: String,
+fn hop(h: &HopView, zone: chrono_tz::Tz) -> Value {
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| french::date_time(t, zone));
+    json!({
+        "from": h.from_queue,
+        "to": h.to_queue,
+        "reason": h.reason,
+        "entered": french::date_time(h.entered_at, zone),
+        "first_response": when(h.first_response_at),
+        "left": when(h.left_at),
+        "refused": h.refused_reason,
+    })
 }
 
-fn ticket_page(
+/// What went wrong with a form, shown above the ticket as it is now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub title: &'static str,
+    pub message: String,
+    /// The fields the service found at fault, for the form to show next to them.
+    #[serde(skip)]
+    pub fields: Vec<FieldError>,
+}
+
+/// The page of a ticket as read, with what went wrong with a form (and its fields).
+pub fn render(
     state: &AppState,
     signed_in: &SignedIn,
     status: StatusCode,
-    ticket: &TicketView,
-    events: &[EventView],
+    read: &TicketPage,
     notice: Option<Notice>,
-    chain: Value,
 ) -> HttpResponse {
+    render_with(
+        state,
+        signed_in,
+        status,
+        read,
+        notice,
+        &FormErrors::default(),
+    )
+}
+
+/// What a refused form leaves on the page: its fields as sent and the errors next to them.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    pub filled: Filled,
+    pub errors: BTreeMap<String, String>,
+}
+
+pub fn render_with(
+    state: &AppState,
+    signed_in: &SignedIn,
+    status: StatusCode,
+    read: &TicketPage,
+    notice: Option<Notice>,
+    refused: &FormErrors,
+) -> HttpResponse {
+    let ticket = &read.ticket;
     let zone = chrono_tz::Europe::Paris;
     let actions: Vec<Value> = ticket
         .allowed_actions
@@ -91,6 +134,11 @@ fn ticket_page(
         .collect();
     let caller = &signed_in.session.caller;
     let agent = caller.grants.iter().any(|g| g.role != Role::Correspondent);
+    let category = read
+        .categories
+        .iter()
+        .find(|(code, _)| *code == ticket.category)
+        .map_or(ticket.category.as_str(), |(_, label)| label.as_str());
     let frame = Frame::signed_in(
         &signed_in.session,
         state.settings.web_state_brand,
@@ -109,7 +157,7 @@ fn ticket_page(
             "priority": ticket.priority,
             "level": ticket.level,
             "establishment": format!("{} ({})", ticket.establishment_name, ticket.establishment),
-            "category": ticket.category,
+            "category": category,
             "queue": ticket.current_queue.name,
             "assignee": ticket.assignee,
             "opened": french::date_time(ticket.created_at, zone),
@@ -119,9 +167,10 @@ fn ticket_page(
             "actions": actions,
             "reasons": reasons,
             "agent": agent,
-            "events": events.iter().map(|e| event(e, zone)).collect::<Vec<_>>(),
+            "events": read.events.iter().map(|e| event(e, zone)).collect::<Vec<_>>(),
+            "hops": read.hops.as_ref().map(|hops| hops.iter().map(|h| hop(h, zone)).collect::<Vec<_>>()),
             "notice": notice,
-            "chain": chain,
+            "chain": super::chain::forms(read, refused),
         }),
     )
 }
@@ -133,19 +182,8 @@ async fn show_ticket(
     status: StatusCode,
     notice: Option<Notice>,
 ) -> Result<HttpResponse, WebError> {
-    let caller = &signed_in.session.caller;
-    let ticket = read::get(state, caller, reference.clone()).await?;
-    let events = read::events(state, caller, reference.clone()).await?;
-    let moves = chain_moves(state, caller, reference).await?;
-    let categories = if moves.qualify {
-        list_categories(state).await?.items
-    } else {
-        Vec::new()
-    };
-    let chain = super::chain::forms(&ticket, &moves, categories);
-    Ok(ticket_page(
-        state, signed_in, status, &ticket, &events, notice, chain,
-    ))
+    let read = ticket_page(state, &signed_in.session.caller, reference).await?;
+    Ok(render(state, signed_in, status, &read, notice))
 }
 
 /// `GET /tickets/{reference}`.
@@ -158,29 +196,12 @@ pub async fn show(
     show_ticket(&state, &signed_in, path.into_inner(), StatusCode::OK, None).await
 }
 
-/// The version a form was read at; unreadable, it fails the check, as on the API.
-pub fn version(raw: &str) -> Option<i32> {
-    Some(raw.trim().parse().unwrap_or(-1))
-}
-
-/// What every form of the page carries.
-#[derive(Debug, Deserialize)]
-pub struct FormCommon {
-    #[serde(default)]
-    pub csrf: String,
-    /// The key of this rendering of the form: sent twice, it changes the ticket once.
-    #[serde(default)]
-    pub key: String,
-}
-
 #[derive(Debug, Deserialize)]
 pub struct ActionForm {
     #[serde(flatten)]
     common: FormCommon,
     #[serde(default)]
     action: String,
-    #[serde(default)]
-    version: String,
     #[serde(default)]
     resolution: Option<String>,
     #[serde(default)]
@@ -199,61 +220,84 @@ pub struct CommentForm {
     internal: Option<String>,
 }
 
-/// Runs a change from a form, then shows the ticket: after it (303, so that reloading does
-/// not send it again), or as it is now with what prevented it.
+/// Runs a change from a form (`body`, as posted), then shows the ticket: after it (303, so
+/// that reloading does not send it again), or as it is now with what prevented it.
 pub async fn submit<C: TicketChange>(
     state: &AppState,
     signed_in: &SignedIn,
     reference: String,
-    common: &FormCommon,
-    (if_match, sent): (Option<i32>, Value),
+    (common, body): (&FormCommon, &[u8]),
     change: C,
 ) -> Result<HttpResponse, WebError> {
+    match try_submit(state, signed_in, reference.clone(), (common, body), change).await? {
+        Ok(()) => Ok(after_change(&reference)),
+        Err(notice) => {
+            show_ticket(
+                state,
+                signed_in,
+                reference,
+                StatusCode::CONFLICT,
+                Some(notice),
+            )
+            .await
+        }
+    }
+}
+
+/// The ticket's page after a change.
+pub fn after_change(reference: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/tickets/{reference}")))
+        .finish()
+}
+
+/// Runs a change from a form; what the person must read when it is refused.
+pub async fn try_submit<C: TicketChange>(
+    state: &AppState,
+    signed_in: &SignedIn,
+    reference: String,
+    (common, body): (&FormCommon, &[u8]),
+    change: C,
+) -> Result<Result<(), Notice>, WebError> {
     signed_in.check_form(&common.csrf)?;
     let caller = &signed_in.session.caller;
-    let body = sent.to_string().into_bytes();
     let key = if common.key.is_empty() {
         None
     } else {
         let route = format!("WEB {reference} {}", change.action());
-        Some(IdempotentRequest::new(caller, &common.key, route, &body)?)
+        Some(IdempotentRequest::new(caller, &common.key, route, body)?)
     };
     let target = Target {
-        reference: reference.clone(),
-        if_match,
-    };
-    let notice = match pipeline::change(state, caller, target, key, 200, change).await {
-        Ok(_) => {
-            return Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/tickets/{reference}")))
-                .finish())
-        }
-        Err(AppError::PreconditionFailed { .. }) => Notice {
-            title: "Le ticket a changé pendant votre lecture",
-            message: "Rien n'a été modifié : voici le ticket tel qu'il est maintenant. \
-                      Recommencez si votre action a encore lieu d'être."
-                .to_owned(),
-        },
-        Err(e @ (AppError::Conflict { .. } | AppError::Forbidden { .. })) => Notice {
-            title: "Action impossible",
-            message: e.to_string(),
-        },
-        Err(AppError::Invalid { errors, detail, .. }) => Notice {
-            title: "Formulaire incomplet",
-            message: errors
-                .first()
-                .map_or(detail, |f| format!("{} : {}", f.field, f.message)),
-        },
-        Err(e) => return Err(e.into()),
-    };
-    show_ticket(
-        state,
-        signed_in,
         reference,
-        StatusCode::CONFLICT,
-        Some(notice),
-    )
-    .await
+        if_match: common.if_match(),
+    };
+    Ok(Err(
+        match pipeline::change(state, caller, target, key, 200, change).await {
+            Ok(_) => return Ok(Ok(())),
+            Err(AppError::PreconditionFailed { .. }) => Notice {
+                title: "Le ticket a changé pendant votre lecture",
+                message: "Rien n'a été modifié : voici le ticket tel qu'il est maintenant. \
+                          Recommencez si votre action a encore lieu d'être."
+                    .to_owned(),
+                fields: Vec::new(),
+            },
+            Err(e @ (AppError::Conflict { .. } | AppError::Forbidden { .. })) => Notice {
+                title: "Action impossible",
+                message: e.to_string(),
+                fields: Vec::new(),
+            },
+            Err(AppError::Invalid { errors, detail, .. }) => Notice {
+                title: "Formulaire incomplet",
+                message: if errors.len() == 1 {
+                    format!("{} : {}", errors[0].field, errors[0].message)
+                } else {
+                    detail
+                },
+                fields: errors,
+            },
+            Err(e) => return Err(e.into()),
+        },
+    ))
 }
 
 /// `POST /tickets/{reference}/action`: a lifecycle action.
@@ -262,12 +306,9 @@ pub async fn act(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<String>,
-    form: web::Form<ActionForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let form = form.into_inner();
-    let sent = json!({ "action": form.action, "version": form.version,
-        "resolution": form.resolution, "pending_reason": form.pending_reason,
-        "comment": form.comment });
+    let form: ActionForm = forms::read(&body)?;
     let action = form
         .action
         .parse::<TicketAction>()
@@ -282,15 +323,8 @@ pub async fn act(
         assignee: None,
         comment: form.comment.filter(|c| !c.trim().is_empty()),
     };
-    submit(
-        &state,
-        &signed_in,
-        path.into_inner(),
-        &form.common,
-        (version(&form.version), sent),
-        change,
-    )
-    .await
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
 }
 
 /// `POST /tickets/{reference}/commentaire`: a comment, public unless an agent marks it
@@ -300,10 +334,9 @@ pub async fn comment(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<String>,
-    form: web::Form<CommentForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
-    let form = form.into_inner();
-    let sent = json!({ "body": form.body, "internal": form.internal });
+    let form: CommentForm = forms::read(&body)?;
     let change = CommentRequest {
         body: form.body,
         visibility: Some(if form.internal.is_some() {
@@ -312,13 +345,6 @@ pub async fn comment(
             Visibility::Public
         }),
     };
-    submit(
-        &state,
-        &signed_in,
-        path.into_inner(),
-        &form.common,
-        (None, sent),
-        change,
-    )
-    .await
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
 }

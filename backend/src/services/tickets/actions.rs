@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::access::Access;
 use super::journal::{record, Author, Entry, Visibility};
 use super::pipeline::{TicketChange, TicketWrite};
 use super::read::event_view;
@@ -294,6 +295,20 @@ pub struct InformationRequest {
     pub body: String,
 }
 
+/// Whether a ticket waits for information (`None`: it waits for none), and whether from
+/// `access`: the school for a wait on the requester, the owner authority for a vendor's
+/// question.
+pub fn waits_for(ticket: &Ticket, access: &Access) -> Option<bool> {
+    if ticket.status != TicketStatus::Pending {
+        return None;
+    }
+    match ticket.pending_reason {
+        Some(PendingReason::Requester) => Some(access.is(Party::Requester)),
+        Some(PendingReason::VendorInfo) => Some(access.owner_authority),
+        _ => None,
+    }
+}
+
 /// Gives the information a pending ticket waits for, and resumes it in the same write: the
 /// school answers a wait for the requester, the owner authority a question of the vendor.
 impl TicketChange for InformationRequest {
@@ -304,24 +319,13 @@ impl TicketChange for InformationRequest {
     }
 
     fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
-        let waited_from = match w.ticket.pending_reason {
-            Some(PendingReason::Requester) if w.ticket.status == TicketStatus::Pending => {
-                w.access.is(Party::Requester)
-            }
-            Some(PendingReason::VendorInfo) if w.ticket.status == TicketStatus::Pending => {
-                w.access.owner_authority
-            }
-            _ => {
-                return Err(AppError::Conflict {
-                    code: "not_waiting",
-                    detail: "Ce ticket n'attend pas d'information de votre part".into(),
-                })
-            }
-        };
-        if waited_from {
-            Ok(())
-        } else {
-            Err(w.deny("répondre à une attente qui ne vous est pas adressée"))
+        match waits_for(&w.ticket, &w.access) {
+            None => Err(AppError::Conflict {
+                code: "not_waiting",
+                detail: "Ce ticket n'attend pas d'information de votre part".into(),
+            }),
+            Some(true) => Ok(()),
+            Some(false) => Err(w.deny("répondre à une attente qui ne vous est pas adressée")),
         }
     }
 

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::access::Access;
 use super::journal::{Entry, Visibility};
 use super::pipeline::{TicketChange, TicketWrite};
 use super::routing::territory_vendor;
@@ -20,7 +21,7 @@ use crate::domain::technical_file::{
 };
 use crate::domain::ticket_lifecycle::{is_final, Party, PendingReason, TicketStatus};
 use crate::error::{AppError, FieldError};
-use crate::services::caller::GrantScope;
+use crate::services::caller::{Caller, GrantScope};
 use crate::services::text::text_field;
 use crate::text_enum;
 
@@ -78,7 +79,31 @@ fn refusal(refusal: EscalationRefusal) -> AppError {
     }
 }
 
-fn required_elements(conn: &mut DbConn, category: &str) -> Result<Vec<TechnicalElement>, AppError> {
+/// Who escalates: whoever holds the ticket or its guichet; from level 2 to 3, only the
+/// vendor holding it.
+pub fn may_escalate(level: i32, access: &Access) -> bool {
+    match level {
+        2 => access.is(Party::Handler),
+        _ => access.is(Party::Handler) || access.is(Party::Guichet),
+    }
+}
+
+/// A vendor agent of the organisation holding the ticket answers in the vendor's name.
+pub fn answers_for_vendor(caller: Option<&Caller>, access: &Access) -> bool {
+    let held = access.current_queue.organisation_id;
+    access.is(Party::Handler)
+        && caller.is_some_and(|caller| {
+            caller.grants.iter().any(|g| {
+                g.role == Role::VendorAgent
+                    && matches!(g.scope, GrantScope::Organisation { id, kind: OrganisationKind::Vendor, .. } if id == held)
+            })
+        })
+}
+
+pub fn required_elements(
+    conn: &mut DbConn,
+    category: &str,
+) -> Result<Vec<TechnicalElement>, AppError> {
     let required = technical_file_requirements::for_category(conn, category)?;
     if required.is_empty() {
         return Ok(DEFAULT_REQUIREMENTS.to_vec());
@@ -110,13 +135,13 @@ impl TicketChange for EscalateRequest {
     }
 
     fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
-        if !(w.access.is(Party::Handler) || w.access.is(Party::Guichet)) {
-            return Err(w.deny("escalader un ticket"));
+        if may_escalate(w.ticket.level, &w.access) {
+            Ok(())
+        } else if w.ticket.level == 2 {
+            Err(w.deny("passer un ticket au niveau 3"))
+        } else {
+            Err(w.deny("escalader un ticket"))
         }
-        if w.ticket.level == 2 && !w.access.is(Party::Handler) {
-            return Err(w.deny("passer un ticket au niveau 3"));
-        }
-        Ok(())
     }
 
     fn apply(self, w: &mut TicketWrite) -> Result<TicketView, AppError> {
@@ -195,15 +220,7 @@ impl TicketChange for VendorAnswer {
     }
 
     fn authorise(&self, w: &TicketWrite) -> Result<(), AppError> {
-        let held = w.access.current_queue.organisation_id;
-        let vendor_handler = w.access.is(Party::Handler)
-            && w.caller.is_some_and(|caller| {
-                caller.grants.iter().any(|g| {
-                    g.role == Role::VendorAgent
-                        && matches!(g.scope, GrantScope::Organisation { id, kind: OrganisationKind::Vendor, .. } if id == held)
-                })
-            });
-        if vendor_handler {
+        if answers_for_vendor(w.caller, &w.access) {
             Ok(())
         } else {
             Err(w.deny("répondre au nom du titulaire"))

@@ -11,6 +11,7 @@ pub mod escalation;
 pub mod journal;
 pub mod open;
 pub mod opening_form;
+pub mod page;
 pub mod pipeline;
 pub mod read;
 pub mod routing;

@@ -144,13 +144,22 @@ pub async fn events(
 ) -> Result<Vec<EventView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        let rows = ticket_events::list(tx.conn, ticket.id, access.is_agent())?;
-        rows.into_iter()
-            .filter(|e| access.internal.sees(e.visibility, e.id))
-            .map(|e| event_view(tx.conn, e))
-            .collect()
+        journal_views(tx.conn, &ticket, &access)
     })
     .await
+}
+
+/// The journal of a ticket as `access` may read it.
+pub fn journal_views(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    access: &Access,
+) -> Result<Vec<EventView>, AppError> {
+    ticket_events::list(conn, ticket.id, access.is_agent())?
+        .into_iter()
+        .filter(|e| access.internal.sees(e.visibility, e.id))
+        .map(|e| event_view(conn, e))
+        .collect()
 }
 
 /// A journal event as the API shows it.
@@ -189,12 +198,21 @@ fn hop_views(
     now: DateTime<Utc>,
 ) -> Result<Vec<HopView>, AppError> {
     let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    let board = ClockBoard::load(conn, &ticket, now)?;
     if !access.is_agent() {
         return Err(AppError::forbidden(
             "le parcours entre organisations est réservé aux agents",
         ));
     }
+    hop_list(conn, &ticket, now)
+}
+
+/// The hops of a ticket with their clocks (for agents).
+pub fn hop_list(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<Vec<HopView>, AppError> {
+    let board = ClockBoard::load(conn, ticket, now)?;
     let code = |conn: &mut DbConn, id: i64| -> Result<String, AppError> {
         Ok(queues::find(conn, id)?.map(|q| q.code).unwrap_or_default())
     };
