@@ -66,6 +66,42 @@ impl<'a> Browser<'a> {
         self.send(call).await
     }
 
+    /// Posts `fields` and one file (`file_field`, named `filename`) as
+    /// `multipart/form-data`, in that order, as a browser sends a form with a file input.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        (file_field, filename, content): (&str, &str, &[u8]),
+    ) -> Response {
+        const BOUNDARY: &str = "----guichet-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{file_field}\"; \
+                 filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let call = Call::new("POST", path)
+            .header(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .bytes(&body);
+        self.send(call).await
+    }
+
     /// Opens the sign-in form and signs in; the answer to the form.
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Response {
         let form = self.get("/connexion").await;

@@ -1089,3 +1089,102 @@ async fn an_escalation_shows_what_the_file_lacks_then_the_vendor_answers_the_sch
     assert_eq!(confirmed.status, 303, "{}", text(&confirmed));
     assert_eq!(ticket_of(&app, &reference).await["status"], "closed");
 }
+
+#[actix_web::test]
+async fn files_are_attached_from_the_page_and_downloaded_by_who_sees_the_ticket_only() {
+    let app = TestApp::seeded_with(&[("GUICHET_MAX_ATTACHMENT_BYTES", "4096")]);
+    let reference = open(&app, "ge", "0579001Z", "Capture de l'erreur").await;
+    let path = format!("/tickets/{reference}");
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = school.get(&path).await;
+    assert!(html(&page).contains("Aucune pièce jointe"));
+    let csrf = hidden_field(&page, "csrf");
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR capture";
+
+    // Without the page's token: refused, nothing stored.
+    let forged = school
+        .post_file(
+            &format!("{path}/pieces-jointes"),
+            &[("csrf", "forged")],
+            ("fichier", "capture.png", png),
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    // Too large: said above the ticket, nothing stored.
+    let large = school
+        .post_file(
+            &format!("{path}/pieces-jointes"),
+            &[("csrf", &csrf)],
+            ("fichier", "journal.txt", &[b'x'; 5000]),
+        )
+        .await;
+    assert_eq!(large.status, 422);
+    assert!(
+        text(&large).contains("dépasse la taille admise"),
+        "{}",
+        text(&large)
+    );
+    // No file chosen.
+    let empty = school
+        .post_file(
+            &format!("{path}/pieces-jointes"),
+            &[("csrf", &csrf)],
+            ("fichier", "", b""),
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(text(&empty).contains("Choisissez un fichier"));
+
+    let sent = school
+        .post_file(
+            &format!("{path}/pieces-jointes"),
+            &[("csrf", &csrf)],
+            ("fichier", "C:\\Users\\cdi\\capture.png", png),
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", text(&sent));
+    let page = html(&school.get(&path).await);
+    let link = page
+        .split(&format!("href=\"{path}/pieces-jointes/"))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the file is listed with a link")
+        .to_owned();
+    assert!(page.contains("capture.png"), "the name without its path");
+    let listed = app
+        .get_as(
+            &app.demo_token("correspondent", "ge"),
+            &format!("/api/v1/tickets/{reference}/attachments"),
+        )
+        .await;
+    assert_eq!(
+        listed.body["items"].as_array().unwrap().len(),
+        1,
+        "one file stored"
+    );
+
+    let file_path = format!("{path}/pieces-jointes/{link}");
+    let download = school.get(&file_path).await;
+    assert_eq!(download.status, 200);
+    assert_eq!(download.raw, png);
+    assert_eq!(download.content_type, "image/png");
+    assert!(download
+        .headers
+        .get("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment")));
+
+    // The guichet of the ticket downloads it; another territory's does not know it exists.
+    let mut guichet = Browser::new(&app);
+    guichet
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(guichet.get(&file_path).await.status, 200);
+    let mut elsewhere = Browser::new(&app);
+    elsewhere
+        .sign_in(&demo_email("guichet-agent", "hdf"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(elsewhere.get(&file_path).await.status, 404);
+}

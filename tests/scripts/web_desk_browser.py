@@ -4,7 +4,7 @@ through selenium) on the demo data, as its people would, with the keyboard and t
 
 1. the correspondent of the Moselle collège signs in and opens a network ticket in two steps,
    first forgetting the technical file (the browser asks for the required fields), then
-   completing it;
+   completing it, and attaches a diagnostic file;
 2. the Nancy-Metz guichet agent finds it in the list, qualifies it (P1) and orients it by
    the authority's rules: it lands with the Département de la Moselle, whose agent refuses
    the hand-off with a reason; back at the guichet, the agent reads the refusal, qualifies it
@@ -130,6 +130,13 @@ def chain(desk):
     desk.submit("Ouvrir le ticket", "ecole-ticket-ouvert")
     reference = desk.driver.current_url.rsplit("/", 1)[-1]
     expect(reference.startswith("GE-"), f"the ticket {reference} is shown after opening it")
+    with tempfile.NamedTemporaryFile("w", prefix="diagnostic-cdi-", suffix=".txt",
+                                     delete=False, encoding="utf-8") as log:
+        log.write("ping 8.8.8.8 : délai d'attente dépassé\n")
+    desk.field("fichier").send_keys(log.name)
+    desk.submit("Joindre le fichier", "ecole-piece-jointe")
+    os.unlink(log.name)
+    expect(os.path.basename(log.name) in desk.text(), "the file is attached to the ticket")
     desk.sign_out("ecole")
 
     desk.sign_in("guichet-agent.ge@demo.guichet.example", "guichet")

@@ -56,6 +56,21 @@ pub fn percent(value: f64) -> String {
     format!("{}\u{a0}%", number(value, 1))
 }
 
+/// A file's size: `812 o`, `14,2 Ko`, `3,5 Mo` (units of 1024).
+pub fn size(bytes: i64) -> String {
+    const UNITS: [&str; 3] = ["Ko", "Mo", "Go"];
+    if bytes < 1024 {
+        return format!("{bytes}\u{a0}o");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{}\u{a0}{}", number(value, 1), UNITS[unit])
+}
+
 /// `29 novembre 2026` (`1er` for the first of the month).
 pub fn date(day: NaiveDate) -> String {
     let d = day.day();
@@ -137,6 +152,13 @@ pub fn event_kind(kind: &str) -> &'static str {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn sizes_read_in_octets() {
+        assert_eq!(size(812), "812\u{a0}o");
+        assert_eq!(size(14_540), "14,2\u{a0}Ko");
+        assert_eq!(size(3_670_016), "3,5\u{a0}Mo");
+    }
 
     #[test]
     fn numbers_group_thousands_and_use_a_comma() {

@@ -539,6 +539,12 @@ pub async fn download_attachment(
 ) -> Result<HttpResponse, AppError> {
     let (reference, id) = path.into_inner();
     let (attachment, bytes) = attachments::read(&state, &caller.0, reference, id).await?;
+    Ok(file_download(attachment, bytes))
+}
+
+/// An attachment's bytes, always as a download (`Content-Disposition: attachment`, typed
+/// by the content, `nosniff`): no file is ever shown inside our pages.
+pub fn file_download(attachment: AttachmentView, bytes: Vec<u8>) -> HttpResponse {
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,
         parameters: vec![header::DispositionParam::FilenameExt(
@@ -549,9 +555,9 @@ pub async fn download_attachment(
             },
         )],
     };
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, attachment.content_type))
         .insert_header(disposition)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(bytes))
+        .body(bytes)
 }

@@ -119,6 +119,7 @@ pub fn forms(read: &TicketPage, refused: &FormErrors) -> Value {
             "value": k.as_str(), "label": answer_label(*k),
         })).collect::<Vec<_>>(),
         "provide_information": moves.provide_information,
+        "comment": moves.comment,
     })
 }
 

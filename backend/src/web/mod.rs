@@ -3,6 +3,7 @@
 //! API. Every page and form works without JavaScript; DSFR's script only enhances.
 
 pub mod assets;
+pub mod attachments;
 pub mod chain;
 pub mod forms;
 pub mod home;
@@ -37,5 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(chain::refuse)
         .service(chain::escalate)
         .service(chain::vendor_answer)
-        .service(chain::provide_information);
+        .service(chain::provide_information)
+        .service(attachments::upload)
+        .service(attachments::download);
 }

@@ -167,6 +167,13 @@ pub fn render_with(
             "actions": actions,
             "reasons": reasons,
             "agent": agent,
+            "attachments": read.attachments.iter().map(|a| json!({
+                "id": a.id,
+                "filename": a.filename,
+                "size": french::size(a.size_bytes),
+                "by": a.uploaded_by,
+                "when": french::date_time(a.created_at, zone),
+            })).collect::<Vec<_>>(),
             "events": read.events.iter().map(|e| event(e, zone)).collect::<Vec<_>>(),
             "hops": read.hops.as_ref().map(|hops| hops.iter().map(|h| hop(h, zone)).collect::<Vec<_>>()),
             "notice": notice,
@@ -175,7 +182,7 @@ pub fn render_with(
     )
 }
 
-async fn show_ticket(
+pub async fn show_ticket(
     state: &AppState,
     signed_in: &SignedIn,
     reference: String,

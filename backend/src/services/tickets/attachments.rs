@@ -250,15 +250,24 @@ pub async fn list(
 ) -> Result<Vec<AttachmentView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        let mut items = Vec::new();
-        for attachment in attachments::list(tx.conn, ticket.id)? {
-            if visible(tx.conn, &access, &attachment)? {
-                items.push(view(attachment));
-            }
-        }
-        Ok(items)
+        visible_list(tx.conn, ticket.id, &access)
     })
     .await
+}
+
+/// The attachments of a ticket `access` may see.
+pub fn visible_list(
+    conn: &mut DbConn,
+    ticket_id: i64,
+    access: &Access,
+) -> Result<Vec<AttachmentView>, AppError> {
+    let mut items = Vec::new();
+    for attachment in attachments::list(conn, ticket_id)? {
+        if visible(conn, access, &attachment)? {
+            items.push(view(attachment));
+        }
+    }
+    Ok(items)
 }
 
 /// The attachment and its bytes; 404 when the caller may not see it.

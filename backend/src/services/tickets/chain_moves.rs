@@ -48,6 +48,8 @@ pub struct ChainMoves {
     pub vendor_answer: bool,
     /// The ticket waits for information from the caller.
     pub provide_information: bool,
+    /// The caller may comment and attach files.
+    pub comment: bool,
 }
 
 pub async fn chain_moves(
@@ -81,6 +83,7 @@ pub fn moves_on(
         escalate: None,
         vendor_answer: unresolved && answers_for_vendor(Some(caller), access),
         provide_information: waits_for(ticket, access) == Some(true),
+        comment: access.may_comment(),
     };
     if unresolved && (1..=2).contains(&ticket.level) && may_escalate(ticket.level, access) {
         let required = if ticket.level == 1 {

@@ -1,8 +1,9 @@
 //! Everything a ticket's web page shows, read in one transaction: the ticket, its journal as
-//! the caller may read it, its hops (for agents), the moves the caller may make and the
-//! categories (their labels, and the choice when qualifying).
+//! the caller may read it, its hops (for agents), its attachments, the moves the caller may
+//! make and the categories (their labels, and the choice when qualifying).
 
 use super::access::visible_ticket;
+use super::attachments::{visible_list, AttachmentView};
 use super::chain_moves::{moves_on, ChainMoves};
 use super::read::{hop_list, journal_views, ticket_view};
 use super::views::{EventView, HopView, TicketView};
@@ -21,6 +22,7 @@ pub struct TicketPage {
     pub moves: ChainMoves,
     /// Every category, as (code, label).
     pub categories: Vec<(String, String)>,
+    pub attachments: Vec<AttachmentView>,
 }
 
 pub async fn ticket_page(
@@ -37,6 +39,7 @@ pub async fn ticket_page(
             None
         };
         let moves = moves_on(tx.conn, caller, &ticket, &access)?;
+        let attachments = visible_list(tx.conn, ticket.id, &access)?;
         let categories = categories::list(tx.conn)?
             .into_iter()
             .map(|c| (c.code, c.label))
@@ -48,6 +51,7 @@ pub async fn ticket_page(
             hops,
             moves,
             categories,
+            attachments,
         })
     })
     .await
