@@ -1070,6 +1070,45 @@ async fn an_escalation_shows_what_the_file_lacks_then_the_vendor_answers_the_sch
     assert_eq!(solved.status, 303, "{}", text(&solved));
     assert_eq!(ticket_of(&app, &reference).await["status"], "resolved");
 
+    // An internal note after the solution: the school's list still dates the last activity
+    // it can read, the solution.
+    let page = html(&guichet.get(&path).await);
+    let comment = form_fields(&page, &format!("{path}/commentaire"), None);
+    let noted = post_fields(
+        &mut guichet,
+        &format!("{path}/commentaire"),
+        &comment,
+        &[
+            ("body", "Note interne : vérifier le correctif"),
+            ("internal", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(noted.status, 303);
+    let school_token = app.demo_token("correspondent", "ge");
+    let events = app
+        .get_as(
+            &school_token,
+            &format!("/api/v1/tickets/{reference}/events"),
+        )
+        .await;
+    let solution_at = events.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "vendor_solution")
+        .expect("the school reads the solution")["occurred_at"]
+        .clone();
+    let list = app.get_as(&school_token, "/api/v1/tickets").await;
+    let listed = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["reference"] == reference.as_str())
+        .expect("listed")
+        .clone();
+    assert_eq!(listed["last_public_activity_at"], solution_at);
+
     // The school reads the public answer, neither the internal note nor the vendor's
     // question, and confirms.
     let mut school = Browser::new(&app);
@@ -1187,4 +1226,80 @@ async fn files_are_attached_from_the_page_and_downloaded_by_who_sees_the_ticket_
         .sign_in(&demo_email("guichet-agent", "hdf"), DEMO_PASSWORD)
         .await;
     assert_eq!(elsewhere.get(&file_path).await.status, 404);
+}
+
+#[actix_web::test]
+async fn the_guichet_sees_where_the_rules_would_send_a_ticket_and_declares_a_major_incident() {
+    let app = TestApp::seeded();
+    let major = open(&app, "ge", "0579001Z", "Messagerie en panne").await;
+    let child = open(&app, "ge", "0579001Z", "Messagerie : erreur 500").await;
+    let path = format!("/tickets/{major}");
+    let mut guichet = Browser::new(&app);
+    guichet
+        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&guichet.get(&path).await);
+    // The simulation beside « orient by rule »: the queue, and why.
+    let simulation = page
+        .split("id=\"simulation\"")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .expect("the routing simulation is shown")
+        .to_owned();
+    let token = app.demo_token("guichet-agent", "ge");
+    let simulated = app
+        .post_as(
+            Some(&token),
+            "/api/v1/routing/simulate",
+            json!({ "uai": "0579001Z", "category": "messagerie" }),
+        )
+        .await;
+    assert_eq!(simulated.status, 200, "{:#}", simulated.body);
+    let queue = simulated.body["queue"].as_str().unwrap();
+    assert!(simulation.contains(queue), "{simulation} names {queue}");
+    assert!(simulation.contains("<li>"), "and says why: {simulation}");
+
+    let declare = form_fields(&page, &format!("{path}/incident-majeur"), None);
+    let declared = post_fields(
+        &mut guichet,
+        &format!("{path}/incident-majeur"),
+        &declare,
+        &[],
+    )
+    .await;
+    assert_eq!(declared.status, 303, "{}", text(&declared));
+    assert_eq!(ticket_of(&app, &major).await["is_major"], true);
+
+    // An unknown reference is said, nothing linked.
+    let page = html(&guichet.get(&path).await);
+    assert!(page.contains("Incident majeur") && !page.contains("Déclarer un incident majeur"));
+    let link = form_fields(&page, &format!("{path}/rattachement"), None);
+    let unknown = post_fields(
+        &mut guichet,
+        &format!("{path}/rattachement"),
+        &link,
+        &[("body", "GE-2026-999999")],
+    )
+    .await;
+    assert_eq!(unknown.status, 409);
+    assert!(text(&unknown).contains("introuvable"), "{}", text(&unknown));
+
+    // Typed in lower case, the child is found and linked.
+    let page = html(&guichet.get(&path).await);
+    let link = form_fields(&page, &format!("{path}/rattachement"), None);
+    let linked = post_fields(
+        &mut guichet,
+        &format!("{path}/rattachement"),
+        &link,
+        &[("body", &child.to_lowercase())],
+    )
+    .await;
+    assert_eq!(linked.status, 303, "{}", text(&linked));
+    assert_eq!(ticket_of(&app, &child).await["parent"], major.as_str());
+    let child_page = html(&guichet.get(&format!("/tickets/{child}")).await);
+    assert!(child_page.contains(&format!("href=\"/tickets/{major}\"")));
+    assert!(
+        !child_page.contains("Déclarer un incident majeur"),
+        "a linked ticket is not one"
+    );
 }

@@ -6,7 +6,7 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::models::{NewRoutingRule, Organisation, RoutingRule};
+use crate::db::models::{Establishment, NewRoutingRule, Organisation, RoutingRule};
 use crate::db::repo::{categories, establishments, organisations, queues, routing_rules};
 use crate::db::DbConn;
 use crate::domain::reference_kinds::{CompetenceDomain, OrganisationKind};
@@ -458,39 +458,52 @@ pub async fn simulate(
         let (establishment, authority, collectivite) = establishments::find(conn, uai.as_str())?
             .filter(|(_, authority, _)| territory_of_caller(authority.territory_code.as_deref()))
             .ok_or_else(|| AppError::not_found(format!("Aucun établissement d'UAI {uai}")))?;
-        let category = category(conn, &request.category)?;
-        let decision = decide(
+        simulation(
             conn,
-            &establishment,
-            &authority,
-            &collectivite,
-            &category,
-            false,
-        )?;
-        let (queue, rule, why, editor) = match decision {
-            Some(d) => (d.queue, d.rule, d.why, d.editor),
-            None => (
-                domain_queue(conn, &authority, CompetenceDomain::Guichet)?,
-                None,
-                vec!["aucune règle ne s'applique : le ticket reste au guichet unique".to_owned()],
-                None,
-            ),
-        };
-        let organisation = organisations::find(conn, queue.organisation_id)?
-            .map(|o| o.code)
-            .unwrap_or_default();
-        Ok(Simulation {
-            queue: queue.code,
-            organisation,
-            rule: rule.map(|r| SimulatedRule {
-                id: r.id,
-                name: r.name,
-                position: r.position,
-                at_opening: r.at_opening,
-            }),
-            why,
-            third_party_editor: editor.map(|e| e.code),
-        })
+            (&establishment, &authority, &collectivite),
+            &request.category,
+        )
     })
     .await
+}
+
+/// Where the rules send a ticket of `category_code` from this school (and why).
+pub fn simulation(
+    conn: &mut DbConn,
+    (establishment, authority, collectivite): (&Establishment, &Organisation, &Organisation),
+    category_code: &str,
+) -> Result<Simulation, AppError> {
+    let category = category(conn, category_code)?;
+    let decision = decide(
+        conn,
+        establishment,
+        authority,
+        collectivite,
+        &category,
+        false,
+    )?;
+    let (queue, rule, why, editor) = match decision {
+        Some(d) => (d.queue, d.rule, d.why, d.editor),
+        None => (
+            domain_queue(conn, authority, CompetenceDomain::Guichet)?,
+            None,
+            vec!["aucune règle ne s'applique : le ticket reste au guichet unique".to_owned()],
+            None,
+        ),
+    };
+    let organisation = organisations::find(conn, queue.organisation_id)?
+        .map(|o| o.code)
+        .unwrap_or_default();
+    Ok(Simulation {
+        queue: queue.code,
+        organisation,
+        rule: rule.map(|r| SimulatedRule {
+            id: r.id,
+            name: r.name,
+            position: r.position,
+            at_opening: r.at_opening,
+        }),
+        why,
+        third_party_editor: editor.map(|e| e.code),
+    })
 }

@@ -2,7 +2,8 @@
 //! orients it (by the authority's rules, or by hand to a queue with a reason); whoever
 //! received a hand-off may refuse it, with a reason; whoever holds it escalates it to the
 //! vendor (the elements its technical file lacks shown next to their fields), the vendor's
-//! agent answers or moves it to level 3; whoever it waits for gives the information.
+//! agent answers or moves it to level 3; whoever it waits for gives the information; the
+//! guichet declares a major incident and links tickets to it.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use super::ticket::{after_change, render_with, submit, try_submit, FormErrors, N
 use crate::domain::priority::Level3;
 use crate::domain::technical_file::{EscalationJustification, TechnicalElement};
 use crate::services::tickets::actions::{
-    InformationRequest, QualifyRequest, RefuseRequest, RouteRequest,
+    DeclareMajor, InformationRequest, LinkChild, QualifyRequest, RefuseRequest, RouteRequest,
 };
 use crate::services::tickets::escalation::{AnswerKind, EscalateRequest, VendorAnswer};
 use crate::services::tickets::page::{ticket_page, TicketPage};
@@ -120,6 +121,13 @@ pub fn forms(read: &TicketPage, refused: &FormErrors) -> Value {
         })).collect::<Vec<_>>(),
         "provide_information": moves.provide_information,
         "comment": moves.comment,
+        "by_rule": moves.by_rule.as_ref().map(|sim| json!({
+            "queue": sim.queue,
+            "rule": sim.rule.as_ref().map(|r| format!("« {} » (position {})", r.name, r.position)),
+            "why": sim.why,
+        })),
+        "declare_major": moves.declare_major,
+        "link_children": moves.link_children,
     })
 }
 
@@ -306,4 +314,33 @@ pub async fn escalate(
         Some(notice),
         &refused,
     ))
+}
+
+/// `POST /tickets/{reference}/incident-majeur`: the guichet declares a major incident.
+#[post("/tickets/{reference}/incident-majeur")]
+pub async fn declare_major(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let form: FormCommon = forms::read(&body)?;
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form, &body), DeclareMajor).await
+}
+
+/// `POST /tickets/{reference}/rattachement`: links another ticket to the major incident.
+#[post("/tickets/{reference}/rattachement")]
+pub async fn link_child(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let form: TextForm = forms::read(&body)?;
+    let change = LinkChild {
+        child: form.body.trim().to_uppercase(),
+    };
+    let reference = path.into_inner();
+    submit(&state, &signed_in, reference, (&form.common, &body), change).await
 }

@@ -39,6 +39,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(chain::escalate)
         .service(chain::vendor_answer)
         .service(chain::provide_information)
+        .service(chain::declare_major)
+        .service(chain::link_child)
         .service(attachments::upload)
         .service(attachments::download);
 }

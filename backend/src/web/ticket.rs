@@ -162,6 +162,8 @@ pub fn render_with(
             "assignee": ticket.assignee,
             "opened": french::date_time(ticket.created_at, zone),
             "resolution": ticket.resolution,
+            "major": ticket.is_major,
+            "parent": ticket.parent,
             "version": ticket.version,
             "key": secrets::random_token(),
             "actions": actions,

@@ -97,6 +97,7 @@ fn row(t: &TicketSummary, zone: chrono_tz::Tz) -> serde_json::Value {
         "badge": badge(t.status),
         "priority": t.priority,
         "opened": french::date_time(t.created_at, zone),
+        "last_activity": t.last_public_activity_at.map(|at| french::date_time(at, zone)),
         "breached": t.breached,
     })
 }

@@ -35,3 +35,17 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<TicketEvent>> {
         .first(conn)
         .optional()
 }
+
+/// When each of these tickets last had a public event (what a school last saw happen).
+pub fn last_public(
+    conn: &mut DbConn,
+    ticket_ids: &[i64],
+) -> QueryResult<Vec<(i64, Option<chrono::NaiveDateTime>)>> {
+    use diesel::dsl::max;
+    ticket_events::table
+        .filter(ticket_events::ticket_id.eq_any(ticket_ids))
+        .filter(ticket_events::visibility.eq("public"))
+        .group_by(ticket_events::ticket_id)
+        .select((ticket_events::ticket_id, max(ticket_events::occurred_at)))
+        .load(conn)
+}

@@ -2,7 +2,7 @@
 //! actions: qualify it (its owner authority's guichet), orient it (the guichet, or whoever
 //! holds it) and to which queues of its territory, refuse a hand-off (whoever received it),
 //! escalate it (with what its technical file still lacks), answer as the vendor, give the
-//! information it waits for. The pages offer only these; the writes check again.
+//! information it waits for, declare it a major incident and link tickets to it. The pages offer only these; the writes check again.
 
 use serde::Serialize;
 
@@ -10,12 +10,14 @@ use super::access::{visible_ticket, Access};
 use super::actions::waits_for;
 use super::escalation::{answers_for_vendor, may_escalate, required_elements};
 use crate::db::models::Ticket;
+use crate::db::repo::establishments;
 use crate::db::repo::queues::{self, QueueFilter};
 use crate::db::DbConn;
 use crate::domain::technical_file::TechnicalElement;
 use crate::domain::ticket_lifecycle::{is_final, Party, TicketStatus};
 use crate::error::AppError;
 use crate::services::caller::Caller;
+use crate::services::routing_rules::{simulation, Simulation};
 use crate::services::unit_of_work;
 use crate::state::AppState;
 
@@ -50,6 +52,12 @@ pub struct ChainMoves {
     pub provide_information: bool,
     /// The caller may comment and attach files.
     pub comment: bool,
+    /// Where the authority's rules would send it now, and why (beside « orient by rule »).
+    pub by_rule: Option<Simulation>,
+    /// The guichet may declare it a major incident.
+    pub declare_major: bool,
+    /// The guichet may link other tickets to it (a major incident, open).
+    pub link_children: bool,
 }
 
 pub async fn chain_moves(
@@ -84,6 +92,9 @@ pub fn moves_on(
         vendor_answer: unresolved && answers_for_vendor(Some(caller), access),
         provide_information: waits_for(ticket, access) == Some(true),
         comment: access.may_comment(),
+        by_rule: None,
+        declare_major: open && guichet && !ticket.is_major && ticket.parent_id.is_none(),
+        link_children: open && guichet && ticket.is_major,
     };
     if unresolved && (1..=2).contains(&ticket.level) && may_escalate(ticket.level, access) {
         let required = if ticket.level == 1 {
@@ -98,6 +109,14 @@ pub fn moves_on(
         });
     }
     if moves.route {
+        let (school, authority, collectivite) =
+            establishments::find(conn, &ticket.establishment_uai)?
+                .ok_or_else(|| AppError::Internal("ticket without establishment".into()))?;
+        moves.by_rule = Some(simulation(
+            conn,
+            (&school, &authority, &collectivite),
+            &ticket.category_code,
+        )?);
         moves.targets = queues::list(conn, &QueueFilter::default())?
             .into_iter()
             .filter(|(q, o)| {

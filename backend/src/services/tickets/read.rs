@@ -403,6 +403,11 @@ pub fn list_page(
     let rows = tickets::list(conn, &visibility, &filter, query.limit + 1)?;
     let (rows, next_cursor) = cursor::page(rows, query.limit, |t| encode_cursor(query.order, t));
     let mut items = Vec::with_capacity(rows.len());
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let last_public: HashMap<i64, NaiveDateTime> = ticket_events::last_public(conn, &ids)?
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
+        .collect();
     // A page holds few distinct queues: read each once.
     let mut queue_codes: HashMap<i64, String> = HashMap::new();
     for t in rows {
@@ -417,6 +422,7 @@ pub fn list_page(
             }
         };
         items.push(TicketSummary {
+            last_public_activity_at: last_public.get(&t.id).copied().map(utc),
             status: t.status,
             created_at: utc(t.created_at),
             reference: t.reference,

@@ -91,6 +91,8 @@ pub struct TicketSummary {
     /// One of its clocks went past its target (as recorded).
     pub breached: bool,
     pub created_at: DateTime<Utc>,
+    /// The last event the school could read (public journal).
+    pub last_public_activity_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
