@@ -239,7 +239,10 @@ async fn only_paths_of_this_site_are_returned_to_after_signing_in() {
         )
         .await;
     assert_eq!(signed_in.status, 303);
-    assert_eq!(signed_in.headers["location"], "/tickets");
+    assert_eq!(
+        signed_in.headers["location"], "/",
+        "the home page, which sends each to their start"
+    );
 }
 
 #[actix_web::test]
@@ -1302,4 +1305,68 @@ async fn the_guichet_sees_where_the_rules_would_send_a_ticket_and_declares_a_maj
         !child_page.contains("Déclarer un incident majeur"),
         "a linked ticket is not one"
     );
+}
+
+#[actix_web::test]
+async fn steering_reads_the_reviews_in_the_desk_and_others_do_not() {
+    let app = TestApp::seeded();
+    let admin = app.demo_token("admin", "ge");
+    let created = app
+        .post_as(
+            Some(&admin),
+            "/api/v1/reviews",
+            json!({ "territory": "ge", "audience": "cotec", "title": "Revue de novembre",
+                    "from": "2026-11-01", "to": "2026-12-01" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+
+    let mut steering = Browser::new(&app);
+    let signed = steering
+        .sign_in(&demo_email("steering", "ge"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(signed.status, 303);
+    let home = steering.get("/").await;
+    assert_eq!(home.status, 303);
+    assert_eq!(
+        home.headers.get("location").map(String::as_str),
+        Some("/revues")
+    );
+    let list = steering.get("/revues").await;
+    assert_eq!(list.status, 200);
+    let page = html(&list);
+    assert!(page.contains("Revues d&#x27;incidents</a>") || page.contains("href=\"/revues\""));
+    assert!(
+        !page.contains("href=\"/tickets\""),
+        "no ticket to handle: no « Tickets »"
+    );
+    assert!(page.contains(&format!("href=\"/revues/{id}\"")) && page.contains("Revue de novembre"));
+
+    let review = steering.get(&format!("/revues/{id}")).await;
+    assert_eq!(review.status, 200);
+    assert!(text(&review).contains("Revue de novembre"));
+    let policy = review
+        .headers
+        .get("content-security-policy")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        policy.contains("script-src 'self';") && policy.contains("'sha256-"),
+        "{policy}"
+    );
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+
+    // Another territory's steering does not know it; a correspondent reads no review.
+    let mut hdf = Browser::new(&app);
+    hdf.sign_in(&demo_email("steering", "hdf"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(hdf.get(&format!("/revues/{id}")).await.status, 404);
+    assert!(!html(&hdf.get("/revues").await).contains("Revue de novembre"));
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(school.get("/revues").await.status, 403);
+    assert!(!html(&school.get("/tickets").await).contains("href=\"/revues\""));
 }

@@ -13,7 +13,9 @@ through selenium) on the demo data, as its people would, with the keyboard and t
    technical file lacks next to their fields; completed, it passes to the vendor;
 3. the vendor's agent finds it and answers with the solution;
 4. the correspondent sees the public comment and the vendor's answer, not the internal note,
-   and confirms the resolution; then signs out, and the desk asks to sign in again.
+   and confirms the resolution; then signs out, and the desk asks to sign in again;
+5. an admin prepares a review (API); a steering member signs in, lands on the incident
+   reviews and opens it.
 
 axe-core (npm) is injected into every page visited: no serious or critical violation may be
 reported. A screenshot of each step is saved under target/screenshots/web-desk/.
@@ -32,7 +34,7 @@ from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from service import DEMO_PASSWORD, Service, drop_database, fresh_database
+from service import DEMO_PASSWORD, Service, drop_database, fresh_database, login, request
 
 SHOTS = "target/screenshots/web-desk"
 
@@ -208,6 +210,21 @@ def chain(desk):
     desk.sign_out("ecole")
     desk.go("/tickets", "apres-deconnexion")
     expect("/connexion" in desk.driver.current_url, "signed out: the desk asks to sign in")
+
+    # The admin prepares the month's review (through the API, as the admins do today).
+    status, _, review = request(desk.base, "POST", "/api/v1/reviews",
+                                token=login(desk.base, "admin"),
+                                body={"territory": "ge", "audience": "cotec",
+                                      "title": "Revue du mois (navigateur)",
+                                      "from": "2026-11-01", "to": "2026-12-01"})
+    expect(status == 201, f"a review is prepared ({status})")
+    desk.sign_in("steering.ge@demo.guichet.example", "pilotage")
+    expect("/revues" in desk.driver.current_url, "steering starts at the incident reviews")
+    desk.driver.find_element(By.LINK_TEXT, review["title"]).click()
+    desk.check_page("pilotage-revue")
+    expect("Revue du mois (navigateur)" in desk.text(), "the review's printable page opens")
+    desk.go("/", "pilotage-accueil")
+    desk.sign_out("pilotage")
 
 
 def main():

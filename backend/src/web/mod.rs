@@ -9,6 +9,7 @@ pub mod forms;
 pub mod home;
 pub mod opening;
 pub mod render;
+pub mod reviews;
 pub mod session;
 pub mod sign_in;
 pub mod technical_fields;
@@ -42,5 +43,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(chain::declare_major)
         .service(chain::link_child)
         .service(attachments::upload)
-        .service(attachments::download);
+        .service(attachments::download)
+        .service(reviews::list)
+        .service(reviews::show);
 }

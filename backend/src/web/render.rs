@@ -60,6 +60,10 @@ pub struct Frame {
     pub section: &'static str,
     /// The person opens tickets (a correspondent).
     pub opens: bool,
+    /// The person handles or follows tickets (any role but steering and admin alone).
+    pub tickets: bool,
+    /// The person reads the reviews (steering, admins).
+    pub steers: bool,
 }
 
 impl Frame {
@@ -71,11 +75,9 @@ impl Frame {
             csrf: Some(session.csrf_token.clone()),
             brand,
             section,
-            opens: session
-                .caller
-                .grants
-                .iter()
-                .any(|g| g.role == Role::Correspondent),
+            opens: session.caller.has_role(Role::Correspondent),
+            tickets: handles_tickets(&session.caller),
+            steers: session.caller.has_role(Role::Steering) || session.caller.has_role(Role::Admin),
         }
     }
 
@@ -88,8 +90,18 @@ impl Frame {
             brand,
             section: "",
             opens: false,
+            tickets: false,
+            steers: false,
         }
     }
+}
+
+/// Whether any of the person's roles reaches tickets (steering and admins read figures).
+pub fn handles_tickets(caller: &Caller) -> bool {
+    caller
+        .grants
+        .iter()
+        .any(|g| !matches!(g.role, Role::Steering | Role::Admin))
 }
 
 fn display_name(caller: &Caller) -> String {

@@ -84,10 +84,7 @@ pub async fn submit(
     match web_sessions::sign_in(&state, origin, &form.email, form.password).await {
         Ok(signed_in) => {
             let mut response = HttpResponse::SeeOther()
-                .insert_header((
-                    header::LOCATION,
-                    back.unwrap_or_else(|| "/tickets".to_owned()),
-                ))
+                .insert_header((header::LOCATION, back.unwrap_or_else(|| "/".to_owned())))
                 .finish();
             let _ = response.add_cookie(&session_cookie(&req, signed_in.token));
             let _ = response.add_cookie(&cookie(&req, LOGIN, String::new(), 0));
