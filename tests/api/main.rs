@@ -43,4 +43,5 @@ mod ticket_chain;
 mod tickets;
 mod two_instances;
 mod visibility;
+mod web_admin;
 mod web_desk;

@@ -15,7 +15,9 @@ through selenium) on the demo data, as its people would, with the keyboard and t
 4. the correspondent sees the public comment and the vendor's answer, not the internal note,
    and confirms the resolution; then signs out, and the desk asks to sign in again;
 5. an admin prepares a review (API); a steering member signs in, lands on the incident
-   reviews and opens it.
+   reviews and opens it;
+6. the admin creates a user and grants them a school, simulates the routing of a network
+   ticket beside the rules, and opens the service accounts.
 
 axe-core (npm) is injected into every page visited: no serious or critical violation may be
 reported. A screenshot of each step is saved under target/screenshots/web-desk/.
@@ -225,6 +227,27 @@ def chain(desk):
     expect("Revue du mois (navigateur)" in desk.text(), "the review's printable page opens")
     desk.go("/", "pilotage-accueil")
     desk.sign_out("pilotage")
+
+    desk.sign_in("admin.ge@demo.guichet.example", "admin")
+    desk.driver.find_element(By.LINK_TEXT, "Administration").click()
+    desk.check_page("admin-utilisateurs")
+    desk.type("u-name", "Claire Martin")
+    desk.type("u-email", "claire.martin@college-metz.example")
+    desk.submit("Créer l'utilisateur", "admin-utilisateur-cree")
+    Select(desk.field("g-role")).select_by_value("correspondent")
+    desk.type("g-scope", "0579001Z")
+    desk.submit("Attribuer", "admin-role-attribue")
+    expect("0579001Z" in desk.text(), "the admin granted a school to the new user")
+    desk.driver.find_element(By.LINK_TEXT, "Règles d'orientation").click()
+    desk.check_page("admin-regles")
+    desk.type("sim-uai", "0579001Z")
+    Select(desk.field("sim-category")).select_by_value("reseau-internet")
+    desk.submit("Simuler", "admin-simulation")
+    expect("dep-57" in desk.field("simulation").text,
+           "the simulation beside the rules: a school network goes to the Moselle")
+    desk.driver.find_element(By.LINK_TEXT, "Comptes de service").click()
+    desk.check_page("admin-comptes-de-service")
+    desk.sign_out("admin")
 
 
 def main():

@@ -7,8 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use futures_util::StreamExt;
 
+use super::forms::Notice;
 use super::session::{SignedIn, WebError};
-use super::ticket::{after_change, show_ticket, Notice};
+use super::ticket::{after_change, show_ticket};
 use crate::error::AppError;
 use crate::http::tickets::file_download;
 use crate::services::tickets::attachments::{self, Upload};

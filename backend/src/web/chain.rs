@@ -12,10 +12,11 @@ use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::forms::Notice;
 use super::forms::{self, FormCommon};
 use super::session::{SignedIn, WebError};
 use super::technical_fields::{self, element_label, first};
-use super::ticket::{after_change, render_with, submit, try_submit, FormErrors, Notice};
+use super::ticket::{after_change, render_with, submit, try_submit, FormErrors};
 use crate::domain::priority::Level3;
 use crate::domain::technical_file::{EscalationJustification, TechnicalElement};
 use crate::services::tickets::actions::{

@@ -3,9 +3,9 @@
 //! after signing in.
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 
 /// A form that only carries its token (sign out, later one-click actions).
 #[derive(Debug, Deserialize)]
@@ -34,6 +34,45 @@ impl FormCommon {
         self.version
             .as_deref()
             .map(|v| v.trim().parse().unwrap_or(-1))
+    }
+}
+
+/// What went wrong with a form, shown above the page as it is now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub title: &'static str,
+    pub message: String,
+    /// The fields the service found at fault, for the form to show next to them.
+    #[serde(skip)]
+    pub fields: Vec<FieldError>,
+}
+
+impl Notice {
+    /// What a person reads of a refused write; errors that are not the person's to mend
+    /// (the database, a bug) go on to the error page.
+    pub fn refusal(error: AppError) -> Result<Self, AppError> {
+        Ok(match error {
+            e @ (AppError::Conflict { .. } | AppError::Forbidden { .. }) => Self {
+                title: "Action impossible",
+                message: e.to_string(),
+                fields: Vec::new(),
+            },
+            AppError::Invalid { errors, detail, .. } => Self {
+                title: "Formulaire incomplet",
+                message: if errors.len() == 1 {
+                    format!("{} : {}", errors[0].field, errors[0].message)
+                } else {
+                    detail
+                },
+                fields: errors,
+            },
+            AppError::BadRequest { detail, .. } => Self {
+                title: "Formulaire illisible",
+                message: detail,
+                fields: Vec::new(),
+            },
+            e => return Err(e),
+        })
     }
 }
 

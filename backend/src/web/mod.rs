@@ -2,6 +2,7 @@
 //! State's design system (DSFR, served from the binary), calling the same services as the
 //! API. Every page and form works without JavaScript; DSFR's script only enhances.
 
+pub mod admin;
 pub mod assets;
 pub mod attachments;
 pub mod chain;
@@ -45,5 +46,18 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(attachments::upload)
         .service(attachments::download)
         .service(reviews::list)
-        .service(reviews::show);
+        .service(reviews::show)
+        .service(admin::users::list)
+        .service(admin::users::create)
+        .service(admin::users::show)
+        .service(admin::users::grant)
+        .service(admin::users::revoke)
+        .service(admin::users::set_active)
+        .service(admin::users::set_password)
+        .service(admin::rules::list)
+        .service(admin::rules::create)
+        .service(admin::rules::delete)
+        .service(admin::service_accounts::list)
+        .service(admin::service_accounts::create)
+        .service(admin::service_accounts::revoke);
 }

@@ -64,6 +64,8 @@ pub struct Frame {
     pub tickets: bool,
     /// The person reads the reviews (steering, admins).
     pub steers: bool,
+    /// The person administers users, rules and service accounts.
+    pub administers: bool,
 }
 
 impl Frame {
@@ -78,6 +80,7 @@ impl Frame {
             opens: session.caller.has_role(Role::Correspondent),
             tickets: handles_tickets(&session.caller),
             steers: session.caller.has_role(Role::Steering) || session.caller.has_role(Role::Admin),
+            administers: session.caller.has_role(Role::Admin),
         }
     }
 
@@ -92,6 +95,7 @@ impl Frame {
             opens: false,
             tickets: false,
             steers: false,
+            administers: false,
         }
     }
 }

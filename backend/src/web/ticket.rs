@@ -7,10 +7,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::forms::{self, FormCommon};
+use super::forms::{self, FormCommon, Notice};
 use super::render::{page, Frame};
 use super::session::{SignedIn, WebError};
 use super::technical_fields::Filled;
@@ -19,7 +19,7 @@ use crate::domain::french;
 use crate::domain::journal::Visibility;
 use crate::domain::role::Role;
 use crate::domain::ticket_lifecycle::{PendingReason, TicketAction};
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::services::idempotency::IdempotentRequest;
 use crate::services::tickets::actions::{ActionRequest, CommentRequest};
 use crate::services::tickets::page::{ticket_page, TicketPage};
@@ -69,16 +69,6 @@ fn hop(h: &HopView, zone: chrono_tz::Tz) -> Value {
         "left": when(h.left_at),
         "refused": h.refused_reason,
     })
-}
-
-/// What went wrong with a form, shown above the ticket as it is now.
-#[derive(Debug, Clone, Serialize)]
-pub struct Notice {
-    pub title: &'static str,
-    pub message: String,
-    /// The fields the service found at fault, for the form to show next to them.
-    #[serde(skip)]
-    pub fields: Vec<FieldError>,
 }
 
 /// The page of a ticket as read, with what went wrong with a form (and its fields).
@@ -280,33 +270,17 @@ pub async fn try_submit<C: TicketChange>(
         reference,
         if_match: common.if_match(),
     };
-    Ok(Err(
-        match pipeline::change(state, caller, target, key, 200, change).await {
-            Ok(_) => return Ok(Ok(())),
-            Err(AppError::PreconditionFailed { .. }) => Notice {
-                title: "Le ticket a changé pendant votre lecture",
-                message: "Rien n'a été modifié : voici le ticket tel qu'il est maintenant. \
-                          Recommencez si votre action a encore lieu d'être."
-                    .to_owned(),
-                fields: Vec::new(),
-            },
-            Err(e @ (AppError::Conflict { .. } | AppError::Forbidden { .. })) => Notice {
-                title: "Action impossible",
-                message: e.to_string(),
-                fields: Vec::new(),
-            },
-            Err(AppError::Invalid { errors, detail, .. }) => Notice {
-                title: "Formulaire incomplet",
-                message: if errors.len() == 1 {
-                    format!("{} : {}", errors[0].field, errors[0].message)
-                } else {
-                    detail
-                },
-                fields: errors,
-            },
-            Err(e) => return Err(e.into()),
-        },
-    ))
+    match pipeline::change(state, caller, target, key, 200, change).await {
+        Ok(_) => Ok(Ok(())),
+        Err(AppError::PreconditionFailed { .. }) => Ok(Err(Notice {
+            title: "Le ticket a changé pendant votre lecture",
+            message: "Rien n'a été modifié : voici le ticket tel qu'il est maintenant. \
+                      Recommencez si votre action a encore lieu d'être."
+                .to_owned(),
+            fields: Vec::new(),
+        })),
+        Err(e) => Ok(Err(Notice::refusal(e)?)),
+    }
 }
 
 /// `POST /tickets/{reference}/action`: a lifecycle action.
