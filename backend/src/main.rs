@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use guichet::db::{connect_pool, migrations, DbPool};
-use guichet::domain::role::{Role, ScopeKind};
+use guichet::domain::role::Role;
 use guichet::services::admin::provisioning::{self, UserSpec};
 use guichet::services::admin::views::GrantRequest;
 use guichet::services::seed::{self, DemoSeed, ReferenceSeed};
@@ -293,7 +293,7 @@ fn run(command: Command) -> Result<(), String> {
             } else {
                 None
             };
-            let grant = role.map(|role| grant_request(role, scope));
+            let grant = role.map(|role| GrantRequest::for_scope(role, scope));
             let spec = UserSpec {
                 display_name: name.unwrap_or_else(|| email.clone()),
                 email,
@@ -343,22 +343,8 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
-/// The grant request for a role and the `--scope` text, by the kind of scope the role takes.
-fn grant_request(role: Role, scope: Option<String>) -> GrantRequest {
-    let mut request = GrantRequest {
-        role,
-        establishment: None,
-        organisation: None,
-        territory: None,
-    };
-    match role.scope_kind() {
-        ScopeKind::Establishment => request.establishment = scope,
-        ScopeKind::Organisation(_) => request.organisation = scope,
-        ScopeKind::Territory => request.territory = scope,
-        ScopeKind::TerritoryOrGlobal => request.territory = scope.filter(|s| s != "global"),
-    }
-    request
-}
+/// How many times `guichet bench` asks each page of the web desk.
+const PAGE_SAMPLES: usize = 30;
 
 fn run_bench(
     options: guichet::bench::BenchOptions,
@@ -371,8 +357,16 @@ fn run_bench(
         .map_err(|e| format!("connexion impossible : {e}"))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
-    let report = guichet::bench::run(&mut conn, &options);
-    drop(conn);
+    let report = guichet::bench::run(&mut conn, &options).and_then(|mut report| {
+        drop(conn);
+        // The pages, served by the whole application on the same database.
+        let settings = Settings::from_env().map_err(|e| e.to_string())?;
+        let state = AppState::new(pool.clone(), settings);
+        let pages = actix_web::rt::System::new()
+            .block_on(guichet::bench::pages::time_pages(state, PAGE_SAMPLES))?;
+        report.timings.extend(pages);
+        Ok(report)
+    });
     drop(pool);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", temporary.display()));

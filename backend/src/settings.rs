@@ -88,6 +88,8 @@ pub struct SsoSettings {
     pub algorithm: jsonwebtoken::Algorithm,
     /// PEM public key.
     pub public_key_pem: String,
+    /// Where the web desk sends a browser to sign in (OpenID Connect); `None`: API only.
+    pub authorize_url: Option<String>,
 }
 
 impl SsoSettings {
@@ -329,6 +331,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "Fichier PEM de la clé publique du SSO",
     ),
     ("GUICHET_SSO_ALGORITHM", "RS256", "Algorithme des jetons du SSO : RS256 ou ES256"),
+    (
+        "GUICHET_SSO_AUTHORIZE_URL",
+        "",
+        "Adresse d'autorisation OpenID Connect du SSO, pour la connexion au bureau web (id_token en form_post, client_id = GUICHET_SSO_AUDIENCE) ; vide : pas de bouton SSO",
+    ),
     (
         "GUICHET_PUBLIC_URL",
         "http://127.0.0.1:8080",
@@ -608,11 +615,21 @@ fn sso_settings(
     }
     let public_key_pem = std::fs::read_to_string(&file)
         .map_err(|e| fail("GUICHET_SSO_PUBLIC_KEY_FILE", format!("{file} : {e}")))?;
+    let authorize_url = Some(get("GUICHET_SSO_AUTHORIZE_URL")).filter(|u| !u.is_empty());
+    if let Some(url) = &authorize_url {
+        if !matches!(url::Url::parse(url), Ok(u) if u.scheme() == "https" || u.scheme() == "http") {
+            return Err(fail(
+                "GUICHET_SSO_AUTHORIZE_URL",
+                format!("« {url} » : attendu une adresse http(s)://…"),
+            ));
+        }
+    }
     let sso = SsoSettings {
         issuer,
         audience,
         algorithm,
         public_key_pem,
+        authorize_url,
     };
     sso.external_issuer()
         .map_err(|p| fail("GUICHET_SSO_PUBLIC_KEY_FILE", p))?;

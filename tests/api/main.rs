@@ -45,3 +45,4 @@ mod two_instances;
 mod visibility;
 mod web_admin;
 mod web_desk;
+mod web_sso;

@@ -465,6 +465,18 @@ async fn an_agent_acts_from_the_page_and_a_stale_form_overwrites_nothing() {
     let stale = post_fields(&mut guichet, &action, &cancel, &[]).await;
     assert_eq!(stale.status, 409);
     assert!(html(&stale).contains("Le ticket a changé pendant votre lecture"));
+    // What changed since the form was read: the assignment, and nothing older.
+    let changes = html(&stale)
+        .split("id=\"changements\">")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .expect("what changed is listed")
+        .to_owned();
+    assert!(changes.contains("Changement de statut"), "{changes}");
+    assert!(
+        !changes.contains("Ticket ouvert"),
+        "only what came after: {changes}"
+    );
     let token = app.demo_token("guichet-agent", "ge");
     let ticket = app
         .get_as(&token, &format!("/api/v1/tickets/{reference}"))
@@ -504,6 +516,32 @@ async fn an_agent_acts_from_the_page_and_a_stale_form_overwrites_nothing() {
         .post_form(&action, &[("action", "cancel"), ("csrf", "x")])
         .await;
     assert_eq!(forged.status, 403);
+
+    // The school reopens it: only with a reason, which the journal keeps.
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = html(&school.get(&path).await);
+    let reopen = form_fields(&page, &action, Some(("action", "reopen")));
+    let silent = post_fields(&mut school, &action, &reopen, &[("comment", "  ")]).await;
+    assert_eq!(silent.status, 422);
+    assert!(text(&silent).contains("pourquoi le problème n'est pas résolu"));
+    assert_eq!(ticket_of(&app, &reference).await["status"], "resolved");
+    let reopened = post_fields(
+        &mut school,
+        &action,
+        &reopen,
+        &[(
+            "comment",
+            "L'imprimante se bloque encore à chaque impression recto verso",
+        )],
+    )
+    .await;
+    assert_eq!(reopened.status, 303, "{}", text(&reopened));
+    let ticket = ticket_of(&app, &reference).await;
+    assert_eq!(ticket["reopen_count"], 1);
+    assert!(text(&guichet.get(&path).await).contains("se bloque encore"));
 }
 
 #[actix_web::test]
@@ -1369,4 +1407,34 @@ async fn steering_reads_the_reviews_in_the_desk_and_others_do_not() {
         .await;
     assert_eq!(school.get("/revues").await.status, 403);
     assert!(!html(&school.get("/tickets").await).contains("href=\"/revues\""));
+}
+
+#[actix_web::test]
+async fn a_session_nobody_signed_out_of_expires_and_the_housekeeping_job_removes_its_row() {
+    use diesel::prelude::*;
+    use guichet::db::schema::web_sessions;
+    let app = TestApp::seeded();
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(school.get("/tickets").await.status, 200);
+    let rows = || {
+        web_sessions::table
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(rows(), 1);
+    app.clock.advance(chrono::Duration::hours(13));
+    assert_eq!(
+        school.get("/tickets").await.status,
+        303,
+        "expired: sign in again"
+    );
+    let purged = guichet::services::jobs::housekeeping(&app.state())
+        .await
+        .unwrap();
+    assert!(purged.is_some_and(|n| n >= 1), "{purged:?}");
+    assert_eq!(rows(), 0);
 }

@@ -62,6 +62,9 @@ pub struct VerifiedToken {
 #[derive(Debug, Deserialize)]
 struct ExternalClaims {
     email: String,
+    /// The value the web desk asked the provider to put in an id_token.
+    #[serde(default)]
+    nonce: Option<String>,
 }
 
 /// Why a token is refused (always a 401; the reason goes to the log, not the client).
@@ -195,8 +198,7 @@ impl TokenKeys {
             .is_some_and(|iss| iss == external.issuer)
     }
 
-    /// Checks a token of the external identity provider; returns its email (lower-case).
-    pub fn verify_external(&self, token: &str) -> Result<String, TokenError> {
+    fn external_claims(&self, token: &str) -> Result<ExternalClaims, TokenError> {
         let external = self
             .external
             .as_ref()
@@ -206,7 +208,26 @@ impl TokenKeys {
             &external.key,
             &validation(external.algorithm, &external.issuer, &external.audience),
         )?;
-        Ok(data.claims.email.trim().to_lowercase())
+        Ok(data.claims)
+    }
+
+    /// Checks a token of the external identity provider; returns its email (lower-case).
+    pub fn verify_external(&self, token: &str) -> Result<String, TokenError> {
+        Ok(self.external_claims(token)?.email.trim().to_lowercase())
+    }
+
+    /// Checks an id_token the provider gave a browser for the web desk: valid, and carrying
+    /// the nonce of that browser's sign-in (so that it cannot be replayed elsewhere).
+    pub fn verify_external_id_token(&self, token: &str, nonce: &str) -> Result<String, TokenError> {
+        let claims = self.external_claims(token)?;
+        match claims.nonce {
+            Some(n) if !nonce.is_empty() && crate::auth::secrets::same_secret(&n, nonce) => {
+                Ok(claims.email.trim().to_lowercase())
+            }
+            _ => Err(TokenError::BadSubject(
+                "id_token without this sign-in's nonce".into(),
+            )),
+        }
     }
 }
 

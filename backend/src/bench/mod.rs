@@ -1,9 +1,11 @@
 //! `guichet bench`: fills a database with a year of generated activity (a sample written
 //! through the services by `guichet demo generate`, copied up to the size asked), then
 //! times the queue views a guichet agent and a correspondent use, first pages and deep
-//! keyset pages, and a territory-year of figures.
+//! keyset pages, and a territory-year of figures; then the web desk's pages, served by the
+//! whole application in the process (`pages`).
 
 mod amplify;
+pub mod pages;
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -82,7 +84,7 @@ impl fmt::Display for BenchReport {
     }
 }
 
-fn timing(name: &'static str, mut samples: Vec<Duration>) -> Timing {
+pub(crate) fn timing(name: &'static str, mut samples: Vec<Duration>) -> Timing {
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |q: f64| ms(samples[((samples.len() as f64 - 1.0) * q).round() as usize]);

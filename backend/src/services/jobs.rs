@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use crate::db::repo::{idempotency_keys, job_leases, login_attempts};
+use crate::db::repo::{idempotency_keys, job_leases, login_attempts, web_sessions};
 use crate::error::AppError;
 use crate::services::tickets::auto_close;
 use crate::services::unit_of_work;
@@ -101,7 +101,9 @@ pub async fn housekeeping(state: &AppState) -> Result<Ran, AppError> {
         let now = tx.now.naive_utc();
         let keys = idempotency_keys::purge(tx.conn, now - ttl)?;
         let attempts = login_attempts::purge(tx.conn, now - Duration::hours(1))?;
-        Ok(Some(keys + attempts))
+        // Web sessions nobody signed out of end here, once expired.
+        let sessions = web_sessions::delete_expired(tx.conn, now)?;
+        Ok(Some(keys + attempts + sessions))
     })
     .await
 }

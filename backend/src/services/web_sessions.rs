@@ -3,11 +3,12 @@
 //! logout, after `SESSION_HOURS`, or as soon as the user's token version moves (password
 //! change, disabling, logout everywhere), like the API's tokens.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::auth::secrets;
-use crate::db::models::WebSession;
+use crate::db::models::{User, WebSession};
 use crate::db::repo::{users, web_sessions};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event, Outcome};
 use crate::services::auth::{password_login, Origin};
@@ -32,6 +33,24 @@ pub struct Session {
     pub csrf_token: String,
 }
 
+/// Writes the row of a new session of `user`; the cookie's value.
+fn open_session(conn: &mut DbConn, user: &User, now: DateTime<Utc>) -> Result<SignedIn, AppError> {
+    let token = secrets::random_token();
+    web_sessions::insert(
+        conn,
+        &WebSession {
+            id: 0,
+            user_id: user.id,
+            token_hash: secrets::digest(&token),
+            token_version: user.token_version,
+            csrf_token: secrets::random_token(),
+            created_at: now.naive_utc(),
+            expires_at: (now + Duration::hours(SESSION_HOURS)).naive_utc(),
+        },
+    )?;
+    Ok(SignedIn { token })
+}
+
 /// Checks the password and opens a session.
 pub async fn sign_in(
     state: &AppState,
@@ -39,21 +58,35 @@ pub async fn sign_in(
     email: &str,
     password: String,
 ) -> Result<SignedIn, AppError> {
-    password_login(state, origin, email, password, |conn, user, now| {
-        let token = secrets::random_token();
-        web_sessions::insert(
-            conn,
-            &WebSession {
-                id: 0,
-                user_id: user.id,
-                token_hash: secrets::digest(&token),
-                token_version: user.token_version,
-                csrf_token: secrets::random_token(),
-                created_at: now.naive_utc(),
-                expires_at: (now + Duration::hours(SESSION_HOURS)).naive_utc(),
-            },
-        )?;
-        Ok(SignedIn { token })
+    password_login(state, origin, email, password, open_session).await
+}
+
+/// Opens a session for the user the académie's SSO vouched for (its id_token checked by
+/// the caller); an unknown or disabled address is refused. Both are audited as logins.
+pub async fn sso_sign_in(
+    state: &AppState,
+    origin: Origin,
+    email: String,
+) -> Result<SignedIn, AppError> {
+    unit_of_work::write_anonymous(state, move |tx| {
+        let found = users::find_by_email(tx.conn, &email)?.filter(|u| u.active);
+        let mut actor = Actor::anonymous(Some(&email), &origin.address);
+        actor.user_id = found.as_ref().map(|u| u.id);
+        let territory = found.as_ref().and_then(|u| u.territory_code.clone());
+        let outcome = if found.is_some() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        };
+        let event = Event::new("login_sso", outcome, actor).territory(territory.as_deref());
+        audit::record(tx.conn, event, tx.now)?;
+        match found {
+            Some(user) => open_session(tx.conn, &user, tx.now),
+            None => Err(AppError::Unauthorized {
+                code: "invalid_credentials",
+                detail: format!("Aucun compte actif pour {email}"),
+            }),
+        }
     })
     .await
 }

@@ -73,6 +73,7 @@ pub async fn upload(
         title: "Fichier non joint",
         message,
         fields: Vec::new(),
+        since: None,
     };
     let notice = match read_parts(parts, limit).await {
         Err(Unread::TooLarge) => refused(format!(

@@ -302,6 +302,7 @@ pub async fn escalate(
                 title: "Formulaire incomplet",
                 message: "Corrigez les champs signalés du dossier technique.".to_owned(),
                 fields: Vec::new(),
+                since: None,
             },
         ),
     };

@@ -26,6 +26,9 @@ pub struct FormCommon {
     /// comment) carry none.
     #[serde(default)]
     pub version: Option<String>,
+    /// The last journal event the page showed: a stale form lists what happened since.
+    #[serde(default)]
+    pub seen: Option<String>,
 }
 
 impl FormCommon {
@@ -45,6 +48,9 @@ pub struct Notice {
     /// The fields the service found at fault, for the form to show next to them.
     #[serde(skip)]
     pub fields: Vec<FieldError>,
+    /// For a stale form: the last journal event its page showed (what follows is new).
+    #[serde(skip)]
+    pub since: Option<i64>,
 }
 
 impl Notice {
@@ -56,6 +62,7 @@ impl Notice {
                 title: "Action impossible",
                 message: e.to_string(),
                 fields: Vec::new(),
+                since: None,
             },
             AppError::Invalid { errors, detail, .. } => Self {
                 title: "Formulaire incomplet",
@@ -65,11 +72,13 @@ impl Notice {
                     detail
                 },
                 fields: errors,
+                since: None,
             },
             AppError::BadRequest { detail, .. } => Self {
                 title: "Formulaire illisible",
                 message: detail,
                 fields: Vec::new(),
+                since: None,
             },
             e => return Err(e),
         })

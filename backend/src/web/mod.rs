@@ -13,6 +13,7 @@ pub mod render;
 pub mod reviews;
 pub mod session;
 pub mod sign_in;
+pub mod sso;
 pub mod technical_fields;
 pub mod ticket;
 pub mod tickets;
@@ -27,6 +28,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(sign_in::show)
         .service(sign_in::submit)
         .service(sign_in::sign_out)
+        .service(sso::start)
+        .service(sso::callback)
         .service(tickets::list)
         // Before `/tickets/{reference}`, which would take « nouveau » for a reference.
         .service(opening::choose)

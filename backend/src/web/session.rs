@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// Over TLS the cookies take the `__Host-` prefix (bound to this host, `Secure`, path `/`);
 /// a plain-HTTP development server cannot set such cookies, so there they go without it.
-fn over_tls(req: &HttpRequest) -> bool {
+pub fn over_tls(req: &HttpRequest) -> bool {
     req.connection_info().scheme() == "https"
 }
 

@@ -47,7 +47,8 @@ fn sign_in_page(
         status,
         "sign_in",
         &Frame::anonymous(state.settings.web_state_brand, "Connexion"),
-        json!({ "email": email, "csrf": token, "retour": back, "error": error }),
+        json!({ "email": email, "csrf": token, "retour": back, "error": error,
+            "sso": state.settings.sso.as_ref().is_some_and(|s| s.authorize_url.is_some()) }),
     );
     // A response built by `page` always takes a cookie.
     let _ = response.add_cookie(&cookie(req, LOGIN, token, 1));

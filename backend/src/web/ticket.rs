@@ -115,6 +115,7 @@ pub fn render_with(
                 "label": action_label(*a),
                 "needs_resolution": *a == TicketAction::Resolve,
                 "needs_reason": *a == TicketAction::Suspend,
+                "needs_comment": *a == TicketAction::Reopen,
             })
         })
         .collect();
@@ -167,6 +168,10 @@ pub fn render_with(
                 "when": french::date_time(a.created_at, zone),
             })).collect::<Vec<_>>(),
             "events": read.events.iter().map(|e| event(e, zone)).collect::<Vec<_>>(),
+            "seen": read.events.iter().map(|e| e.id).max().unwrap_or(0),
+            "changes": notice.as_ref().and_then(|n| n.since).map(|since| {
+                read.events.iter().filter(|e| e.id > since).map(|e| event(e, zone)).collect::<Vec<_>>()
+            }),
             "hops": read.hops.as_ref().map(|hops| hops.iter().map(|h| hop(h, zone)).collect::<Vec<_>>()),
             "notice": notice,
             "chain": super::chain::forms(read, refused),
@@ -274,10 +279,17 @@ pub async fn try_submit<C: TicketChange>(
         Ok(_) => Ok(Ok(())),
         Err(AppError::PreconditionFailed { .. }) => Ok(Err(Notice {
             title: "Le ticket a changé pendant votre lecture",
-            message: "Rien n'a été modifié : voici le ticket tel qu'il est maintenant. \
-                      Recommencez si votre action a encore lieu d'être."
+            message: "Rien n'a été modifié : voici le ticket tel qu'il est maintenant, et ce \
+                      qui s'est passé depuis. Recommencez si votre action a encore lieu d'être."
                 .to_owned(),
             fields: Vec::new(),
+            since: Some(
+                common
+                    .seen
+                    .as_deref()
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0),
+            ),
         })),
         Err(e) => Ok(Err(Notice::refusal(e)?)),
     }
@@ -296,6 +308,26 @@ pub async fn act(
         .action
         .parse::<TicketAction>()
         .map_err(|_| AppError::invalid_field("action", "unknown_value", "action inconnue"))?;
+    let note = form.comment.filter(|c| !c.trim().is_empty());
+    if action == TicketAction::Reopen && note.is_none() {
+        // A school reopening says why: whoever takes it back reads it first.
+        let refused = AppError::invalid_field(
+            "comment",
+            "required",
+            "indiquez pourquoi le problème n'est pas résolu",
+        );
+        signed_in.check_form(&form.common.csrf)?;
+        let notice = Some(Notice::refusal(refused)?);
+        let reference = path.into_inner();
+        return show_ticket(
+            &state,
+            &signed_in,
+            reference,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            notice,
+        )
+        .await;
+    }
     let change = ActionRequest {
         action,
         pending_reason: form
@@ -304,7 +336,7 @@ pub async fn act(
             .and_then(|r| r.parse::<PendingReason>().ok()),
         resolution: form.resolution.filter(|r| !r.trim().is_empty()),
         assignee: None,
-        comment: form.comment.filter(|c| !c.trim().is_empty()),
+        comment: note,
     };
     let reference = path.into_inner();
     submit(&state, &signed_in, reference, (&form.common, &body), change).await

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::role::Role;
+use crate::domain::role::{Role, ScopeKind};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GrantView {
@@ -75,6 +75,26 @@ pub struct GrantRequest {
     /// Territory code (steering; admin — absent for a global admin).
     #[serde(default)]
     pub territory: Option<String>,
+}
+
+impl GrantRequest {
+    /// The request for `role` with `scope` written as one text (a UAI, an organisation's or
+    /// a territory's code, `global`), put where the role takes it.
+    pub fn for_scope(role: Role, scope: Option<String>) -> Self {
+        let mut request = Self {
+            role,
+            establishment: None,
+            organisation: None,
+            territory: None,
+        };
+        match role.scope_kind() {
+            ScopeKind::Establishment => request.establishment = scope,
+            ScopeKind::Organisation(_) => request.organisation = scope,
+            ScopeKind::Territory => request.territory = scope,
+            ScopeKind::TerritoryOrGlobal => request.territory = scope.filter(|s| s != "global"),
+        }
+        request
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -199,7 +199,7 @@ pub struct NewRuleForm {
 fn spec(form: NewRuleForm) -> Result<RuleSpec, AppError> {
     let position =
         form.position.trim().parse::<i32>().map_err(|_| {
-            AppError::invalid_field("position", "invalid_integer", "un nombre entier")
+            AppError::invalid_field("position", "not_an_integer", "un nombre entier")
         })?;
     let kind = form
         .target

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{admin_page, back_to};
-use crate::domain::role::{Role, ScopeKind};
+use crate::domain::role::Role;
 use crate::services::admin::users;
 use crate::services::admin::views::{CreateUser, GrantRequest, GrantView, SetPassword, UserView};
 use crate::state::AppState;
@@ -198,17 +198,7 @@ pub async fn grant(
         )),
         Ok(role) => {
             let scope = Some(form.scope.trim().to_owned()).filter(|s| !s.is_empty());
-            let mut request = GrantRequest {
-                role,
-                establishment: None,
-                organisation: None,
-                territory: None,
-            };
-            match role.scope_kind() {
-                ScopeKind::Establishment => request.establishment = scope,
-                ScopeKind::Organisation(_) => request.organisation = scope,
-                ScopeKind::Territory | ScopeKind::TerritoryOrGlobal => request.territory = scope,
-            }
+            let request = GrantRequest::for_scope(role, scope);
             users::grant_role(&state, caller, id, request).await
         }
     };
