@@ -12,14 +12,15 @@ monthly review job runs every second (a drafted review always comes with its not
 territory's month is never drafted twice), and a guichet agent takes the acknowledged
 tickets through to their resolution (stopping their clocks): afterwards the figures read from
 the tallies are those recounted from the tickets (`guichet figures check`); a browser signs
-in to the web desk and comments tickets from their pages again and again: every session it
-was acknowledged still opens the desk after the crashes, and every acknowledged comment is
-stored, once.
+in to the web desk and comments tickets from their pages and attaches files to them, again
+and again: every session it was acknowledged still opens the desk after the crashes, every
+acknowledged comment is stored once, every acknowledged file once with its bytes on disk.
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
 
 import argparse
+import os
 import http.client
 import re
 import urllib.parse
@@ -29,7 +30,7 @@ import threading
 import time
 
 from service import (DEMO_PASSWORD, Service, drop_database, fresh_database, login, request,
-                     sql_count)
+                     sql_count, sql_value)
 
 
 def opening(key):
@@ -154,6 +155,25 @@ def browse(base, method, path, cookies="", form=None):
         connection.close()
 
 
+def upload(base, path, cookies, csrf, filename, content):
+    """A file sent from the ticket's page (`multipart/form-data`): (status, text)."""
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    boundary = "----guichet-kill-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; "
+            f"filename=\"{filename}\"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n"
+            f"--{boundary}--\r\n").encode()
+    headers = {"Cookie": cookies,
+               "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
 def cookie_of(headers, name):
     for value in headers.get_all("Set-Cookie") or []:
         pair = value.split(";")[0]
@@ -162,10 +182,10 @@ def cookie_of(headers, name):
     return None
 
 
-def web_user(base, round_, acknowledged, sessions, comments, stop, lock):
-    """Signs in to the web desk and comments a ticket from its page, again and again, until
-    the service dies; records each acknowledged session cookie (a 303 that set it) and each
-    acknowledged comment (a 303 to the ticket)."""
+def web_user(base, round_, acknowledged, sessions, comments, files, stop, lock):
+    """Signs in to the web desk and comments a ticket from its page and attaches a file to
+    it, again and again, until the service dies; records each acknowledged session cookie (a
+    303 that set it), comment and file (a 303 to the ticket)."""
     email = "correspondent.ge@demo.guichet.example"
     n = 0
     while not stop.is_set():
@@ -196,6 +216,13 @@ def web_user(base, round_, acknowledged, sessions, comments, stop, lock):
                     raise RuntimeError(f"web comment: {status} {page[:500]}")
                 with lock:
                     comments.add(body)
+                name = f"{body}.txt"
+                status, page = upload(base, f"/tickets/{reference}/pieces-jointes", session,
+                                      fields["csrf"], name, body)
+                if status != 303:
+                    raise RuntimeError(f"web file: {status} {page[:500]}")
+                with lock:
+                    files.add(name)
         except OSError:
             return
 
@@ -222,7 +249,7 @@ def main():
     service = Service(args.binary, database_url, extra_env={"GUICHET_REVIEW_CRON": "* * * * * *"})
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
-    resolved, web_sessions, web_comments = set(), set(), set()
+    resolved, web_sessions, web_comments, web_files = set(), set(), set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -238,7 +265,8 @@ def main():
         agent = login(service.base, "authority-agent")
         guichet = login(service.base, "guichet-agent")
         threads.append(threading.Thread(target=web_user, args=(
-            service.base, round_, acknowledged, web_sessions, web_comments, stop, lock)))
+            service.base, round_, acknowledged, web_sessions, web_comments, web_files, stop,
+            lock)))
         threads.append(threading.Thread(target=resolver, args=(
             service.base, [guichet, agent], acknowledged, resolved, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
@@ -346,6 +374,18 @@ def main():
     twice_comments = sql_count(database_url, "SELECT count(*) FROM (SELECT body FROM ticket_events "
                                              "WHERE body LIKE 'web-kill-%' GROUP BY body "
                                              "HAVING count(*) > 1) AS twice")
+    # A file acknowledged is stored once, and its bytes are where its row says.
+    stored_files = 0
+    for name in web_files:
+        if sql_count(database_url, f"SELECT count(*) FROM attachments WHERE filename = '{name}'") != 1:
+            continue
+        path = sql_value(database_url,
+                         f"SELECT storage_path FROM attachments WHERE filename = '{name}'")
+        try:
+            with open(os.path.join(service.data_dir, path), encoding="utf-8") as stored_file:
+                stored_files += stored_file.read() == name[:-len(".txt")]
+        except OSError:
+            pass
     stored_resolved = sql_count(database_url, "SELECT count(*) FROM tickets WHERE title LIKE "
                                               "'kill-%' AND status = 'resolved'")
     print(f"  tickets resolved by the guichet agent: {stored_resolved}")
@@ -353,6 +393,8 @@ def main():
     print(f"  web sessions acknowledged: {len(web_sessions)}, lost: {lost_sessions}")
     print(f"  web comments acknowledged: {len(web_comments)}, stored: {stored_comments}, "
           f"twice: {twice_comments}")
+    print(f"  web files acknowledged: {len(web_files)}, stored once with their bytes: "
+          f"{stored_files}")
     drop_database(database_url)
     ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
@@ -363,7 +405,7 @@ def main():
           and drafted == drafted_months == announced and tallies_agree
           and stored_resolved > 0 and len(web_sessions) > 0 and lost_sessions == 0
           and len(web_comments) > 0 and stored_comments == len(web_comments)
-          and twice_comments == 0)
+          and twice_comments == 0 and len(web_files) > 0 and stored_files == len(web_files))
     return 0 if ok else 1
 
 

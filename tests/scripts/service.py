@@ -139,15 +139,23 @@ def fresh_database(kind):
     return admin.rsplit("/", 1)[0] + "/" + name
 
 
-def sql_count(database_url, query):
-    """One integer from the database, read directly (not through the service)."""
+def sql_value(database_url, query):
+    """The first value of the first row, read directly (not through the service), as text;
+    None when there is no row."""
     if database_url.startswith("sqlite://"):
         import sqlite3
         with sqlite3.connect(database_url[len("sqlite://"):]) as db:
-            return db.execute(query).fetchone()[0]
+            row = db.execute(query).fetchone()
+            return None if row is None else str(row[0])
     out = subprocess.run(["psql", database_url, "-tAq", "-c", query],
                          check=True, capture_output=True, text=True)
-    return int(out.stdout.strip())
+    lines = out.stdout.splitlines()
+    return lines[0] if lines else None
+
+
+def sql_count(database_url, query):
+    """One integer from the database, read directly (not through the service)."""
+    return int(sql_value(database_url, query))
 
 
 def drop_database(database_url):
