@@ -103,7 +103,8 @@ pub async fn time_pages(state: AppState, samples: usize) -> Result<Vec<Timing>, 
     let steering = sign_in(&app, "steering.ge@demo.guichet.example").await?;
     let admin = sign_in(&app, "admin.ge@demo.guichet.example").await?;
     let list = TestRequest::get()
-        .uri("/tickets")
+        // A ticket of the Metz collège: its school and its guichet (Nancy-Metz) both see it.
+        .uri("/tickets?etablissement=0579001Z")
         .insert_header((header::COOKIE, format!("guichet_session={school}")))
         .to_request();
     let listed = body_of(test::call_service(&app, list).await).await;

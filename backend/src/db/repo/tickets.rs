@@ -162,17 +162,23 @@ type Condition =
     Box<dyn BoxableExpression<tickets::table, <DbConn as Connection>::Backend, SqlType = Bool>>;
 
 fn visibility_condition(v: &Visibility) -> Condition {
-    let mut condition: Condition = Box::new(sql::<Bool>("1 = 0"));
+    // Only the terms that name something: a `false OR …` would keep SQLite from searching
+    // the index of a lone term (a correspondent's schools).
+    let mut terms: Vec<Condition> = Vec::new();
     if !v.establishments.is_empty() {
-        condition =
-            Box::new(condition.or(tickets::establishment_uai.eq_any(v.establishments.clone())));
+        terms.push(Box::new(
+            tickets::establishment_uai.eq_any(v.establishments.clone()),
+        ));
     }
     if !v.owner_queues.is_empty() {
-        condition = Box::new(condition.or(tickets::owner_queue_id.eq_any(v.owner_queues.clone())));
+        terms.push(Box::new(
+            tickets::owner_queue_id.eq_any(v.owner_queues.clone()),
+        ));
     }
     if !v.current_queues.is_empty() {
-        condition =
-            Box::new(condition.or(tickets::current_queue_id.eq_any(v.current_queues.clone())));
+        terms.push(Box::new(
+            tickets::current_queue_id.eq_any(v.current_queues.clone()),
+        ));
     }
     if !v.visited_queues.is_empty() {
         // A correlated EXISTS, looked up by ticket: `id IN (the hops of those queues)` under
@@ -181,16 +187,19 @@ fn visibility_condition(v: &Visibility) -> Condition {
         let visited = ticket_hops::table
             .filter(ticket_hops::ticket_id.eq(tickets::id))
             .filter(ticket_hops::to_queue_id.eq_any(v.visited_queues.clone()));
-        condition = Box::new(condition.or(diesel::dsl::exists(visited)));
+        terms.push(Box::new(diesel::dsl::exists(visited)));
     }
     if !v.vendors.is_empty() {
-        condition = Box::new(
-            condition.or(tickets::vendor_id
+        terms.push(Box::new(
+            tickets::vendor_id
                 .assume_not_null()
-                .eq_any(v.vendors.clone())),
-        );
+                .eq_any(v.vendors.clone()),
+        ));
     }
-    condition
+    terms
+        .into_iter()
+        .reduce(|all, term| Box::new(all.or(term)))
+        .unwrap_or_else(|| Box::new(sql::<Bool>("1 = 0")))
 }
 
 /// One page of visible tickets, by priority then age.

@@ -1,0 +1,2 @@
+DROP INDEX tickets_by_status_priority;
+DROP INDEX tickets_by_priority;
