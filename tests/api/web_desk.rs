@@ -1438,3 +1438,53 @@ async fn a_session_nobody_signed_out_of_expires_and_the_housekeeping_job_removes
     assert!(purged.is_some_and(|n| n >= 1), "{purged:?}");
     assert_eq!(rows(), 0);
 }
+
+#[actix_web::test]
+async fn the_figures_of_ones_scope_are_a_page_and_a_csv_file() {
+    let app = TestApp::seeded();
+    open(&app, "ge", "0579001Z", "Compté dans les chiffres").await;
+    let mut steering = Browser::new(&app);
+    steering
+        .sign_in(&demo_email("steering", "ge"), DEMO_PASSWORD)
+        .await;
+    let page = steering.get("/chiffres").await;
+    assert_eq!(page.status, 200, "{}", text(&page));
+    let shown = html(&page);
+    assert!(
+        shown.contains("href=\"/chiffres\""),
+        "the nav offers the figures"
+    );
+    // The same figures as the API's, row for row.
+    let csv = steering.get("/chiffres.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.content_type.starts_with("text/csv"));
+    let api = app
+        .call(
+            crate::helpers::Call::get("/api/v1/stats")
+                .bearer(Some(&app.demo_token("steering", "ge")))
+                .header("Accept", "text/csv"),
+        )
+        .await;
+    assert_eq!(
+        String::from_utf8_lossy(&csv.raw),
+        String::from_utf8_lossy(&api.raw)
+    );
+    let opened = String::from_utf8_lossy(&csv.raw)
+        .lines()
+        .find(|l| l.starts_with("total;") && l.contains(";ouverts;"))
+        .map(|l| l.rsplit(';').next().unwrap().to_owned())
+        .expect("a total of tickets opened");
+    assert_eq!(opened, "1");
+    assert!(shown.contains("<td>ouverts</td><td>1</td>"), "{shown}");
+
+    // A period that does not read is said, not a 500.
+    let bad = steering.get("/chiffres?du=demain").await;
+    assert_eq!(bad.status, 422);
+    assert!(text(&bad).contains("Période illisible"), "{}", text(&bad));
+    // A correspondent reads no figures.
+    let mut school = Browser::new(&app);
+    school
+        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(school.get("/chiffres").await.status, 403);
+}

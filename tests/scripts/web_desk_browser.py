@@ -15,7 +15,7 @@ through selenium) on the demo data, as its people would, with the keyboard and t
 4. the correspondent sees the public comment and the vendor's answer, not the internal note,
    and confirms the resolution; then signs out, and the desk asks to sign in again;
 5. an admin prepares a review (API); a steering member signs in, lands on the incident
-   reviews and opens it;
+   reviews, opens one, then reads the service figures;
 6. the admin creates a user and grants them a school, simulates the routing of a network
    ticket beside the rules, and opens the service accounts.
 
@@ -226,6 +226,9 @@ def chain(desk):
     desk.check_page("pilotage-revue")
     expect("Revue du mois (navigateur)" in desk.text(), "the review's printable page opens")
     desk.go("/", "pilotage-accueil")
+    desk.driver.find_element(By.LINK_TEXT, "Chiffres").click()
+    desk.check_page("pilotage-chiffres")
+    expect("Télécharger en CSV" in desk.text(), "steering reads the service figures")
     desk.sign_out("pilotage")
 
     desk.sign_in("admin.ge@demo.guichet.example", "admin")

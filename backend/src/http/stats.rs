@@ -30,7 +30,7 @@ pub struct StatsParams {
     pub to: Option<String>,
 }
 
-fn bound(field: &str, value: Option<&str>) -> Result<Option<Bound>, AppError> {
+pub fn bound(field: &str, value: Option<&str>) -> Result<Option<Bound>, AppError> {
     match value {
         Some(v) if v.len() == 10 => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(|d| Some(Bound::Day(d)))

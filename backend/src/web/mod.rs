@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assets;
 pub mod attachments;
 pub mod chain;
+pub mod figures;
 pub mod forms;
 pub mod home;
 pub mod opening;
@@ -48,6 +49,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(chain::link_child)
         .service(attachments::upload)
         .service(attachments::download)
+        .service(figures::show)
+        .service(figures::download)
         .service(reviews::list)
         .service(reviews::show)
         .service(admin::users::list)

@@ -66,6 +66,8 @@ pub struct Frame {
     pub steers: bool,
     /// The person administers users, rules and service accounts.
     pub administers: bool,
+    /// The person reads service figures (steering, admins, agents).
+    pub figures: bool,
 }
 
 impl Frame {
@@ -81,6 +83,7 @@ impl Frame {
             tickets: handles_tickets(&session.caller),
             steers: session.caller.has_role(Role::Steering) || session.caller.has_role(Role::Admin),
             administers: session.caller.has_role(Role::Admin),
+            figures: crate::services::stats::scope::reads_figures(&session.caller),
         }
     }
 
@@ -96,6 +99,7 @@ impl Frame {
             tickets: false,
             steers: false,
             administers: false,
+            figures: false,
         }
     }
 }

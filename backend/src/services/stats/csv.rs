@@ -69,7 +69,9 @@ impl Rows {
     }
 }
 
-pub fn render(figures: &Figures) -> Result<String, ::csv::Error> {
+/// The figures as rows of (table, key, label, measure, value): the CSV's lines, and the
+/// web desk's table.
+pub fn rows(figures: &Figures) -> Vec<[String; 5]> {
     let mut rows = Rows(Vec::new());
     let scope = &figures.scope;
     let t = &figures.tickets;
@@ -184,12 +186,16 @@ pub fn render(figures: &Figures) -> Result<String, ::csv::Error> {
         rows.push("semaine", &week, "", "ouverts", w.opened);
         rows.push("semaine", &week, "", "resolus", w.resolved);
     }
+    rows.0
+}
+
+pub fn render(figures: &Figures) -> Result<String, ::csv::Error> {
     let mut writer = ::csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
     writer.write_record(HEADER)?;
-    for row in &rows.0 {
-        writer.write_record(row)?;
+    for row in rows(figures) {
+        writer.write_record(&row)?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
