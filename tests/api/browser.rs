@@ -102,6 +102,17 @@ impl<'a> Browser<'a> {
         self.send(call).await
     }
 
+    /// A browser signed in as the demo account of `role` in `territory`.
+    pub async fn signed_in(app: &'a TestApp, role: &str, territory: &str) -> Browser<'a> {
+        let mut browser = Self::new(app);
+        let email = crate::helpers::demo_email(role, territory);
+        let answer = browser
+            .sign_in(&email, guichet::services::seed::DEMO_PASSWORD)
+            .await;
+        assert_eq!(answer.status, 303, "{email} signs in");
+        browser
+    }
+
     /// Opens the sign-in form and signs in; the answer to the form.
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Response {
         let form = self.get("/connexion").await;

@@ -6,15 +6,6 @@ use serde_json::json;
 
 use crate::browser::{hidden_field, html, text, Browser};
 use crate::helpers::{demo_email, TestApp};
-use guichet::services::seed::DEMO_PASSWORD;
-
-async fn admin_browser(app: &TestApp) -> Browser<'_> {
-    let mut admin = Browser::new(app);
-    admin
-        .sign_in(&demo_email("admin", "ge"), DEMO_PASSWORD)
-        .await;
-    admin
-}
 
 /// The value between `start` and the next `end` in `page`.
 fn between(page: &str, start: &str, end: &str) -> Option<String> {
@@ -24,7 +15,7 @@ fn between(page: &str, start: &str, end: &str) -> Option<String> {
 #[actix_web::test]
 async fn an_admin_creates_a_user_grants_a_role_and_disabling_ends_the_users_session() {
     let app = TestApp::seeded();
-    let mut admin = admin_browser(&app).await;
+    let mut admin = Browser::signed_in(&app, "admin", "ge").await;
     let page = admin.get("/admin/utilisateurs").await;
     assert_eq!(page.status, 200);
     assert!(
@@ -136,7 +127,7 @@ async fn an_admin_creates_a_user_grants_a_role_and_disabling_ends_the_users_sess
 #[actix_web::test]
 async fn an_admin_tries_a_rule_in_the_simulation_adds_it_and_deletes_it() {
     let app = TestApp::seeded();
-    let mut admin = admin_browser(&app).await;
+    let mut admin = Browser::signed_in(&app, "admin", "ge").await;
     let simulate = "/admin/regles?autorite=ac-nancy-metz&uai=0579001Z&categorie=reseau-internet";
     let page = html(&admin.get(simulate).await);
     let simulation = between(&page, "id=\"simulation\"", "</div>").expect("a simulation");
@@ -199,17 +190,14 @@ async fn an_admin_tries_a_rule_in_the_simulation_adds_it_and_deletes_it() {
         .contains("dep-57"));
 
     // Other people have no rules page.
-    let mut agent = Browser::new(&app);
-    agent
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut agent = Browser::signed_in(&app, "guichet-agent", "ge").await;
     assert_eq!(agent.get("/admin/regles").await.status, 403);
 }
 
 #[actix_web::test]
 async fn a_service_accounts_secret_is_shown_once_and_revoking_stops_it() {
     let app = TestApp::seeded();
-    let mut admin = admin_browser(&app).await;
+    let mut admin = Browser::signed_in(&app, "admin", "ge").await;
     let page = admin.get("/admin/comptes-de-service").await;
     let csrf = hidden_field(&page, "csrf");
     let created = admin

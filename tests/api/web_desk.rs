@@ -165,10 +165,7 @@ async fn a_form_without_its_token_changes_nothing() {
 #[actix_web::test]
 async fn signing_out_ends_the_session_and_a_password_change_ends_them_all() {
     let app = TestApp::seeded();
-    let mut browser = Browser::new(&app);
-    browser
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut browser = Browser::signed_in(&app, "correspondent", "ge").await;
     let list = browser.get("/tickets").await;
     assert_eq!(list.status, 200);
     let stolen = browser.cookies.clone();
@@ -444,10 +441,7 @@ async fn a_ticket_page_shows_the_journal_each_may_read_and_takes_comments_once()
 async fn an_agent_acts_from_the_page_and_a_stale_form_overwrites_nothing() {
     let app = TestApp::seeded();
     let reference = open(&app, "ge", "0579001Z", "Imprimante du CDI").await;
-    let mut guichet = Browser::new(&app);
-    guichet
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut guichet = Browser::signed_in(&app, "guichet-agent", "ge").await;
     let path = format!("/tickets/{reference}");
     let action = format!("{path}/action");
     let page = html(&guichet.get(&path).await);
@@ -518,10 +512,7 @@ async fn an_agent_acts_from_the_page_and_a_stale_form_overwrites_nothing() {
     assert_eq!(forged.status, 403);
 
     // The school reopens it: only with a reason, which the journal keeps.
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     let page = html(&school.get(&path).await);
     let reopen = form_fields(&page, &action, Some(("action", "reopen")));
     let silent = post_fields(&mut school, &action, &reopen, &[("comment", "  ")]).await;
@@ -600,10 +591,7 @@ async fn tickets_of_the_school(app: &TestApp) -> Vec<serde_json::Value> {
 #[actix_web::test]
 async fn a_correspondent_opens_a_ticket_in_two_steps_with_the_technical_file_its_category_asks() {
     let app = TestApp::seeded();
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     let step1 = school.get("/tickets/nouveau").await;
     assert_eq!(step1.status, 200);
     let page = text(&step1);
@@ -698,10 +686,7 @@ async fn a_correspondent_opens_a_ticket_in_two_steps_with_the_technical_file_its
 #[actix_web::test]
 async fn a_ticket_solved_at_level_0_is_recorded_closed_and_only_ones_own_schools_are_offered() {
     let app = TestApp::seeded();
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     let page = html(
         &school
             .get("/tickets/nouveau/formulaire?etablissement=0579001Z&categorie=messagerie")
@@ -738,10 +723,7 @@ async fn a_ticket_solved_at_level_0_is_recorded_closed_and_only_ones_own_schools
     assert!(text(&foreign).contains("Choisissez un de vos établissements"));
 
     // An agent opens no ticket: neither the link nor the page.
-    let mut agent = Browser::new(&app);
-    agent
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut agent = Browser::signed_in(&app, "guichet-agent", "ge").await;
     assert!(!html(&agent.get("/tickets").await).contains("href=\"/tickets/nouveau\""));
     assert_eq!(agent.get("/tickets/nouveau").await.status, 403);
     assert!(html(&school.get("/tickets").await).contains("href=\"/tickets/nouveau\""));
@@ -811,10 +793,7 @@ async fn an_agent_filters_the_queue_view_and_pages_keep_the_filters() {
         open(&app, "ge", "0579001Z", &format!("Wifi coupé salle {i}")).await;
     }
     open(&app, "ge", "0579001Z", "Imprimante bloquée").await;
-    let mut agent = Browser::new(&app);
-    agent
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut agent = Browser::signed_in(&app, "guichet-agent", "ge").await;
     let list = agent.get("/tickets").await;
     let page = text(&list);
     assert!(
@@ -863,10 +842,7 @@ async fn the_guichet_qualifies_and_orients_from_the_page_and_the_moselle_refuses
     let app = TestApp::seeded();
     let reference = open(&app, "ge", "0579001Z", "Plus de réseau en salle 12").await;
     let path = format!("/tickets/{reference}");
-    let mut guichet = Browser::new(&app);
-    guichet
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut guichet = Browser::signed_in(&app, "guichet-agent", "ge").await;
     let page = html(&guichet.get(&path).await);
     assert!(page.contains("Qualifier") && page.contains("Orienter selon les règles"));
     assert!(
@@ -903,10 +879,7 @@ async fn the_guichet_qualifies_and_orients_from_the_page_and_the_moselle_refuses
     assert_eq!(routed_to, "dep-57", "{routed_to}");
 
     // The Moselle's agent refuses, with a reason: back to the guichet's queue.
-    let mut moselle = Browser::new(&app);
-    moselle
-        .sign_in(&demo_email("collectivite-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut moselle = Browser::signed_in(&app, "collectivite-agent", "ge").await;
     let page = html(&moselle.get(&path).await);
     assert!(page.contains("Refuser le transfert"), "{page}");
     assert!(!page.contains("Qualifier"), "only the guichet qualifies");
@@ -971,10 +944,7 @@ async fn an_escalation_shows_what_the_file_lacks_then_the_vendor_answers_the_sch
     )
     .await;
     let path = format!("/tickets/{reference}");
-    let mut guichet = Browser::new(&app);
-    guichet
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut guichet = Browser::signed_in(&app, "guichet-agent", "ge").await;
     let page = html(&guichet.get(&path).await);
     assert!(page.contains("Escalader au titulaire"), "{page}");
     assert!(
@@ -1059,10 +1029,7 @@ async fn an_escalation_shows_what_the_file_lacks_then_the_vendor_answers_the_sch
     assert_eq!(noted.status, 303);
 
     // The vendor's agent asks a question: the ticket waits for the authority.
-    let mut vendor = Browser::new(&app);
-    vendor
-        .sign_in(&demo_email("vendor-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut vendor = Browser::signed_in(&app, "vendor-agent", "ge").await;
     let page = html(&vendor.get(&path).await);
     assert!(page.contains("Réponse du titulaire") && page.contains("Passer au niveau 3"));
     let answer = form_fields(&page, &format!("{path}/reponse-titulaire"), None);
@@ -1152,10 +1119,7 @@ async fn an_escalation_shows_what_the_file_lacks_then_the_vendor_answers_the_sch
 
     // The school reads the public answer, neither the internal note nor the vendor's
     // question, and confirms.
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     let page = html(&school.get(&path).await);
     assert!(page.contains("Correctif déployé : limite portée à 25 Mo"));
     assert!(!page.contains("Note interne"), "{page}");
@@ -1175,10 +1139,7 @@ async fn files_are_attached_from_the_page_and_downloaded_by_who_sees_the_ticket_
     let app = TestApp::seeded_with(&[("GUICHET_MAX_ATTACHMENT_BYTES", "4096")]);
     let reference = open(&app, "ge", "0579001Z", "Capture de l'erreur").await;
     let path = format!("/tickets/{reference}");
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     let page = school.get(&path).await;
     assert!(html(&page).contains("Aucune pièce jointe"));
     let csrf = hidden_field(&page, "csrf");
@@ -1257,15 +1218,9 @@ async fn files_are_attached_from_the_page_and_downloaded_by_who_sees_the_ticket_
         .is_some_and(|d| d.starts_with("attachment")));
 
     // The guichet of the ticket downloads it; another territory's does not know it exists.
-    let mut guichet = Browser::new(&app);
-    guichet
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut guichet = Browser::signed_in(&app, "guichet-agent", "ge").await;
     assert_eq!(guichet.get(&file_path).await.status, 200);
-    let mut elsewhere = Browser::new(&app);
-    elsewhere
-        .sign_in(&demo_email("guichet-agent", "hdf"), DEMO_PASSWORD)
-        .await;
+    let mut elsewhere = Browser::signed_in(&app, "guichet-agent", "hdf").await;
     assert_eq!(elsewhere.get(&file_path).await.status, 404);
 }
 
@@ -1275,10 +1230,7 @@ async fn the_guichet_sees_where_the_rules_would_send_a_ticket_and_declares_a_maj
     let major = open(&app, "ge", "0579001Z", "Messagerie en panne").await;
     let child = open(&app, "ge", "0579001Z", "Messagerie : erreur 500").await;
     let path = format!("/tickets/{major}");
-    let mut guichet = Browser::new(&app);
-    guichet
-        .sign_in(&demo_email("guichet-agent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut guichet = Browser::signed_in(&app, "guichet-agent", "ge").await;
     let page = html(&guichet.get(&path).await);
     // The simulation beside « orient by rule »: the queue, and why.
     let simulation = page
@@ -1396,15 +1348,10 @@ async fn steering_reads_the_reviews_in_the_desk_and_others_do_not() {
     assert!(!policy.contains("unsafe-inline"), "{policy}");
 
     // Another territory's steering does not know it; a correspondent reads no review.
-    let mut hdf = Browser::new(&app);
-    hdf.sign_in(&demo_email("steering", "hdf"), DEMO_PASSWORD)
-        .await;
+    let mut hdf = Browser::signed_in(&app, "steering", "hdf").await;
     assert_eq!(hdf.get(&format!("/revues/{id}")).await.status, 404);
     assert!(!html(&hdf.get("/revues").await).contains("Revue de novembre"));
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     assert_eq!(school.get("/revues").await.status, 403);
     assert!(!html(&school.get("/tickets").await).contains("href=\"/revues\""));
 }
@@ -1414,10 +1361,7 @@ async fn a_session_nobody_signed_out_of_expires_and_the_housekeeping_job_removes
     use diesel::prelude::*;
     use guichet::db::schema::web_sessions;
     let app = TestApp::seeded();
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     assert_eq!(school.get("/tickets").await.status, 200);
     let rows = || {
         web_sessions::table
@@ -1443,10 +1387,7 @@ async fn a_session_nobody_signed_out_of_expires_and_the_housekeeping_job_removes
 async fn the_figures_of_ones_scope_are_a_page_and_a_csv_file() {
     let app = TestApp::seeded();
     open(&app, "ge", "0579001Z", "Compté dans les chiffres").await;
-    let mut steering = Browser::new(&app);
-    steering
-        .sign_in(&demo_email("steering", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut steering = Browser::signed_in(&app, "steering", "ge").await;
     let page = steering.get("/chiffres").await;
     assert_eq!(page.status, 200, "{}", text(&page));
     let shown = html(&page);
@@ -1482,9 +1423,6 @@ async fn the_figures_of_ones_scope_are_a_page_and_a_csv_file() {
     assert_eq!(bad.status, 422);
     assert!(text(&bad).contains("Période illisible"), "{}", text(&bad));
     // A correspondent reads no figures.
-    let mut school = Browser::new(&app);
-    school
-        .sign_in(&demo_email("correspondent", "ge"), DEMO_PASSWORD)
-        .await;
+    let mut school = Browser::signed_in(&app, "correspondent", "ge").await;
     assert_eq!(school.get("/chiffres").await.status, 403);
 }

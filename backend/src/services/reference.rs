@@ -195,6 +195,7 @@ pub async fn list_queues(
             &QueueFilter {
                 organisation,
                 level,
+                territory: None,
             },
         )?;
         let items = rows

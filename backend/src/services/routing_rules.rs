@@ -248,6 +248,29 @@ fn authority_in_reach(
     }
 }
 
+/// The academic and agricultural authorities whose rules the caller administers, as
+/// (code, name); 403 for who administers none.
+pub async fn administered_authorities(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<(String, String)>, AppError> {
+    unit_of_work::read(state, caller, move |tx, caller| {
+        let authorities: Vec<(String, String)> =
+            organisations::list(tx.conn, &organisations::OrganisationFilter::default())?
+                .into_iter()
+                .filter(|o| {
+                    o.kind.is_authority() && caller.administers(o.territory_code.as_deref())
+                })
+                .map(|o| (o.code, o.name))
+                .collect();
+        if authorities.is_empty() {
+            return Err(audit::deny("gérer les règles d'orientation"));
+        }
+        Ok(authorities)
+    })
+    .await
+}
+
 pub async fn list(
     state: &AppState,
     caller: &Caller,

@@ -10,6 +10,8 @@ pub struct QueueFilter {
     /// Organisation code.
     pub organisation: Option<String>,
     pub level: Option<i32>,
+    /// Territory code of the organisation.
+    pub territory: Option<String>,
 }
 
 /// Queues with their organisation, ordered by code.
@@ -24,6 +26,9 @@ pub fn list(conn: &mut DbConn, filter: &QueueFilter) -> QueryResult<Vec<(Queue, 
     }
     if let Some(level) = filter.level {
         query = query.filter(queues::level.eq(level));
+    }
+    if let Some(territory) = &filter.territory {
+        query = query.filter(organisations::territory_code.eq(territory.clone()));
     }
     query.load(conn)
 }

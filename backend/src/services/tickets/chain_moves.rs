@@ -117,13 +117,13 @@ pub fn moves_on(
             (&school, &authority, &collectivite),
             &ticket.category_code,
         )?);
-        moves.targets = queues::list(conn, &QueueFilter::default())?
+        let territory = QueueFilter {
+            territory: Some(ticket.territory_code.clone()),
+            ..QueueFilter::default()
+        };
+        moves.targets = queues::list(conn, &territory)?
             .into_iter()
-            .filter(|(q, o)| {
-                q.level <= 1
-                    && q.id != ticket.current_queue_id
-                    && o.territory_code.as_deref() == Some(ticket.territory_code.as_str())
-            })
+            .filter(|(q, _)| q.level <= 1 && q.id != ticket.current_queue_id)
             .map(|(q, o)| QueueChoice {
                 label: format!("{} — {}", o.name, q.name),
                 code: q.code,

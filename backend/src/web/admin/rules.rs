@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{admin_page, back_to};
-use crate::domain::reference_kinds::{CompetenceDomain, OrganisationKind};
+use crate::domain::reference_kinds::CompetenceDomain;
 use crate::domain::routing::{RuleConditions, TargetKind};
 use crate::error::AppError;
-use crate::services::reference::{list_categories, list_organisations};
+use crate::services::reference::list_categories;
 use crate::services::routing_rules::{self, RuleSpec, RuleTarget, RuleView, SimulateRequest};
 use crate::state::AppState;
 use crate::web::forms::{self, Notice, TokenOnly};
@@ -94,26 +94,11 @@ async fn rules_page(
     notice: Option<Notice>,
 ) -> Result<HttpResponse, WebError> {
     let caller = &signed_in.session.caller;
-    let mut authorities = Vec::new();
-    for kind in [
-        OrganisationKind::AcademicAuthority,
-        OrganisationKind::AgriculturalAuthority,
-    ] {
-        authorities.extend(
-            list_organisations(state, Some(kind), None)
-                .await?
-                .items
-                .into_iter()
-                .filter(|o| caller.administers(o.territory.as_deref())),
-        );
-    }
-    if authorities.is_empty() {
-        return Err(AppError::forbidden("gérer les règles d'orientation").into());
-    }
+    let authorities = routing_rules::administered_authorities(state, caller).await?;
     let chosen = query
         .autorite
-        .filter(|code| authorities.iter().any(|a| a.code == *code))
-        .unwrap_or_else(|| authorities[0].code.clone());
+        .filter(|code| authorities.iter().any(|(a, _)| a == code))
+        .unwrap_or_else(|| authorities[0].0.clone());
     let rules = routing_rules::list(state, caller, chosen.clone()).await?;
     let categories = list_categories(state).await?.items;
     let asked = (query.uai.filter(|u| !u.trim().is_empty()), query.categorie);
@@ -149,8 +134,8 @@ async fn rules_page(
         notice,
         json!({
             "authority": chosen,
-            "authorities": authorities.iter().map(|a| json!({
-                "value": a.code, "label": a.name, "selected": a.code == chosen,
+            "authorities": authorities.iter().map(|(code, name)| json!({
+                "value": code, "label": name, "selected": *code == chosen,
             })).collect::<Vec<_>>(),
             "rules": rules.iter().map(rule_row).collect::<Vec<_>>(),
             "categories": categories.iter().map(|c| json!({
