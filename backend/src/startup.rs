@@ -11,8 +11,8 @@ use utoipa_actix_web::{scope, AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
-    admin, auth, availability, calendars, docs, errors, guides, health, json, reference, reviews,
-    routing, service_levels, stats, tickets,
+    admin, auth, availability, breaches, calendars, docs, errors, guides, health, json, reference,
+    reviews, routing, service_levels, stats, tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -54,6 +54,7 @@ where
                 .service(admin::list_audit_events)
                 .service(admin::list_outbox)
                 .service(admin::retry_outbox_message)
+                .service(admin::set_organisation_dpo)
                 .service(tickets::open_ticket)
                 .service(tickets::list_tickets)
                 .service(tickets::get_ticket)
@@ -89,7 +90,11 @@ where
                 .service(reviews::get_review)
                 .service(reviews::change_review_status)
                 .service(reviews::add_action)
-                .service(reviews::change_action_status),
+                .service(reviews::change_action_status)
+                .service(breaches::list_breaches)
+                .service(breaches::declare_breach)
+                .service(breaches::get_breach)
+                .service(breaches::record_decision),
         )
         .service(
             scope("/health")

@@ -68,6 +68,9 @@ struct Fixture {
     review_out: i64,
     action_in: i64,
     action_out: i64,
+    /// A breach of all of Grand Est (the Région notifies it), and one of Hauts-de-France.
+    breach_in: i64,
+    breach_out: i64,
 }
 
 impl Fixture {
@@ -75,6 +78,13 @@ impl Fixture {
         match scope {
             Scope::In => self.review_in,
             Scope::Out => self.review_out,
+        }
+    }
+
+    fn breach(&self, scope: Scope) -> i64 {
+        match scope {
+            Scope::In => self.breach_in,
+            Scope::Out => self.breach_out,
         }
     }
 
@@ -133,6 +143,26 @@ fn in_territory(actor: Actor, scope: Scope) -> &'static [u16] {
         (Actor::GlobalAdmin, _) | (_, Scope::In) => &[200],
         _ => &[404],
     }
+}
+
+/// Breaches: the agents of a territory's organisations and its admins deal with them; the
+/// other roles get 403, another territory's breach is a 404.
+fn on_breach(ok: &'static [u16], out: &'static [u16]) -> impl Fn(Actor, Scope) -> &'static [u16] {
+    move |actor, scope| match (actor, scope) {
+        (Actor::Anonymous, _) => &[401],
+        (Actor::Correspondent | Actor::Steering, _) => &[403],
+        (Actor::GlobalAdmin, _) | (_, Scope::In) => ok,
+        _ => out,
+    }
+}
+
+/// A breach of a whole territory, known an hour ago.
+fn breach_body(scope: Scope) -> Value {
+    json!({
+        "territory": territory(scope), "aware_at": chrono::Utc::now() - chrono::Duration::hours(1),
+        "nature": "Matrice", "people_categories": ["pupils"], "people_count": 1,
+        "record_categories": ["identity"], "record_count": 1, "scope": "territory",
+    })
 }
 
 fn no_body(_: Scope, _: usize) -> Option<Value> {
@@ -927,6 +957,58 @@ fn routes() -> Vec<Route> {
         },
         // Last: it ends the caller's tokens, so the second call ("Out") is refused.
         Route {
+            name: "list breaches",
+            method: "GET",
+            path: |_, s| format!("/api/v1/breaches?territory={}", territory(s)),
+            body: no_body,
+            expect: |a, s| on_breach(&[200], &[404])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "declare breach",
+            method: "POST",
+            path: |_, _| "/api/v1/breaches".into(),
+            body: |s, _| Some(breach_body(s)),
+            expect: |a, s| on_breach(&[201], &[422])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "get breach",
+            method: "GET",
+            path: |f, s| format!("/api/v1/breaches/{}", f.breach(s)),
+            body: no_body,
+            expect: |a, s| on_breach(&[200], &[404])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "breach decision",
+            method: "POST",
+            path: |f, s| format!("/api/v1/breaches/{}/decision", f.breach(s)),
+            body: |_, _| Some(json!({ "outcome": "not_notified", "reason": "Matrice" })),
+            // The Région notifies: none of the demo agents acts for it; its admins record.
+            expect: |a, s| match (a, s) {
+                (a, _) if is_admin(a) => admin_object(&[200, 409])(a, s),
+                _ => on_breach(&[403], &[404])(a, s),
+            },
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "set organisation DPO",
+            method: "PUT",
+            path: |_, s| {
+                let code = if s == Scope::In { "dep-57" } else { "dep-59" };
+                format!("/api/v1/admin/organisations/{code}/dpo")
+            },
+            body: |_, _| Some(json!({ "dpo_email": "dpd@matrice.example" })),
+            expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
             name: "logout",
             method: "POST",
             path: |_, _| "/api/v1/auth/logout".into(),
@@ -1056,6 +1138,17 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
     };
     let review_in = review(&app, &global, "GE", "dep-57").await;
     let review_out = review(&app, &global, "HDF", "ac-lille").await;
+    let breach = |scope: Scope| {
+        let app = &app;
+        let global = global.clone();
+        async move {
+            let declared = app
+                .post_as(Some(&global), "/api/v1/breaches", breach_body(scope))
+                .await;
+            assert_eq!(declared.status, 201, "{:#}", declared.body);
+            declared.body["id"].as_i64().unwrap()
+        }
+    };
     let fixture = Fixture {
         target_ge: target(&app, "target.ge@matrix.example", "GE"),
         target_hdf: target(&app, "target.hdf@matrix.example", "HDF"),
@@ -1073,6 +1166,8 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
         review_out: review_out.0,
         action_in: review_in.1,
         action_out: review_out.1,
+        breach_in: breach(Scope::In).await,
+        breach_out: breach(Scope::Out).await,
     };
     let client_token = app
         .post_as(

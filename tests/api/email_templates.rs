@@ -47,6 +47,22 @@ fn payload(app: &TestApp, title: &str, body: Option<&str>) -> serde_json::Value 
             "opened": "214", "resolved": "209", "backlog": "12", "response_median": "1 h 25",
             "resolution_median": "10 h 39", "compliance": "97,2 %",
         },
+        // What the breaches' notices say (the others do not read it).
+        "breach": {
+            "territory": "Grand Est",
+            "nature": "Export des notes de deux collèges envoyé par erreur à une liste externe.",
+            "people": "élèves, représentants légaux (environ 1\u{202f}200)",
+            "records": "identité, notes et évaluations (environ 9\u{202f}600 enregistrements)",
+            "scope": "2 établissement(s) : Collège Jean Moulin (0579001Z), Collège Paul Verlaine (0579002A)",
+            "controller": "Chef(s) d'établissement : Collège Jean Moulin (0579001Z), Collège Paul Verlaine (0579002A)",
+            "reason": "La violation ne concerne qu'un ou quelques établissements : leurs chefs d'établissement la notifient (convention, art. 7).",
+            "aware": "30 novembre 2026, 9 h 00",
+            "deadline": "3 décembre 2026, 9 h 00",
+            "declared_by": "Agent du guichet — démo Grand Est",
+            "alert": "6 heures pour notifier",
+            "subject": "Violation de données déclarée : information du DPD",
+            "sentence": "Il reste 6 heures pour notifier la violation à la CNIL (échéance : 3 décembre 2026, 9 h 00).",
+        },
         // What a digest lists (other notices do not read it).
         "items": [{
             "reference": "GE-2026-000042", "title": title,
@@ -70,6 +86,9 @@ fn every_notice_renders_as_its_snapshot() {
         // The monthly notices link to a page of the API rather than to a ticket.
         match notice {
             Notice::ReviewDrafted => payload["path"] = json!("/api/v1/reviews/12"),
+            Notice::BreachToNotify | Notice::BreachDeadline | Notice::BreachDpoInformation => {
+                payload["path"] = json!("/api/v1/breaches/3")
+            }
             Notice::MonthlyFigures => {
                 payload["path"] =
                     json!("/api/v1/stats?scope=collectivite:dep-57&from=2026-11-01&to=2026-12-01")

@@ -8,6 +8,9 @@ use serde_json::Value;
 
 use guichet::domain::audit::AuditOutcome;
 use guichet::domain::availability::OutageService;
+use guichet::domain::breach::{
+    BreachOutcome, BreachScope, ControllerKind, PeopleCategory, RecordCategory,
+};
 use guichet::domain::journal::Visibility;
 use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
@@ -22,6 +25,7 @@ use guichet::domain::service_level_clock::ClockState;
 use guichet::domain::service_level_policy::{ClockKind, HandlerKind};
 use guichet::domain::technical_file::{EscalationJustification, Profile};
 use guichet::domain::ticket_lifecycle::{PendingReason, TicketAction, TicketStatus};
+use guichet::services::breaches::views::BreachState;
 use guichet::services::stats::scope::ScopeKind;
 use guichet::services::tickets::escalation::AnswerKind;
 
@@ -87,6 +91,12 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("TicketStatus", TicketStatus::ALL),
         matches_document("TicketType", TicketType::ALL),
         matches_document("Visibility", Visibility::ALL),
+        matches_document("BreachOutcome", BreachOutcome::ALL),
+        matches_document("BreachScope", BreachScope::ALL),
+        matches_document("BreachState", BreachState::ALL),
+        matches_document("ControllerKind", ControllerKind::ALL),
+        matches_document("PeopleCategory", PeopleCategory::ALL),
+        matches_document("RecordCategory", RecordCategory::ALL),
     ];
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{failures:#?}");
@@ -133,6 +143,12 @@ fn the_document_declares_no_other_vocabulary() {
         "TicketStatus",
         "TicketType",
         "Visibility",
+        "BreachOutcome",
+        "BreachScope",
+        "BreachState",
+        "ControllerKind",
+        "PeopleCategory",
+        "RecordCategory",
     ]
     .into();
     assert_eq!(declared, checked);

@@ -324,7 +324,13 @@ async fn people_choose_what_they_receive_and_may_take_a_daily_digest() {
     assert_eq!(defaults.body["queue_digest"], false);
     assert_eq!(
         defaults.body["mandatory"],
-        json!(["ticket_acknowledged", "resolved"])
+        json!([
+            "ticket_acknowledged",
+            "resolved",
+            "breach_to_notify",
+            "breach_deadline",
+            "breach_dpo_information"
+        ])
     );
 
     let put = |token: &str, body: serde_json::Value| {

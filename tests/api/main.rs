@@ -8,6 +8,7 @@ mod authorization_matrix;
 mod availability;
 mod bad_input;
 mod bench;
+mod breaches;
 mod browser;
 mod calendar_import;
 mod calendars;

@@ -11,6 +11,7 @@ use diesel::sql_types::{Bool, Text};
 use guichet::db::{migrations, DbConn};
 use guichet::domain::audit::AuditOutcome;
 use guichet::domain::availability::OutageService;
+use guichet::domain::breach::{BreachOutcome, BreachScope, ControllerKind};
 use guichet::domain::journal::Visibility;
 use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
@@ -189,6 +190,13 @@ fn domain_vocabularies() -> Vocabularies {
         ("improvement_actions", "status", ActionStatus::TEXTS),
         ("outages", "service", OutageService::TEXTS),
         ("outbox", "notice", Notice::TEXTS),
+        ("personal_data_breaches", "scope", BreachScope::TEXTS),
+        (
+            "personal_data_breaches",
+            "controller_kind",
+            ControllerKind::TEXTS,
+        ),
+        ("personal_data_breaches", "outcome", BreachOutcome::TEXTS),
         ("service_level_clocks", "kind", ClockKind::TEXTS),
         ("clock_tallies", "kind", ClockKind::TEXTS),
         ("outbox", "state", OutboxState::TEXTS),

@@ -85,6 +85,34 @@ def action(i):
     return {"title": f"kill-{i}", "owner": "dep-57", "due_on": "2027-01-15"}
 
 
+def breach(i):
+    return {"territory": "GE", "aware_at": "2026-11-30T08:00:00Z", "nature": f"kill-{i}",
+            "people_categories": ["pupils"], "people_count": 10 + i,
+            "record_categories": ["identity"], "record_count": 10 + i,
+            "scope": "departement", "departement": "57"}
+
+
+def decider(base, token, breaches, decided, stop, lock):
+    """Records a decision on each acknowledged breach until the service dies; a 409 means it
+    was recorded before a kill took its answer."""
+    while not stop.is_set():
+        with lock:
+            waiting = sorted(breaches - decided)
+        if not waiting:
+            time.sleep(0.05)
+            continue
+        try:
+            status, _, body = request(base, "POST", f"/api/v1/breaches/{waiting[0]}/decision",
+                                      token=token, timeout=10,
+                                      body={"outcome": "not_notified", "reason": "kill"})
+        except OSError:
+            return
+        if status not in (200, 409):
+            raise RuntimeError(f"decision: {status} {body}")
+        with lock:
+            decided.add(waiting[0])
+
+
 def acknowledging_writer(base, token, path, body_of, key, acknowledged, stop, lock):
     """Creates at `path` until the service dies; records the key of each acknowledged one."""
     i = 0
@@ -250,6 +278,7 @@ def main():
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
     resolved, web_sessions, web_comments, web_files = set(), set(), set(), set()
+    breach_ids, decided = set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -284,6 +313,10 @@ def main():
         threads.append(threading.Thread(target=acknowledging_writer, args=(
             service.base, admin, f"/api/v1/reviews/{target['id']}/actions", action, "id",
             action_ids, stop, lock)))
+        threads.append(threading.Thread(target=acknowledging_writer, args=(
+            service.base, guichet, "/api/v1/breaches", breach, "id", breach_ids, stop, lock)))
+        threads.append(threading.Thread(target=decider, args=(
+            service.base, admin, breach_ids, decided, stop, lock)))
         for t in threads:
             t.start()
         time.sleep(dice.uniform(0.3, 1.5))
@@ -351,6 +384,25 @@ def main():
                                              "created_by = 'guichet (revue mensuelle)') AS m")
     announced = sql_count(database_url, "SELECT count(*) FROM outbox "
                                         "WHERE notice = 'review_drafted'")
+    # A breach commits with its journal's first entry and its DPD messages (16 in Grand
+    # Est); a decision with its journal entry.
+    stored_breaches = sql_count(database_url, "SELECT count(*) FROM personal_data_breaches "
+                                "WHERE id IN (%s)" % ",".join(str(i) for i in breach_ids)
+                                ) if breach_ids else 0
+    partial_breaches = sql_count(database_url, (
+        "SELECT count(*) FROM personal_data_breaches b WHERE (SELECT count(*) FROM "
+        "personal_data_breach_events e WHERE e.breach_id = b.id AND e.kind = 'declared') <> 1 "
+        "OR (SELECT count(*) FROM outbox o WHERE o.notice = 'breach_dpo_information' AND "
+        "o.payload LIKE '%\"/api/v1/breaches/' || b.id || '\"%') NOT IN (16, 32)"))
+    decisions = sql_count(database_url, "SELECT count(*) FROM personal_data_breaches "
+                          "WHERE outcome IS NOT NULL")
+    decided_stored = sql_count(database_url, "SELECT count(*) FROM personal_data_breaches "
+                               "WHERE outcome IS NOT NULL AND id IN (%s)"
+                               % ",".join(str(i) for i in decided)) if decided else 0
+    partial_decisions = sql_count(database_url, (
+        "SELECT count(*) FROM personal_data_breaches b WHERE (b.outcome IS NOT NULL) <> "
+        "((SELECT count(*) FROM personal_data_breach_events e WHERE e.breach_id = b.id "
+        "AND e.kind = 'not_notified') = 1)"))
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -395,8 +447,14 @@ def main():
           f"twice: {twice_comments}")
     print(f"  web files acknowledged: {len(web_files)}, stored once with their bytes: "
           f"{stored_files}")
+    print(f"  breaches acknowledged: {len(breach_ids)}, stored: {stored_breaches}; without "
+          f"their journal or DPD messages: {partial_breaches}")
+    print(f"  breach decisions acknowledged: {len(decided)}, stored: {decided_stored} "
+          f"(of {decisions}); without their journal entry: {partial_decisions}")
     drop_database(database_url)
-    ok = (missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
+    ok = (len(breach_ids) > 0 and stored_breaches == len(breach_ids) and partial_breaches == 0
+          and len(decided) > 0 and decided_stored == len(decided) and partial_decisions == 0
+          and missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0
           and stored_versions == last_version and len(versions) > 0
           and stored_outages == len(outage_ids) and len(outage_ids) > 0

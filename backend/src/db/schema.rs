@@ -28,6 +28,8 @@ diesel::table! {
         parent_id -> Nullable<BigInt>,
         contact_email -> Nullable<Text>,
         holiday_zone -> Nullable<Text>,
+        dpo_email -> Nullable<Text>,
+        departement -> Nullable<Text>,
     }
 }
 
@@ -465,6 +467,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    personal_data_breaches (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        ticket_id -> Nullable<BigInt>,
+        nature -> Text,
+        people_categories -> Text,
+        people_count -> BigInt,
+        record_categories -> Text,
+        record_count -> BigInt,
+        scope -> Text,
+        scope_organisation_id -> Nullable<BigInt>,
+        scope_establishments -> Text,
+        controller_kind -> Text,
+        controller_organisation_id -> Nullable<BigInt>,
+        aware_at -> Timestamp,
+        deadline_at -> Timestamp,
+        declared_by_user_id -> Nullable<BigInt>,
+        declared_by -> Text,
+        declared_at -> Timestamp,
+        alert_stage -> Integer,
+        outcome -> Nullable<Text>,
+        notified_at -> Nullable<Timestamp>,
+        cnil_reference -> Nullable<Text>,
+        outcome_reason -> Nullable<Text>,
+        outcome_recorded_by -> Nullable<Text>,
+        outcome_recorded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    personal_data_breach_events (id) {
+        id -> BigInt,
+        breach_id -> BigInt,
+        kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_label -> Text,
+        body -> Text,
+        data -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(personal_data_breach_events -> personal_data_breaches (breach_id));
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_hops -> tickets (ticket_id));
@@ -509,4 +555,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     improvement_actions,
     improvement_action_tickets,
     web_sessions,
+    personal_data_breaches,
+    personal_data_breach_events,
 );

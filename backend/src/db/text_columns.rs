@@ -61,6 +61,7 @@ macro_rules! text_columns {
 
 use crate::domain::audit::AuditOutcome;
 use crate::domain::availability::OutageService;
+use crate::domain::breach::{BreachOutcome, BreachScope, ControllerKind};
 use crate::domain::journal::Visibility;
 use crate::domain::notifications::{Notice, OutboxState};
 use crate::domain::priority::Level3;
@@ -79,9 +80,12 @@ text_columns!(
     ActionStatus,
     Audience,
     AuditOutcome,
+    BreachOutcome,
+    BreachScope,
     ClockKind,
     CollectiviteSubkind,
     CompetenceDomain,
+    ControllerKind,
     EscalationJustification,
     EstablishmentKind,
     HolidayZone,

@@ -144,6 +144,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "resolved_with_major_incident" => "Résolu avec l'incident majeur",
         "closed_automatically" => "Clos automatiquement",
         "service_levels_changed" => "Niveaux de service recalculés",
+        "personal_data_breach_declared" => "Violation de données déclarée",
         _ => "Événement",
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod availability;
+pub mod breach;
 pub mod calendar;
 pub mod figures;
 pub mod french;

@@ -42,13 +42,26 @@ text_enum! {
         ReviewDrafted => "review_drafted",
         /// To the agents of a partner organisation: its own figures of the month.
         MonthlyFigures => "monthly_figures",
+        /// To the people acting for the controller a breach designates: notify within 72 h.
+        BreachToNotify => "breach_to_notify",
+        /// To the same: 24 h left, 6 h left, the deadline passed.
+        BreachDeadline => "breach_deadline",
+        /// To each DPD of the territory: a breach declared, then its decision.
+        BreachDpoInformation => "breach_dpo_information",
     }
 }
 
 impl Notice {
     /// A user may not mute it.
     pub fn is_mandatory(self) -> bool {
-        matches!(self, Notice::TicketAcknowledged | Notice::Resolved)
+        matches!(
+            self,
+            Notice::TicketAcknowledged
+                | Notice::Resolved
+                | Notice::BreachToNotify
+                | Notice::BreachDeadline
+                | Notice::BreachDpoInformation
+        )
     }
 
     /// What a person may mute: the digest goes with the queue notices it gathers.
@@ -189,6 +202,9 @@ impl Notice {
             // Not about a ticket's write: never planned with the others.
             Notice::ReviewDrafted => 14,
             Notice::MonthlyFigures => 15,
+            Notice::BreachToNotify => 16,
+            Notice::BreachDeadline => 17,
+            Notice::BreachDpoInformation => 18,
         }
     }
 }

@@ -40,6 +40,14 @@ const AUTHORITIES: &[OrganisationKind] = &[
 ];
 
 impl Role {
+    /// An agent of an organisation of the chain (an authority, a collectivité, a vendor).
+    pub fn is_agent(self) -> bool {
+        matches!(
+            self,
+            Self::GuichetAgent | Self::AuthorityAgent | Self::CollectiviteAgent | Self::VendorAgent
+        )
+    }
+
     pub fn scope_kind(self) -> ScopeKind {
         match self {
             Self::Correspondent => ScopeKind::Establishment,

@@ -10,9 +10,10 @@ use super::json::ApiJson;
 use super::params;
 use crate::domain::notifications::OutboxState;
 use crate::error::{AppError, Problem};
+use crate::services::admin::organisations::{self, SetDpo};
 use crate::services::admin::views::*;
 use crate::services::admin::{audit_log, outbox, service_accounts, users};
-use crate::services::views::Items;
+use crate::services::views::{Items, OrganisationView};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -291,4 +292,25 @@ pub async fn retry_outbox_message(
 ) -> Result<HttpResponse, AppError> {
     let message = outbox::retry(&state, &caller.0, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(message))
+}
+
+/// Sets the address of an organisation's data protection officer (an admin of its
+/// territory): every DPD of a territory is told of its breaches.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("code" = String, Path)),
+    request_body = SetDpo, responses(
+    (status = 200, body = OrganisationView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`invalid_email`", body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/admin/organisations/{code}/dpo")]
+pub async fn set_organisation_dpo(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<String>,
+    body: ApiJson<SetDpo>,
+) -> Result<HttpResponse, AppError> {
+    let view =
+        organisations::set_dpo(&state, &caller.0, path.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view))
 }

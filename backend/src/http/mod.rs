@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod authenticated;
 pub mod availability;
+pub mod breaches;
 pub mod calendars;
 pub mod docs;
 pub mod errors;

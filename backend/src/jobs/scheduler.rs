@@ -79,6 +79,13 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state.clone(),
         |s| async move { jobs::service_level_alerts(&s).await },
     )?;
+    // Every minute: the breaches' reminders (24 h and 6 h left, deadline passed).
+    let breaches = job(
+        Every::Seconds(60),
+        "breach_deadlines",
+        state.clone(),
+        |s| async move { jobs::breach_deadlines(&s).await },
+    )?;
     // Every minute: the figures' tallies added since, merged day by day.
     let tallies = job(
         Every::Seconds(60),
@@ -100,6 +107,7 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         digests,
         monthly_reviews,
         service_levels,
+        breaches,
         tallies,
         notifications,
     ] {

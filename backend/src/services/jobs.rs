@@ -53,6 +53,14 @@ pub async fn service_level_alerts(state: &AppState) -> Result<Ran, AppError> {
     Ok(Some(recorded.warnings + recorded.breaches))
 }
 
+/// Records the breaches' deadline reminders that are due (every minute, on every instance:
+/// each reminder is recorded by one).
+pub async fn breach_deadlines(state: &AppState) -> Result<Ran, AppError> {
+    crate::services::breaches::alerts::record_due(state)
+        .await
+        .map(Some)
+}
+
 /// Merges the figures' tallies added since the last run (every minute, on every instance:
 /// two merging one day at once lose nothing, each takes out only the rows it puts back).
 pub async fn merge_tallies(state: &AppState) -> Result<Ran, AppError> {

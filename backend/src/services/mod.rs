@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod availability;
+pub mod breaches;
 pub mod calendar_import;
 pub mod calendars;
 pub mod caller;

@@ -96,16 +96,7 @@ pub async fn list_organisations(
                     }
                 },
             };
-            items.push(OrganisationView {
-                kind: o.kind,
-                collectivite_subkind: o.collectivite_subkind,
-                holiday_zone: o.holiday_zone,
-                code: o.code,
-                name: o.name,
-                territory: o.territory_code,
-                parent,
-                contact_email: o.contact_email,
-            });
+            items.push(organisation_view(o, parent));
         }
         Ok(Items { items })
     })
@@ -127,6 +118,22 @@ fn establishment_view(
         departement: e.departement,
         uses_vie_scolaire_module: e.uses_vie_scolaire_module,
     })
+}
+
+/// An organisation as the API shows it, its parent named by `parent` (its code).
+pub fn organisation_view(o: Organisation, parent: Option<String>) -> OrganisationView {
+    OrganisationView {
+        kind: o.kind,
+        collectivite_subkind: o.collectivite_subkind,
+        holiday_zone: o.holiday_zone,
+        code: o.code,
+        name: o.name,
+        territory: o.territory_code,
+        parent,
+        contact_email: o.contact_email,
+        dpo_email: o.dpo_email,
+        departement: o.departement,
+    }
 }
 
 /// 422 `invalid_uai` naming what is wrong with the code.

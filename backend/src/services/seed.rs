@@ -91,6 +91,13 @@ pub struct OrganisationSeed {
     pub contact_email: Option<String>,
     #[serde(default)]
     pub holiday_zone: Option<HolidayZone>,
+    /// The département a départemental collectivité is in charge of.
+    #[serde(default)]
+    pub departement: Option<String>,
+    /// Its data protection officer's address, set when the organisation has none yet (an
+    /// admin's change is kept).
+    #[serde(default)]
+    pub dpo_email: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -357,6 +364,9 @@ fn organisation_row(conn: &mut DbConn, o: &OrganisationSeed) -> Result<NewOrgani
     if o.contact_email.as_deref().is_some_and(|e| !e.contains('@')) {
         return Err(invalid(format!("{context} : adresse de contact invalide")));
     }
+    if o.dpo_email.as_deref().is_some_and(|e| !e.contains('@')) {
+        return Err(invalid(format!("{context} : adresse du DPD invalide")));
+    }
     if let Some(territory) = &o.territory {
         if territories::find(conn, territory)?.is_none() {
             return Err(invalid(format!(
@@ -377,6 +387,7 @@ fn organisation_row(conn: &mut DbConn, o: &OrganisationSeed) -> Result<NewOrgani
         parent_id,
         contact_email: o.contact_email.clone(),
         holiday_zone: o.holiday_zone,
+        departement: o.departement.clone(),
     })
 }
 
@@ -395,7 +406,11 @@ fn load_reference(
     }
     for o in &seed.organisations {
         let row = organisation_row(conn, o)?;
-        report.count(organisations::upsert(conn, &row)?.1);
+        let (id, outcome) = organisations::upsert(conn, &row)?;
+        report.count(outcome);
+        if let Some(dpo) = &o.dpo_email {
+            organisations::set_dpo_email_if_unset(conn, id, dpo)?;
+        }
     }
     for t in &seed.territories {
         let context = format!("territoire {}", t.code);

@@ -62,6 +62,10 @@ pub struct OrganisationView {
     pub parent: Option<String>,
     pub contact_email: Option<String>,
     pub holiday_zone: Option<HolidayZone>,
+    /// Its data protection officer's address (published, GDPR art. 37.7).
+    pub dpo_email: Option<String>,
+    /// The département a départemental collectivité is in charge of.
+    pub departement: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! Row types, one file per table.
 
 pub mod audit_event;
+pub mod breach;
 pub mod category;
 pub mod establishment;
 pub mod organisation;
@@ -23,6 +24,7 @@ pub mod user;
 pub mod web_session;
 
 pub use audit_event::{AuditEvent, NewAuditEvent};
+pub use breach::{Breach, BreachEvent, NewBreach, NewBreachEvent};
 pub use category::Category;
 pub use establishment::Establishment;
 pub use organisation::{NewOrganisation, Organisation};

@@ -18,8 +18,13 @@ pub struct Organisation {
     pub parent_id: Option<i64>,
     pub contact_email: Option<String>,
     pub holiday_zone: Option<HolidayZone>,
+    /// Its data protection officer's address, told of the breaches of its territory.
+    pub dpo_email: Option<String>,
+    /// The département a départemental collectivité is in charge of.
+    pub departement: Option<String>,
 }
 
+/// What the reference data says of an organisation (its DPD's address is the admins').
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
 #[diesel(table_name = organisations)]
 #[diesel(treat_none_as_null = true)]
@@ -32,6 +37,7 @@ pub struct NewOrganisation {
     pub parent_id: Option<i64>,
     pub contact_email: Option<String>,
     pub holiday_zone: Option<HolidayZone>,
+    pub departement: Option<String>,
 }
 
 impl From<Organisation> for NewOrganisation {
@@ -45,6 +51,7 @@ impl From<Organisation> for NewOrganisation {
             parent_id: o.parent_id,
             contact_email: o.contact_email,
             holiday_zone: o.holiday_zone,
+            departement: o.departement,
         }
     }
 }

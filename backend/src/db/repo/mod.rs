@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod audit_events;
+pub mod breaches;
 pub mod categories;
 pub mod establishments;
 pub mod idempotency_keys;

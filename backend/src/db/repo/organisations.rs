@@ -4,6 +4,7 @@ use super::{reconcile, Upsert};
 use crate::db::models::{NewOrganisation, Organisation};
 use crate::db::schema::organisations;
 use crate::db::DbConn;
+use crate::domain::reference_kinds::CollectiviteSubkind;
 
 /// Filters of the organisation list; `None` means any.
 #[derive(Debug, Default, Clone)]
@@ -69,4 +70,59 @@ pub fn upsert(conn: &mut DbConn, row: &NewOrganisation) -> QueryResult<(i64, Ups
             .first(conn)?,
     };
     Ok((id, outcome))
+}
+
+/// Sets the organisation's DPD address unless it has one (the seed's default).
+pub fn set_dpo_email_if_unset(conn: &mut DbConn, id: i64, email: &str) -> QueryResult<usize> {
+    diesel::update(
+        organisations::table
+            .find(id)
+            .filter(organisations::dpo_email.is_null()),
+    )
+    .set(organisations::dpo_email.eq(email))
+    .execute(conn)
+}
+
+/// Sets (or clears) the organisation's DPD address.
+pub fn set_dpo_email(conn: &mut DbConn, id: i64, email: Option<&str>) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set(organisations::dpo_email.eq(email))
+        .execute(conn)
+}
+
+/// The collectivité in charge of département `departement` in `territory`.
+pub fn departemental(
+    conn: &mut DbConn,
+    territory: &str,
+    departement: &str,
+) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::territory_code.eq(territory))
+        .filter(organisations::departement.eq(departement))
+        .filter(organisations::collectivite_subkind.eq(CollectiviteSubkind::Departement))
+        .select(Organisation::as_select())
+        .order(organisations::id)
+        .first(conn)
+        .optional()
+}
+
+/// The Région of a territory.
+pub fn region_of(conn: &mut DbConn, territory: &str) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::territory_code.eq(territory))
+        .filter(organisations::collectivite_subkind.eq(CollectiviteSubkind::Region))
+        .select(Organisation::as_select())
+        .order(organisations::id)
+        .first(conn)
+        .optional()
+}
+
+/// The organisations of a territory that have a DPD address.
+pub fn with_dpo(conn: &mut DbConn, territory: &str) -> QueryResult<Vec<Organisation>> {
+    organisations::table
+        .filter(organisations::territory_code.eq(territory))
+        .filter(organisations::dpo_email.is_not_null())
+        .select(Organisation::as_select())
+        .order(organisations::code)
+        .load(conn)
 }

@@ -2,6 +2,7 @@
 //! accounts, and the audit log.
 
 pub mod audit_log;
+pub mod organisations;
 pub mod outbox;
 pub mod provisioning;
 pub mod service_accounts;

@@ -85,7 +85,7 @@ fn admin_event(
 }
 
 /// Checks an email's shape; returns it lower-case.
-fn valid_email(email: &str) -> Result<String, AppError> {
+pub fn valid_email(field: &str, email: &str) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
     let ok = email.chars().count() <= 254
         && !email.chars().any(char::is_whitespace)
@@ -96,7 +96,7 @@ fn valid_email(email: &str) -> Result<String, AppError> {
         Ok(email)
     } else {
         Err(AppError::invalid_field(
-            "email",
+            field,
             "invalid_email",
             "adresse électronique invalide",
         ))
@@ -160,7 +160,7 @@ pub async fn create_user(
                 ));
             }
         }
-        let email = valid_email(&request.email)?;
+        let email = valid_email("email", &request.email)?;
         let display_name = text_field("display_name", &request.display_name, 200)?;
         conn.transaction(|conn| {
             if users::find_by_email(conn, &email)?.is_some() {

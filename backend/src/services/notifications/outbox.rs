@@ -149,3 +149,62 @@ pub fn enqueue(
     outbox::insert_many(conn, &rows)?;
     Ok(())
 }
+
+/// One message of `notice`, not about a ticket's write, to each of `people` who has not
+/// muted it, saying `payload` (a review, figures, a breach).
+pub fn announce(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    people: &[User],
+    notice: Notice,
+    payload: &serde_json::Value,
+) -> Result<(), AppError> {
+    let mut rows = Vec::new();
+    for person in people {
+        let muted =
+            notification_preferences::find(conn, person.id)?.is_some_and(|p| p.mutes(notice));
+        if !muted {
+            rows.push(message(
+                now,
+                Some(person.id),
+                &person.email,
+                notice,
+                payload,
+            ));
+        }
+    }
+    outbox::insert_many(conn, &rows)?;
+    Ok(())
+}
+
+/// One message of `notice` to an address that is nobody's account (a DPD's mailbox).
+pub fn announce_to_address(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    email: &str,
+    notice: Notice,
+    payload: &serde_json::Value,
+) -> Result<(), AppError> {
+    outbox::insert_many(conn, &[message(now, None, email, notice, payload)])?;
+    Ok(())
+}
+
+fn message(
+    now: DateTime<Utc>,
+    user_id: Option<i64>,
+    email: &str,
+    notice: Notice,
+    payload: &serde_json::Value,
+) -> NewOutboxMessage {
+    NewOutboxMessage {
+        ticket_id: None,
+        event_id: None,
+        notice,
+        recipient_user_id: user_id,
+        recipient_email: email.to_owned(),
+        payload: Json(payload.clone()),
+        state: OutboxState::Pending,
+        next_attempt_at: now.naive_utc(),
+        created_at: now.naive_utc(),
+    }
+}

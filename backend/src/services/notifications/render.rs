@@ -46,6 +46,9 @@ notice_templates!(
     "service_level_breach",
     "review_drafted",
     "monthly_figures",
+    "breach_to_notify",
+    "breach_deadline",
+    "breach_dpo_information",
 );
 
 const PARTIALS: &[(&str, &str)] = &[
@@ -190,6 +193,7 @@ impl Renderer {
             "auto_close_days": auto_close_days,
             "review": field("review"),
             "figures": field("figures"),
+            "breach": field("breach"),
         });
         let name = notice.as_str();
         let subject = self

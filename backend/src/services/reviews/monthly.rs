@@ -9,15 +9,15 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{json, Value};
 
 use super::content;
-use crate::db::models::{NewOutboxMessage, NewReview, Organisation, Territory, User};
-use crate::db::repo::{notification_preferences, organisations, outbox, recipients, reviews};
-use crate::db::text_columns::Json;
+use crate::db::models::{NewReview, Organisation, Territory};
+use crate::db::repo::{organisations, recipients, reviews};
 use crate::db::DbConn;
 use crate::domain::figures::day_start;
 use crate::domain::french;
-use crate::domain::notifications::{Notice, OutboxState};
+use crate::domain::notifications::Notice;
 use crate::domain::review::{Audience, ReviewStatus};
 use crate::error::AppError;
+use crate::services::notifications::outbox;
 use crate::services::stats::{self, scope, views::Figures};
 use crate::services::unit_of_work::{self, Tx};
 use crate::state::AppState;
@@ -90,7 +90,7 @@ fn draft_in(tx: &mut Tx) -> Result<usize, AppError> {
             },
         });
         let steering = recipients::steering_of(tx.conn, &territory.code)?;
-        notify(tx, &steering, Notice::ReviewDrafted, &payload)?;
+        outbox::announce(tx.conn, tx.now, &steering, Notice::ReviewDrafted, &payload)?;
         for organisation in &partners {
             let Some(scope) = scope::organisation(organisation) else {
                 continue;
@@ -103,7 +103,7 @@ fn draft_in(tx: &mut Tx) -> Result<usize, AppError> {
                 "figures": summary(organisation, &figures, &period),
             });
             let agents = recipients::agents_of(tx.conn, organisation.id)?;
-            notify(tx, &agents, Notice::MonthlyFigures, &payload)?;
+            outbox::announce(tx.conn, tx.now, &agents, Notice::MonthlyFigures, &payload)?;
         }
         drafted += 1;
     }
@@ -147,31 +147,4 @@ fn summary(organisation: &Organisation, figures: &Figures, period: &str) -> Valu
         "resolution_median": median(figures.resolution.median_minutes),
         "compliance": compliance,
     })
-}
-
-/// Queues `notice` to each of `people` who has not muted it.
-fn notify(tx: &mut Tx, people: &[User], notice: Notice, payload: &Value) -> Result<(), AppError> {
-    let mut rows = Vec::new();
-    for person in people {
-        let muted =
-            notification_preferences::find(tx.conn, person.id)?.is_some_and(|p| p.mutes(notice));
-        if muted {
-            continue;
-        }
-        rows.push(NewOutboxMessage {
-            ticket_id: None,
-            event_id: None,
-            notice,
-            recipient_user_id: Some(person.id),
-            recipient_email: person.email.clone(),
-            payload: Json(payload.clone()),
-            state: OutboxState::Pending,
-            next_attempt_at: tx.now.naive_utc(),
-            created_at: tx.now.naive_utc(),
-        });
-    }
-    if !rows.is_empty() {
-        outbox::insert_many(tx.conn, &rows)?;
-    }
-    Ok(())
 }

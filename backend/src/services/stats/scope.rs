@@ -67,13 +67,6 @@ fn kind_of(organisation: OrganisationKind) -> Option<ScopeKind> {
     }
 }
 
-const AGENTS: [Role; 4] = [
-    Role::GuichetAgent,
-    Role::AuthorityAgent,
-    Role::CollectiviteAgent,
-    Role::VendorAgent,
-];
-
 /// Whether the caller reads a whole territory's figures: its steering users and admins.
 pub fn reads_territory(caller: &Caller, territory: &str) -> bool {
     caller.administers(Some(territory))
@@ -86,7 +79,7 @@ pub fn reads_territory(caller: &Caller, territory: &str) -> bool {
 /// Whether the caller is an agent of one of these organisations.
 fn agent_of(caller: &Caller, organisations: &[i64]) -> bool {
     caller.grants.iter().any(|g| {
-        AGENTS.contains(&g.role)
+        g.role.is_agent()
             && matches!(&g.scope, GrantScope::Organisation { id, .. } if organisations.contains(id))
     })
 }
@@ -96,7 +89,7 @@ pub fn reads_figures(caller: &Caller) -> bool {
     caller
         .grants
         .iter()
-        .any(|g| g.role == Role::Steering || g.role == Role::Admin || AGENTS.contains(&g.role))
+        .any(|g| g.role == Role::Steering || g.role == Role::Admin || g.role.is_agent())
 }
 
 /// The scope a caller reads when the request names none: a steering user's or an admin's
@@ -115,7 +108,7 @@ pub fn default_key(caller: &Caller) -> Option<String> {
     };
     let agent = || {
         caller.grants.iter().find_map(|g| match &g.scope {
-            GrantScope::Organisation { code, kind, .. } if AGENTS.contains(&g.role) => {
+            GrantScope::Organisation { code, kind, .. } if g.role.is_agent() => {
                 kind_of(*kind).map(|k| format!("{}:{code}", k.as_str()))
             }
             _ => None,

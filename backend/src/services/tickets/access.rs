@@ -91,13 +91,6 @@ pub fn queue(conn: &mut DbConn, id: i64) -> Result<Queue, AppError> {
     queues::find(conn, id)?.ok_or_else(|| AppError::Internal(format!("queue {id} missing")))
 }
 
-fn is_agent_role(role: Role) -> bool {
-    matches!(
-        role,
-        Role::GuichetAgent | Role::AuthorityAgent | Role::CollectiviteAgent | Role::VendorAgent
-    )
-}
-
 /// The caller's access to a ticket; `None` when it may not see it at all.
 pub fn access(
     conn: &mut DbConn,
@@ -110,9 +103,7 @@ pub fn access(
         .grants
         .iter()
         .filter_map(|g| match (&g.role, &g.scope) {
-            (role, GrantScope::Organisation { id, .. }) if is_agent_role(*role) => {
-                Some((*role, *id))
-            }
+            (role, GrantScope::Organisation { id, .. }) if role.is_agent() => Some((*role, *id)),
             _ => None,
         })
         .collect();

@@ -1,0 +1,132 @@
+//! Who a breach's messages reach, and what they say: the people acting for the controller
+//! (its agents; for heads of establishment, the schools' correspondents, who bring it to
+//! their head, and their authority's agents) and every DPD of the territory, by its address.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::read::parties;
+use super::views::InformedDpo;
+use crate::db::models::{Breach, User};
+use crate::db::repo::{establishments, organisations, recipients, territories};
+use crate::db::DbConn;
+use crate::domain::breach::ControllerKind;
+use crate::domain::french;
+use crate::domain::notifications::Notice;
+use crate::error::AppError;
+use crate::services::notifications::outbox;
+
+/// The people who act for the breach's controller, each once.
+pub fn controller_people(conn: &mut DbConn, breach: &Breach) -> Result<Vec<User>, AppError> {
+    let mut people = Vec::new();
+    match breach.controller_kind {
+        ControllerKind::HeadsOfEstablishment => {
+            let uais = &breach.scope_establishments.0;
+            people.extend(recipients::correspondents_of(conn, uais)?);
+            let mut authorities = Vec::new();
+            for uai in uais {
+                if let Some((_, authority, _)) = establishments::find(conn, uai)? {
+                    if !authorities.contains(&authority.id) {
+                        authorities.push(authority.id);
+                    }
+                }
+            }
+            for authority in authorities {
+                people.extend(recipients::agents_of(conn, authority)?);
+            }
+        }
+        _ => {
+            if let Some(id) = breach.controller_organisation_id {
+                people.extend(recipients::agents_of(conn, id)?);
+            }
+        }
+    }
+    people.sort_by_key(|p| p.id);
+    people.dedup_by_key(|p| p.id);
+    Ok(people)
+}
+
+/// The DPDs of the territory's organisations: all of them are told, the controller's own
+/// included, since art. 7 has the controller notify « avec l'aide des DPD concernés ».
+pub fn dpos(conn: &mut DbConn, territory: &str) -> Result<Vec<InformedDpo>, AppError> {
+    Ok(organisations::with_dpo(conn, territory)?
+        .into_iter()
+        .filter_map(|o| {
+            o.dpo_email.map(|email| InformedDpo {
+                organisation: o.code,
+                email,
+            })
+        })
+        .collect())
+}
+
+/// What every message about the breach says, plus `extra` (a reminder's or a decision's
+/// sentence).
+pub fn payload(conn: &mut DbConn, breach: &Breach, extra: Value) -> Result<Value, AppError> {
+    let (scope, controller) = parties(conn, breach)?;
+    let territory = territories::find(conn, &breach.territory_code)?;
+    let zone = territory
+        .as_ref()
+        .map(|t| t.zone())
+        .unwrap_or(chrono_tz::Europe::Paris);
+    let people = breach
+        .people_categories
+        .0
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let records = breach
+        .record_categories
+        .0
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut described = json!({
+        "territory": territory.map(|t| t.name).unwrap_or_else(|| breach.territory_code.clone()),
+        "nature": breach.nature,
+        "people": format!("{people} (environ {})", french::integer(breach.people_count)),
+        "records": format!("{records} (environ {} enregistrements)", french::integer(breach.record_count)),
+        "scope": scope.label,
+        "controller": controller.label,
+        "reason": controller.reason,
+        "aware": french::date_time(breach.aware_at.and_utc(), zone),
+        "deadline": french::date_time(breach.deadline_at.and_utc(), zone),
+        "declared_by": breach.declared_by,
+    });
+    if let (Some(object), Value::Object(more)) = (described.as_object_mut(), extra) {
+        object.extend(more);
+    }
+    Ok(json!({
+        "reference": "",
+        "path": format!("/api/v1/breaches/{}", breach.id),
+        "breach": described,
+    }))
+}
+
+/// Sends `notice` to the people acting for the controller.
+pub fn to_controller(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    breach: &Breach,
+    notice: Notice,
+    payload: &Value,
+) -> Result<usize, AppError> {
+    let people = controller_people(conn, breach)?;
+    outbox::announce(conn, now, &people, notice, payload)?;
+    Ok(people.len())
+}
+
+/// Sends the DPD information to each of `dpos`.
+pub fn to_dpos(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    dpos: &[InformedDpo],
+    payload: &Value,
+) -> Result<(), AppError> {
+    for dpo in dpos {
+        outbox::announce_to_address(conn, now, &dpo.email, Notice::BreachDpoInformation, payload)?;
+    }
+    Ok(())
+}
