@@ -33,7 +33,7 @@ use crate::startup::routes;
         (name = "availability", description = "Disponibilité : indisponibilités consignées et taux au regard de l'engagement (99,7 % / 97 %)"),
         (name = "stats", description = "Chiffres du service pour le pilotage : volumes, délais par organisation, respect des niveaux de service, séries hebdomadaires"),
         (name = "reviews", description = "Revues d'incidents des instances de pilotage : chiffres figés à la publication, incidents majeurs, disponibilité, actions d'amélioration"),
-        (name = "breaches", description = "Violations de données personnelles : responsable de traitement désigné par le périmètre (convention, art. 7), échéance de 72 heures, information des DPD, décision enregistrée une fois"),
+        (name = "breaches", description = "Protection des données : violations (responsable de traitement désigné par le périmètre, convention art. 7 ; échéance de 72 heures ; information des DPD ; décision enregistrée une fois) et demandes d'exercice de droits transmises aussitôt au responsable compétent"),
         (name = "calendars", description = "Calendriers : vacances scolaires et jours fériés"),
         (name = "health", description = "Sondes de vie et de disponibilité"),
     )

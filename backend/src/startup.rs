@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::{
     admin, auth, availability, breaches, calendars, docs, errors, guides, health, json, reference,
-    reviews, routing, service_levels, stats, tickets,
+    reviews, rights_requests, routing, service_levels, stats, tickets,
 };
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -94,7 +94,10 @@ where
                 .service(breaches::list_breaches)
                 .service(breaches::declare_breach)
                 .service(breaches::get_breach)
-                .service(breaches::record_decision),
+                .service(breaches::record_decision)
+                .service(rights_requests::list_rights_requests)
+                .service(rights_requests::record_rights_request)
+                .service(rights_requests::get_rights_request),
         )
         .service(
             scope("/health")

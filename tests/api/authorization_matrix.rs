@@ -71,6 +71,9 @@ struct Fixture {
     /// A breach of all of Grand Est (the Région notifies it), and one of Hauts-de-France.
     breach_in: i64,
     breach_out: i64,
+    /// A rights request received in Grand Est, and one in Hauts-de-France.
+    request_in: i64,
+    request_out: i64,
 }
 
 impl Fixture {
@@ -85,6 +88,13 @@ impl Fixture {
         match scope {
             Scope::In => self.breach_in,
             Scope::Out => self.breach_out,
+        }
+    }
+
+    fn rights_request(&self, scope: Scope) -> i64 {
+        match scope {
+            Scope::In => self.request_in,
+            Scope::Out => self.request_out,
         }
     }
 
@@ -997,6 +1007,39 @@ fn routes() -> Vec<Route> {
             raw: None,
         },
         Route {
+            name: "list rights requests",
+            method: "GET",
+            path: |_, s| format!("/api/v1/rights-requests?territory={}", territory(s)),
+            body: no_body,
+            expect: |a, s| on_breach(&[200], &[404])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "record rights request",
+            method: "POST",
+            path: |_, _| "/api/v1/rights-requests".into(),
+            body: |s, _| {
+                Some(json!({
+                    "territory": territory(s), "right": "access", "summary": "Matrice",
+                    "received_at": chrono::Utc::now() - chrono::Duration::hours(1),
+                    "scope": "territory",
+                }))
+            },
+            expect: |a, s| on_breach(&[201], &[422])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "get rights request",
+            method: "GET",
+            path: |f, s| format!("/api/v1/rights-requests/{}", f.rights_request(s)),
+            body: no_body,
+            expect: |a, s| on_breach(&[200], &[404])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
             name: "set organisation DPO",
             method: "PUT",
             path: |_, s| {
@@ -1149,6 +1192,21 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
             declared.body["id"].as_i64().unwrap()
         }
     };
+    let rights_request = |scope: Scope| {
+        let app = &app;
+        let global = global.clone();
+        async move {
+            let body = json!({
+                "territory": territory(scope), "right": "access", "summary": "Matrice",
+                "received_at": chrono::Utc::now() - chrono::Duration::hours(1), "scope": "territory",
+            });
+            let recorded = app
+                .post_as(Some(&global), "/api/v1/rights-requests", body)
+                .await;
+            assert_eq!(recorded.status, 201, "{:#}", recorded.body);
+            recorded.body["id"].as_i64().unwrap()
+        }
+    };
     let fixture = Fixture {
         target_ge: target(&app, "target.ge@matrix.example", "GE"),
         target_hdf: target(&app, "target.hdf@matrix.example", "HDF"),
@@ -1168,6 +1226,8 @@ async fn every_route_with_every_role_in_and_out_of_scope() {
         action_out: review_out.1,
         breach_in: breach(Scope::In).await,
         breach_out: breach(Scope::Out).await,
+        request_in: rights_request(Scope::In).await,
+        request_out: rights_request(Scope::Out).await,
     };
     let client_token = app
         .post_as(

@@ -63,6 +63,16 @@ fn payload(app: &TestApp, title: &str, body: Option<&str>) -> serde_json::Value 
             "subject": "Violation de données déclarée : information du DPD",
             "sentence": "Il reste 6 heures pour notifier la violation à la CNIL (échéance : 3 décembre 2026, 9 h 00).",
         },
+        // What a forwarded rights request says (the others do not read it).
+        "request": {
+            "right": "droit d'accès",
+            "summary": "Un parent demande la copie des données de son enfant, élève de seconde.",
+            "received": "30 novembre 2026, 9 h 00",
+            "received_by": "Agent du guichet — démo Grand Est",
+            "controller": "Chef(s) d'établissement : Lycée démo Jean-Jaurès — Reims (0519001G)",
+            "reason": "Les personnes concernées relèvent d'un ou quelques établissements : leurs chefs d'établissement sont les responsables de traitement désignés (convention, art. 7).",
+            "due": "30 décembre 2026, 9 h 00",
+        },
         // What a digest lists (other notices do not read it).
         "items": [{
             "reference": "GE-2026-000042", "title": title,
@@ -89,6 +99,7 @@ fn every_notice_renders_as_its_snapshot() {
             Notice::BreachToNotify | Notice::BreachDeadline | Notice::BreachDpoInformation => {
                 payload["path"] = json!("/api/v1/breaches/3")
             }
+            Notice::RightsRequestForwarded => payload["path"] = json!("/api/v1/rights-requests/5"),
             Notice::MonthlyFigures => {
                 payload["path"] =
                     json!("/api/v1/stats?scope=collectivite:dep-57&from=2026-11-01&to=2026-12-01")

@@ -9,7 +9,7 @@ use serde_json::Value;
 use guichet::domain::audit::AuditOutcome;
 use guichet::domain::availability::OutageService;
 use guichet::domain::breach::{
-    BreachOutcome, BreachScope, ControllerKind, PeopleCategory, RecordCategory,
+    BreachOutcome, ControllerKind, PeopleCategory, PeopleScope, RecordCategory,
 };
 use guichet::domain::journal::Visibility;
 use guichet::domain::notifications::{Notice, OutboxState};
@@ -19,6 +19,7 @@ use guichet::domain::reference_kinds::{
     Sector, TicketType,
 };
 use guichet::domain::review::{ActionStatus, Audience, ReviewStatus};
+use guichet::domain::rights_request::DataSubjectRight;
 use guichet::domain::role::Role;
 use guichet::domain::routing::TargetKind;
 use guichet::domain::service_level_clock::ClockState;
@@ -92,11 +93,12 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("TicketType", TicketType::ALL),
         matches_document("Visibility", Visibility::ALL),
         matches_document("BreachOutcome", BreachOutcome::ALL),
-        matches_document("BreachScope", BreachScope::ALL),
+        matches_document("PeopleScope", PeopleScope::ALL),
         matches_document("BreachState", BreachState::ALL),
         matches_document("ControllerKind", ControllerKind::ALL),
         matches_document("PeopleCategory", PeopleCategory::ALL),
         matches_document("RecordCategory", RecordCategory::ALL),
+        matches_document("DataSubjectRight", DataSubjectRight::ALL),
     ];
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{failures:#?}");
@@ -144,11 +146,12 @@ fn the_document_declares_no_other_vocabulary() {
         "TicketType",
         "Visibility",
         "BreachOutcome",
-        "BreachScope",
+        "PeopleScope",
         "BreachState",
         "ControllerKind",
         "PeopleCategory",
         "RecordCategory",
+        "DataSubjectRight",
     ]
     .into();
     assert_eq!(declared, checked);

@@ -329,7 +329,8 @@ async fn people_choose_what_they_receive_and_may_take_a_daily_digest() {
             "resolved",
             "breach_to_notify",
             "breach_deadline",
-            "breach_dpo_information"
+            "breach_dpo_information",
+            "rights_request_forwarded"
         ])
     );
 

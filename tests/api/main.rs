@@ -32,6 +32,7 @@ mod outages;
 mod reference;
 mod references;
 mod reviews;
+mod rights_requests;
 mod routing;
 mod schema;
 mod seed;

@@ -11,7 +11,7 @@ use diesel::sql_types::{Bool, Text};
 use guichet::db::{migrations, DbConn};
 use guichet::domain::audit::AuditOutcome;
 use guichet::domain::availability::OutageService;
-use guichet::domain::breach::{BreachOutcome, BreachScope, ControllerKind};
+use guichet::domain::breach::{BreachOutcome, ControllerKind, PeopleScope};
 use guichet::domain::journal::Visibility;
 use guichet::domain::notifications::{Notice, OutboxState};
 use guichet::domain::priority::Level3;
@@ -20,6 +20,7 @@ use guichet::domain::reference_kinds::{
     Sector, TicketType,
 };
 use guichet::domain::review::{ActionStatus, Audience, ReviewStatus};
+use guichet::domain::rights_request::DataSubjectRight;
 use guichet::domain::role::Role;
 use guichet::domain::routing::TargetKind;
 use guichet::domain::service_level_policy::ClockKind;
@@ -190,13 +191,20 @@ fn domain_vocabularies() -> Vocabularies {
         ("improvement_actions", "status", ActionStatus::TEXTS),
         ("outages", "service", OutageService::TEXTS),
         ("outbox", "notice", Notice::TEXTS),
-        ("personal_data_breaches", "scope", BreachScope::TEXTS),
+        ("personal_data_breaches", "scope", PeopleScope::TEXTS),
         (
             "personal_data_breaches",
             "controller_kind",
             ControllerKind::TEXTS,
         ),
         ("personal_data_breaches", "outcome", BreachOutcome::TEXTS),
+        ("rights_requests", "scope", PeopleScope::TEXTS),
+        ("rights_requests", "controller_kind", ControllerKind::TEXTS),
+        (
+            "rights_requests",
+            "data_subject_right",
+            DataSubjectRight::TEXTS,
+        ),
         ("service_level_clocks", "kind", ClockKind::TEXTS),
         ("clock_tallies", "kind", ClockKind::TEXTS),
         ("outbox", "state", OutboxState::TEXTS),

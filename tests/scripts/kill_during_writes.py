@@ -92,6 +92,11 @@ def breach(i):
             "scope": "departement", "departement": "57"}
 
 
+def rights_request(i):
+    return {"territory": "GE", "right": "access", "received_at": "2026-11-30T08:00:00Z",
+            "summary": f"kill-{i}", "scope": "establishments", "establishments": ["0519001G"]}
+
+
 def decider(base, token, breaches, decided, stop, lock):
     """Records a decision on each acknowledged breach until the service dies; a 409 means it
     was recorded before a kill took its answer."""
@@ -278,7 +283,7 @@ def main():
     acknowledged, unanswered, lock = {}, set(), threading.Lock()
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
     resolved, web_sessions, web_comments, web_files = set(), set(), set(), set()
-    breach_ids, decided = set(), set()
+    breach_ids, decided, request_ids = set(), set(), set()
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -315,6 +320,9 @@ def main():
             action_ids, stop, lock)))
         threads.append(threading.Thread(target=acknowledging_writer, args=(
             service.base, guichet, "/api/v1/breaches", breach, "id", breach_ids, stop, lock)))
+        threads.append(threading.Thread(target=acknowledging_writer, args=(
+            service.base, agent, "/api/v1/rights-requests", rights_request, "id", request_ids,
+            stop, lock)))
         threads.append(threading.Thread(target=decider, args=(
             service.base, admin, breach_ids, decided, stop, lock)))
         for t in threads:
@@ -403,6 +411,16 @@ def main():
         "SELECT count(*) FROM personal_data_breaches b WHERE (b.outcome IS NOT NULL) <> "
         "((SELECT count(*) FROM personal_data_breach_events e WHERE e.breach_id = b.id "
         "AND e.kind = 'not_notified') = 1)"))
+    # A forwarded request commits with its journal entry and its message to the lycée's
+    # correspondent.
+    stored_requests = sql_count(database_url, "SELECT count(*) FROM rights_requests WHERE id IN "
+                                "(%s)" % ",".join(str(i) for i in request_ids)) if request_ids else 0
+    partial_requests = sql_count(database_url, (
+        "SELECT count(*) FROM rights_requests r WHERE (SELECT count(*) FROM rights_request_events e "
+        "WHERE e.request_id = r.id AND e.kind = 'forwarded') <> 1 OR (SELECT count(*) FROM outbox o "
+        "WHERE o.notice = 'rights_request_forwarded' AND o.recipient_email = "
+        "'correspondent.ge@demo.guichet.example' AND o.payload LIKE "
+        "'%\"/api/v1/rights-requests/' || r.id || '\"%') <> 1"))
     print(f"{args.database}: {args.kills} kill -9 during {args.clients} concurrent writers")
     print(f"  acknowledged tickets: {len(acknowledged)} (of which {retried} retried after a crash)")
     print(f"  tickets stored: {stored}")
@@ -451,8 +469,11 @@ def main():
           f"their journal or DPD messages: {partial_breaches}")
     print(f"  breach decisions acknowledged: {len(decided)}, stored: {decided_stored} "
           f"(of {decisions}); without their journal entry: {partial_decisions}")
+    print(f"  rights requests acknowledged: {len(request_ids)}, stored: {stored_requests}; "
+          f"without their journal entry or message: {partial_requests}")
     drop_database(database_url)
-    ok = (len(breach_ids) > 0 and stored_breaches == len(breach_ids) and partial_breaches == 0
+    ok = (len(request_ids) > 0 and stored_requests == len(request_ids) and partial_requests == 0
+          and len(breach_ids) > 0 and stored_breaches == len(breach_ids) and partial_breaches == 0
           and len(decided) > 0 and decided_stored == len(decided) and partial_decisions == 0
           and missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)
           and unacknowledged == 0 and without_clocks == 0 and lost_versions == 0

@@ -510,6 +510,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rights_requests (id) {
+        id -> BigInt,
+        territory_code -> Text,
+        ticket_id -> Nullable<BigInt>,
+        data_subject_right -> Text,
+        summary -> Text,
+        received_at -> Timestamp,
+        due_at -> Timestamp,
+        received_by_organisation_id -> Nullable<BigInt>,
+        received_by_user_id -> Nullable<BigInt>,
+        received_by -> Text,
+        scope -> Text,
+        scope_organisation_id -> Nullable<BigInt>,
+        scope_establishments -> Text,
+        controller_kind -> Text,
+        controller_organisation_id -> Nullable<BigInt>,
+        forwarded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rights_request_events (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_label -> Text,
+        body -> Text,
+        data -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(rights_request_events -> rights_requests (request_id));
 diesel::joinable!(personal_data_breach_events -> personal_data_breaches (breach_id));
 diesel::joinable!(queues -> organisations (organisation_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
@@ -557,4 +593,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     personal_data_breaches,
     personal_data_breach_events,
+    rights_requests,
+    rights_request_events,
 );

@@ -61,7 +61,7 @@ macro_rules! text_columns {
 
 use crate::domain::audit::AuditOutcome;
 use crate::domain::availability::OutageService;
-use crate::domain::breach::{BreachOutcome, BreachScope, ControllerKind};
+use crate::domain::breach::{BreachOutcome, ControllerKind, PeopleScope};
 use crate::domain::journal::Visibility;
 use crate::domain::notifications::{Notice, OutboxState};
 use crate::domain::priority::Level3;
@@ -70,6 +70,7 @@ use crate::domain::reference_kinds::{
     Sector, TicketType,
 };
 use crate::domain::review::{ActionStatus, Audience, ReviewStatus};
+use crate::domain::rights_request::DataSubjectRight;
 use crate::domain::role::Role;
 use crate::domain::routing::TargetKind;
 use crate::domain::service_level_policy::ClockKind;
@@ -81,11 +82,12 @@ text_columns!(
     Audience,
     AuditOutcome,
     BreachOutcome,
-    BreachScope,
+    PeopleScope,
     ClockKind,
     CollectiviteSubkind,
     CompetenceDomain,
     ControllerKind,
+    DataSubjectRight,
     EscalationJustification,
     EstablishmentKind,
     HolidayZone,

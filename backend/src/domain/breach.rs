@@ -7,8 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use crate::text_enum;
 
 text_enum! {
-    /// Whose data a breach affects, as art. 7 tells the cases apart.
-    BreachScope {
+    /// Whose personal data a breach affects or a rights request concerns, as art. 7 tells
+    /// the cases apart.
+    PeopleScope {
         /// All the users of the territory's ENT.
         Territory => "territory",
         /// All the users of one académie.
@@ -34,7 +35,7 @@ text_enum! {
     }
 }
 
-impl BreachScope {
+impl PeopleScope {
     /// The notifying controller art. 7 designates for this scope.
     pub fn controller(self) -> ControllerKind {
         match self {
@@ -47,24 +48,26 @@ impl BreachScope {
 }
 
 impl ControllerKind {
-    /// Why this controller notifies, in the convention's words.
+    /// Why this controller is the one, in the convention's words (for a breach, it
+    /// notifies the CNIL; for a rights request, it answers).
     pub fn reason(self) -> &'static str {
         match self {
             Self::Region => {
-                "La violation concerne l'ensemble des utilisateurs de l'ENT : la Région la notifie \
-                 (convention, art. 7)."
+                "Les personnes concernées sont l'ensemble des utilisateurs de l'ENT : la Région \
+                 est le responsable de traitement désigné (convention, art. 7)."
             }
             Self::AcademicAuthority => {
-                "La violation concerne l'ensemble des utilisateurs d'une académie : son autorité \
-                 académique la notifie (convention, art. 7)."
+                "Les personnes concernées sont l'ensemble des utilisateurs d'une académie : son \
+                 autorité académique est le responsable de traitement désigné (convention, art. 7)."
             }
             Self::DepartementCollectivite => {
-                "La violation concerne l'ensemble des utilisateurs d'un département : la \
-                 collectivité concernée la notifie (convention, art. 7)."
+                "Les personnes concernées sont l'ensemble des utilisateurs d'un département : la \
+                 collectivité concernée est le responsable de traitement désigné (convention, \
+                 art. 7)."
             }
             Self::HeadsOfEstablishment => {
-                "La violation ne concerne qu'un ou quelques établissements : leurs chefs \
-                 d'établissement la notifient (convention, art. 7)."
+                "Les personnes concernées relèvent d'un ou quelques établissements : leurs chefs \
+                 d'établissement sont les responsables de traitement désignés (convention, art. 7)."
             }
         }
     }
@@ -220,17 +223,17 @@ mod tests {
 
     #[test]
     fn each_scope_names_the_controller_of_article_7() {
-        assert_eq!(BreachScope::Territory.controller(), ControllerKind::Region);
+        assert_eq!(PeopleScope::Territory.controller(), ControllerKind::Region);
         assert_eq!(
-            BreachScope::Academie.controller(),
+            PeopleScope::Academie.controller(),
             ControllerKind::AcademicAuthority
         );
         assert_eq!(
-            BreachScope::Departement.controller(),
+            PeopleScope::Departement.controller(),
             ControllerKind::DepartementCollectivite
         );
         assert_eq!(
-            BreachScope::Establishments.controller(),
+            PeopleScope::Establishments.controller(),
             ControllerKind::HeadsOfEstablishment
         );
         assert!(ControllerKind::Region.reason().contains("la Région"));

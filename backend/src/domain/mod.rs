@@ -13,6 +13,7 @@ pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;
 pub mod review;
+pub mod rights_request;
 pub mod role;
 pub mod routing;
 pub mod search_key;

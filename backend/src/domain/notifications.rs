@@ -48,6 +48,8 @@ text_enum! {
         BreachDeadline => "breach_deadline",
         /// To each DPD of the territory: a breach declared, then its decision.
         BreachDpoInformation => "breach_dpo_information",
+        /// To the people acting for the competent controller: a rights request forwarded.
+        RightsRequestForwarded => "rights_request_forwarded",
     }
 }
 
@@ -61,6 +63,7 @@ impl Notice {
                 | Notice::BreachToNotify
                 | Notice::BreachDeadline
                 | Notice::BreachDpoInformation
+                | Notice::RightsRequestForwarded
         )
     }
 
@@ -205,6 +208,7 @@ impl Notice {
             Notice::BreachToNotify => 16,
             Notice::BreachDeadline => 17,
             Notice::BreachDpoInformation => 18,
+            Notice::RightsRequestForwarded => 19,
         }
     }
 }

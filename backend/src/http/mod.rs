@@ -18,6 +18,7 @@ pub mod reference;
 pub mod refusals;
 pub mod request_schema;
 pub mod reviews;
+pub mod rights_requests;
 pub mod routing;
 pub mod service_levels;
 pub mod stats;

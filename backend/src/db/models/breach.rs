@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use crate::db::schema::{personal_data_breach_events, personal_data_breaches};
 use crate::db::text_columns::Json;
 use crate::domain::breach::{
-    BreachOutcome, BreachScope, ControllerKind, PeopleCategory, RecordCategory,
+    BreachOutcome, ControllerKind, PeopleCategory, PeopleScope, RecordCategory,
 };
 
 /// A personal-data breach as recorded.
@@ -19,7 +19,7 @@ pub struct Breach {
     pub people_count: i64,
     pub record_categories: Json<Vec<RecordCategory>>,
     pub record_count: i64,
-    pub scope: BreachScope,
+    pub scope: PeopleScope,
     /// The académie's authority or the département's collectivité the scope names.
     pub scope_organisation_id: Option<i64>,
     /// The UAIs of the establishments the scope names.
@@ -52,7 +52,7 @@ pub struct NewBreach {
     pub people_count: i64,
     pub record_categories: Json<Vec<RecordCategory>>,
     pub record_count: i64,
-    pub scope: BreachScope,
+    pub scope: PeopleScope,
     pub scope_organisation_id: Option<i64>,
     pub scope_establishments: Json<Vec<String>>,
     pub controller_kind: ControllerKind,

@@ -10,6 +10,7 @@ pub mod outbox_message;
 pub mod queue;
 pub mod refresh_token;
 pub mod review;
+pub mod rights_request;
 pub mod role_grant;
 pub mod routing_rule;
 pub mod school_holiday;
@@ -33,6 +34,9 @@ pub use outbox_message::{NewOutboxMessage, OutboxMessage};
 pub use queue::{NewQueue, Queue};
 pub use refresh_token::{NewRefreshToken, RefreshToken};
 pub use review::{ImprovementAction, NewImprovementAction, NewReview, Review};
+pub use rights_request::{
+    NewRightsRequest, NewRightsRequestEvent, RightsRequest, RightsRequestEvent,
+};
 pub use role_grant::{NewRoleGrant, RoleGrant};
 pub use routing_rule::{NewRoutingRule, RoutingRule};
 pub use school_holiday::{NewSchoolHoliday, SchoolHoliday};

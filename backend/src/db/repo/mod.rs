@@ -17,6 +17,7 @@ pub mod queues;
 pub mod recipients;
 pub mod refresh_tokens;
 pub mod reviews;
+pub mod rights_requests;
 pub mod role_grants;
 pub mod routing_rules;
 pub mod school_holidays;

@@ -11,25 +11,21 @@ use utoipa::ToSchema;
 use super::notices::{self, dpos};
 use super::read::{view, DECLARED};
 use super::views::BreachView;
-use super::{deals_with_breaches, territories_read};
-use crate::db::models::{NewBreach, NewBreachEvent, Organisation};
-use crate::db::repo::{breaches, establishments, organisations};
+use crate::db::models::{NewBreach, NewBreachEvent};
+use crate::db::repo::breaches;
 use crate::db::text_columns::Json;
-use crate::db::DbConn;
-use crate::domain::breach::{notification_deadline, BreachScope, PeopleCategory, RecordCategory};
+use crate::domain::breach::{notification_deadline, PeopleCategory, PeopleScope, RecordCategory};
 use crate::domain::notifications::Notice;
 use crate::error::AppError;
 use crate::services::caller::Caller;
-use crate::services::reference::parse_uai;
+use crate::services::controller_scope::{
+    deals_with_personal_data, territories_read, ticket_in_territory,
+};
+use crate::services::controller_scope::{resolve, ScopeFields};
 use crate::services::text::text_field;
-use crate::services::tickets::access::visible_ticket;
 use crate::services::tickets::journal::{record, Author, Entry};
 use crate::services::unit_of_work;
 use crate::state::AppState;
-
-/// How many establishments a breach may name: beyond, its scope is a département or an
-/// académie (art. 7 speaks of « un ou quelques établissements »).
-pub const MAX_ESTABLISHMENTS: usize = 20;
 
 /// How far ahead of the server's clock an awareness instant may be (clocks drift).
 const CLOCK_TOLERANCE_MINUTES: i64 = 5;
@@ -61,7 +57,7 @@ pub struct BreachRequest {
     pub record_categories: Vec<RecordCategory>,
     /// Approximate number of records affected.
     pub record_count: i64,
-    pub scope: BreachScope,
+    pub scope: PeopleScope,
     /// For `academie`: the code of its academic (or agricultural) authority.
     pub authority: Option<String>,
     /// For `departement`: its number (`57`, `2A`).
@@ -70,139 +66,6 @@ pub struct BreachRequest {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub establishments: Vec<String>,
-}
-
-/// What the scope names: the organisation it designates, and the schools.
-struct Scoped {
-    scope_organisation: Option<Organisation>,
-    controller: Option<Organisation>,
-    establishments: Vec<String>,
-}
-
-fn not_allowed(field: &str, scope: BreachScope) -> AppError {
-    AppError::invalid_field(
-        field,
-        "field_not_allowed",
-        format!("sans objet pour le périmètre « {scope} »"),
-    )
-}
-
-fn required(field: &str, what: &str) -> AppError {
-    AppError::invalid_field(
-        field,
-        "required",
-        format!("{what} requis pour ce périmètre"),
-    )
-}
-
-/// Checks that the scope names what it needs, and only that, in the territory.
-fn scoped(conn: &mut DbConn, territory: &str, request: &BreachRequest) -> Result<Scoped, AppError> {
-    let scope = request.scope;
-    if scope != BreachScope::Academie && request.authority.is_some() {
-        return Err(not_allowed("authority", scope));
-    }
-    if scope != BreachScope::Departement && request.departement.is_some() {
-        return Err(not_allowed("departement", scope));
-    }
-    if scope != BreachScope::Establishments && !request.establishments.is_empty() {
-        return Err(not_allowed("establishments", scope));
-    }
-    match scope {
-        BreachScope::Territory => {
-            let region = organisations::region_of(conn, territory)?.ok_or_else(|| {
-                AppError::invalid_field(
-                    "scope",
-                    "unknown_organisation",
-                    format!("aucune Région n'est enregistrée pour le territoire {territory}"),
-                )
-            })?;
-            Ok(Scoped {
-                scope_organisation: None,
-                controller: Some(region),
-                establishments: Vec::new(),
-            })
-        }
-        BreachScope::Academie => {
-            let code = request
-                .authority
-                .as_deref()
-                .ok_or_else(|| required("authority", "l'autorité académique est"))?;
-            let authority = organisations::find_by_code(conn, code)?
-                .filter(|o| o.kind.is_authority() && o.territory_code.as_deref() == Some(territory))
-                .ok_or_else(|| {
-                    AppError::invalid_field(
-                        "authority",
-                        "unknown_academie",
-                        format!(
-                            "{code} n'est pas une autorité académique du territoire {territory}"
-                        ),
-                    )
-                })?;
-            Ok(Scoped {
-                scope_organisation: Some(authority.clone()),
-                controller: Some(authority),
-                establishments: Vec::new(),
-            })
-        }
-        BreachScope::Departement => {
-            let number = request
-                .departement
-                .as_deref()
-                .ok_or_else(|| required("departement", "le département est"))?
-                .trim()
-                .to_uppercase();
-            let collectivite = organisations::departemental(conn, territory, &number)?
-                .ok_or_else(|| {
-                    AppError::invalid_field(
-                        "departement",
-                        "unknown_departement",
-                        format!("aucune collectivité du département {number} dans le territoire {territory}"),
-                    )
-                })?;
-            Ok(Scoped {
-                scope_organisation: Some(collectivite.clone()),
-                controller: Some(collectivite),
-                establishments: Vec::new(),
-            })
-        }
-        BreachScope::Establishments => {
-            if request.establishments.is_empty() {
-                return Err(required("establishments", "au moins un établissement est"));
-            }
-            if request.establishments.len() > MAX_ESTABLISHMENTS {
-                return Err(AppError::invalid_field(
-                    "establishments",
-                    "out_of_range",
-                    format!(
-                        "{MAX_ESTABLISHMENTS} établissements au plus : au-delà, déclarez le \
-                         département ou l'académie"
-                    ),
-                ));
-            }
-            let mut uais = Vec::new();
-            for raw in &request.establishments {
-                let uai = parse_uai(raw)?.as_str().to_owned();
-                let known = establishments::find(conn, &uai)?.is_some_and(|(_, authority, _)| {
-                    authority.territory_code.as_deref() == Some(territory)
-                });
-                if !known {
-                    return Err(AppError::invalid_field(
-                        "establishments",
-                        "unknown_establishment",
-                        format!("aucun établissement {uai} dans le territoire {territory}"),
-                    ));
-                }
-                if !uais.contains(&uai) {
-                    uais.push(uai);
-                }
-            }
-            Ok(Scoped {
-                scope_organisation: None,
-                controller: None,
-                establishments: uais,
-            })
-        }
-    }
 }
 
 fn count(field: &str, value: i64) -> Result<i64, AppError> {
@@ -237,7 +100,7 @@ pub async fn declare(
     request: BreachRequest,
 ) -> Result<BreachView, AppError> {
     unit_of_work::write(state, caller, move |tx, caller| {
-        deals_with_breaches(caller)?;
+        deals_with_personal_data(caller)?;
         let territory = request.territory.to_uppercase();
         if !territories_read(tx.conn, caller)?.contains(&territory) {
             return Err(AppError::invalid_field(
@@ -247,25 +110,7 @@ pub async fn declare(
             ));
         }
         let ticket = match &request.ticket {
-            Some(reference) => {
-                let reference = reference.trim().to_uppercase();
-                let seen = visible_ticket(tx.conn, caller, &reference).ok();
-                let ticket = match seen {
-                    Some((ticket, _)) => establishments::find(tx.conn, &ticket.establishment_uai)?
-                        .filter(|(_, authority, _)| {
-                            authority.territory_code.as_deref() == Some(territory.as_str())
-                        })
-                        .map(|_| ticket),
-                    None => None,
-                };
-                Some(ticket.ok_or_else(|| {
-                    AppError::invalid_field(
-                        "ticket",
-                        "unknown_ticket",
-                        format!("ticket {reference} inconnu dans le territoire {territory}"),
-                    )
-                })?)
-            }
+            Some(reference) => Some(ticket_in_territory(tx.conn, caller, reference, &territory)?),
             None => None,
         };
         if request.aware_at > tx.now + Duration::minutes(CLOCK_TOLERANCE_MINUTES) {
@@ -280,7 +125,16 @@ pub async fn declare(
         let record_categories = categories("record_categories", &request.record_categories)?;
         let people_count = count("people_count", request.people_count)?;
         let record_count = count("record_count", request.record_count)?;
-        let scoped = scoped(tx.conn, &territory, &request)?;
+        let scoped = resolve(
+            tx.conn,
+            &territory,
+            &ScopeFields {
+                scope: request.scope,
+                authority: request.authority.as_deref(),
+                departement: request.departement.as_deref(),
+                establishments: &request.establishments,
+            },
+        )?;
         let aware_at = request.aware_at;
         let breach = breaches::insert(
             tx.conn,

@@ -12,49 +12,12 @@ pub mod read;
 pub mod views;
 
 use crate::db::models::Breach;
-use crate::db::repo::{breaches, establishments, territories};
+use crate::db::repo::{breaches, establishments};
 use crate::db::DbConn;
 use crate::domain::breach::ControllerKind;
-use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::audit;
-use crate::services::caller::{AdminScope, Caller, GrantScope};
-
-/// Whether the caller's roles deal with breaches at all (agents and admins); the others get
-/// 403.
-fn deals_with_breaches(caller: &Caller) -> Result<(), AppError> {
-    if caller
-        .grants
-        .iter()
-        .any(|g| g.role.is_agent() || g.role == Role::Admin)
-    {
-        Ok(())
-    } else {
-        Err(audit::deny(
-            "déclarer ou consulter les violations de données",
-        ))
-    }
-}
-
-/// The territories whose breaches the caller reads: those of the organisations it is an
-/// agent of (every party's DPD is told of a territory's breaches) and those it administers.
-fn territories_read(conn: &mut DbConn, caller: &Caller) -> Result<Vec<String>, AppError> {
-    if caller.admin_scope() == Some(AdminScope::Global) {
-        return Ok(territories::list(conn)?
-            .into_iter()
-            .map(|t| t.code)
-            .collect());
-    }
-    let mut codes: Vec<String> = caller
-        .grants
-        .iter()
-        .filter(|g| g.role.is_agent() || g.role == Role::Admin)
-        .filter_map(|g| g.scope.territory().map(str::to_owned))
-        .collect();
-    codes.sort();
-    codes.dedup();
-    Ok(codes)
-}
+use crate::services::caller::{Caller, GrantScope};
+use crate::services::controller_scope::{deals_with_personal_data, territories_read, StoredScope};
 
 fn not_found(id: i64) -> AppError {
     AppError::not_found(format!("violation de données {id} introuvable"))
@@ -62,7 +25,7 @@ fn not_found(id: i64) -> AppError {
 
 /// The breach, if the caller reads it; 404 otherwise.
 fn readable(conn: &mut DbConn, caller: &Caller, id: i64) -> Result<Breach, AppError> {
-    deals_with_breaches(caller)?;
+    deals_with_personal_data(caller)?;
     let breach = breaches::find(conn, id)?.ok_or_else(|| not_found(id))?;
     if territories_read(conn, caller)?.contains(&breach.territory_code) {
         Ok(breach)
@@ -94,4 +57,16 @@ fn records_decision(conn: &mut DbConn, caller: &Caller, breach: &Breach) -> Resu
         g.role.is_agent()
             && matches!(&g.scope, GrantScope::Organisation { id, .. } if organisations.contains(id))
     }))
+}
+
+/// The breach's scope and controller, as the art. 7 rule reads them.
+fn stored(breach: &Breach) -> StoredScope<'_> {
+    StoredScope {
+        territory: &breach.territory_code,
+        scope: breach.scope,
+        scope_organisation_id: breach.scope_organisation_id,
+        establishments: &breach.scope_establishments,
+        controller_kind: breach.controller_kind,
+        controller_organisation_id: breach.controller_organisation_id,
+    }
 }

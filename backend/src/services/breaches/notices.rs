@@ -5,46 +5,16 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::read::parties;
+use super::stored;
 use super::views::InformedDpo;
-use crate::db::models::{Breach, User};
-use crate::db::repo::{establishments, organisations, recipients, territories};
+use crate::db::models::Breach;
+use crate::db::repo::{organisations, territories};
 use crate::db::DbConn;
-use crate::domain::breach::ControllerKind;
 use crate::domain::french;
 use crate::domain::notifications::Notice;
 use crate::error::AppError;
+use crate::services::controller_scope::{controller_people, parties};
 use crate::services::notifications::outbox;
-
-/// The people who act for the breach's controller, each once.
-pub fn controller_people(conn: &mut DbConn, breach: &Breach) -> Result<Vec<User>, AppError> {
-    let mut people = Vec::new();
-    match breach.controller_kind {
-        ControllerKind::HeadsOfEstablishment => {
-            let uais = &breach.scope_establishments.0;
-            people.extend(recipients::correspondents_of(conn, uais)?);
-            let mut authorities = Vec::new();
-            for uai in uais {
-                if let Some((_, authority, _)) = establishments::find(conn, uai)? {
-                    if !authorities.contains(&authority.id) {
-                        authorities.push(authority.id);
-                    }
-                }
-            }
-            for authority in authorities {
-                people.extend(recipients::agents_of(conn, authority)?);
-            }
-        }
-        _ => {
-            if let Some(id) = breach.controller_organisation_id {
-                people.extend(recipients::agents_of(conn, id)?);
-            }
-        }
-    }
-    people.sort_by_key(|p| p.id);
-    people.dedup_by_key(|p| p.id);
-    Ok(people)
-}
 
 /// The DPDs of the territory's organisations: all of them are told, the controller's own
 /// included, since art. 7 has the controller notify « avec l'aide des DPD concernés ».
@@ -63,7 +33,7 @@ pub fn dpos(conn: &mut DbConn, territory: &str) -> Result<Vec<InformedDpo>, AppE
 /// What every message about the breach says, plus `extra` (a reminder's or a decision's
 /// sentence).
 pub fn payload(conn: &mut DbConn, breach: &Breach, extra: Value) -> Result<Value, AppError> {
-    let (scope, controller) = parties(conn, breach)?;
+    let (scope, controller) = parties(conn, &stored(breach))?;
     let territory = territories::find(conn, &breach.territory_code)?;
     let zone = territory
         .as_ref()
@@ -113,7 +83,7 @@ pub fn to_controller(
     notice: Notice,
     payload: &Value,
 ) -> Result<usize, AppError> {
-    let people = controller_people(conn, breach)?;
+    let people = controller_people(conn, &stored(breach))?;
     outbox::announce(conn, now, &people, notice, payload)?;
     Ok(people.len())
 }

@@ -2,18 +2,17 @@
 
 use chrono::{DateTime, Utc};
 
-use super::views::{
-    BreachEventView, BreachScopeView, BreachState, BreachSummary, BreachView, ControllerView,
-    DecisionView, EstablishmentRef,
-};
-use super::{deals_with_breaches, readable, territories_read};
+use super::views::{BreachEventView, BreachState, BreachSummary, BreachView, DecisionView};
+use super::{readable, stored};
 use crate::db::models::Breach;
-use crate::db::repo::{breaches, establishments, organisations, territories, tickets};
+use crate::db::repo::{breaches, territories, tickets};
 use crate::db::DbConn;
-use crate::domain::breach::{BreachOutcome, BreachScope, ControllerKind};
+use crate::domain::breach::BreachOutcome;
 use crate::domain::french;
 use crate::error::AppError;
 use crate::services::caller::Caller;
+use crate::services::controller_scope::parties;
+use crate::services::controller_scope::territories_listed;
 use crate::services::unit_of_work;
 use crate::services::views::Items;
 use crate::state::AppState;
@@ -33,95 +32,9 @@ pub(super) fn state_of(breach: &Breach, now: DateTime<Utc>) -> BreachState {
     }
 }
 
-fn establishment_refs(
-    conn: &mut DbConn,
-    uais: &[String],
-) -> Result<Vec<EstablishmentRef>, AppError> {
-    let mut refs = Vec::new();
-    for uai in uais {
-        let name = establishments::find(conn, uai)?
-            .map(|(e, _, _)| e.name)
-            .unwrap_or_default();
-        refs.push(EstablishmentRef {
-            uai: uai.clone(),
-            name,
-        });
-    }
-    Ok(refs)
-}
-
-fn listed(refs: &[EstablishmentRef]) -> String {
-    refs.iter()
-        .map(|e| format!("{} ({})", e.name, e.uai))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The scope and the controller of a breach, in French.
-pub(super) fn parties(
-    conn: &mut DbConn,
-    breach: &Breach,
-) -> Result<(BreachScopeView, ControllerView), AppError> {
-    let scope_organisation = match breach.scope_organisation_id {
-        Some(id) => organisations::find(conn, id)?,
-        None => None,
-    };
-    let controller_organisation = match breach.controller_organisation_id {
-        Some(id) => organisations::find(conn, id)?,
-        None => None,
-    };
-    let establishments = establishment_refs(conn, &breach.scope_establishments.0)?;
-    let territory = territories::find(conn, &breach.territory_code)?
-        .map(|t| t.name)
-        .unwrap_or_else(|| breach.territory_code.clone());
-    let name = |o: &Option<crate::db::models::Organisation>| {
-        o.as_ref().map(|o| o.name.clone()).unwrap_or_default()
-    };
-    let scope_label = match breach.scope {
-        BreachScope::Territory => {
-            format!("Tous les utilisateurs de l'ENT du territoire {territory}")
-        }
-        BreachScope::Academie => format!(
-            "Tous les utilisateurs de l'académie ({})",
-            name(&scope_organisation)
-        ),
-        BreachScope::Departement => format!(
-            "Tous les utilisateurs du département ({})",
-            name(&scope_organisation)
-        ),
-        BreachScope::Establishments => format!(
-            "{} établissement(s) : {}",
-            establishments.len(),
-            listed(&establishments)
-        ),
-    };
-    let controller_label = match breach.controller_kind {
-        ControllerKind::HeadsOfEstablishment => {
-            format!("Chef(s) d'établissement : {}", listed(&establishments))
-        }
-        _ => name(&controller_organisation),
-    };
-    let heads = breach.controller_kind == ControllerKind::HeadsOfEstablishment;
-    Ok((
-        BreachScopeView {
-            kind: breach.scope,
-            label: scope_label,
-            organisation: scope_organisation.map(|o| o.code),
-            establishments: establishments.clone(),
-        },
-        ControllerView {
-            kind: breach.controller_kind,
-            label: controller_label,
-            organisation: controller_organisation.map(|o| o.code),
-            establishments: if heads { establishments } else { Vec::new() },
-            reason: breach.controller_kind.reason().to_owned(),
-        },
-    ))
-}
-
 /// The breach whole, as of `now`.
 pub fn view(conn: &mut DbConn, breach: Breach, now: DateTime<Utc>) -> Result<BreachView, AppError> {
-    let (scope, controller) = parties(conn, &breach)?;
+    let (scope, controller) = parties(conn, &stored(&breach))?;
     let zone = territories::find(conn, &breach.territory_code)?
         .map(|t| t.zone())
         .unwrap_or(chrono_tz::Europe::Paris);
@@ -197,20 +110,10 @@ pub async fn list(
     waiting: Option<bool>,
 ) -> Result<Items<BreachSummary>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
-        deals_with_breaches(caller)?;
-        let mut codes = territories_read(tx.conn, caller)?;
-        if let Some(territory) = territory {
-            let territory = territory.to_uppercase();
-            if !codes.contains(&territory) {
-                return Err(AppError::not_found(format!(
-                    "territoire {territory} inconnu ou hors de votre périmètre"
-                )));
-            }
-            codes = vec![territory];
-        }
+        let codes = territories_listed(tx.conn, caller, territory)?;
         let mut items = Vec::new();
         for breach in breaches::list(tx.conn, &codes, waiting, LIST_LIMIT)? {
-            let (scope, controller) = parties(tx.conn, &breach)?;
+            let (scope, controller) = parties(tx.conn, &stored(&breach))?;
             items.push(BreachSummary {
                 id: breach.id,
                 state: state_of(&breach, tx.now),

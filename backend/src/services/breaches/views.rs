@@ -4,9 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::breach::{
-    BreachOutcome, BreachScope, ControllerKind, PeopleCategory, RecordCategory,
-};
+use crate::domain::breach::{BreachOutcome, PeopleCategory, RecordCategory};
+use crate::services::controller_scope::{ControllerView, PeopleScopeView};
 use crate::text_enum;
 
 text_enum! {
@@ -19,36 +18,6 @@ text_enum! {
         Notified => "notified",
         NotNotified => "not_notified",
     }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EstablishmentRef {
-    pub uai: String,
-    pub name: String,
-}
-
-/// Whose data the breach affects.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BreachScopeView {
-    pub kind: BreachScope,
-    /// In French, e.g. « 2 établissements : Collège … (0579001Z), … ».
-    pub label: String,
-    /// The académie's authority or the département's collectivité (code).
-    pub organisation: Option<String>,
-    pub establishments: Vec<EstablishmentRef>,
-}
-
-/// Who notifies the CNIL, and why.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ControllerView {
-    pub kind: ControllerKind,
-    /// In French: the organisation, or the heads of the establishments named.
-    pub label: String,
-    /// The controller organisation's code (none for heads of establishment).
-    pub organisation: Option<String>,
-    pub establishments: Vec<EstablishmentRef>,
-    /// Art. 7's rule, in French.
-    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -105,7 +74,7 @@ pub struct BreachView {
     pub record_categories: Vec<RecordCategory>,
     /// Approximate number of records affected.
     pub record_count: i64,
-    pub scope: BreachScopeView,
+    pub scope: PeopleScopeView,
     pub controller: ControllerView,
     pub aware_at: DateTime<Utc>,
     /// 72 hours after awareness.

@@ -49,6 +49,7 @@ notice_templates!(
     "breach_to_notify",
     "breach_deadline",
     "breach_dpo_information",
+    "rights_request_forwarded",
 );
 
 const PARTIALS: &[(&str, &str)] = &[
@@ -194,6 +195,7 @@ impl Renderer {
             "review": field("review"),
             "figures": field("figures"),
             "breach": field("breach"),
+            "request": field("request"),
         });
         let name = notice.as_str();
         let subject = self

@@ -1,4 +1,5 @@
-DELETE FROM outbox WHERE notice IN ('breach_to_notify', 'breach_deadline', 'breach_dpo_information');
+DELETE FROM outbox WHERE notice IN ('breach_to_notify', 'breach_deadline', 'breach_dpo_information',
+    'rights_request_forwarded');
 CREATE TABLE outbox_rebuilt (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     ticket_id BIGINT REFERENCES tickets(id),
@@ -31,3 +32,9 @@ CREATE UNIQUE INDEX outbox_once_per_recipient ON outbox (event_id, notice, recip
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_by_ticket ON outbox (ticket_id, id);
 
+DROP TABLE rights_request_events;
+DROP TABLE rights_requests;
+DROP TABLE personal_data_breach_events;
+DROP TABLE personal_data_breaches;
+ALTER TABLE organisations DROP COLUMN departement;
+ALTER TABLE organisations DROP COLUMN dpo_email;

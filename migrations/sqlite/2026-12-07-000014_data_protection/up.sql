@@ -90,7 +90,45 @@ BEGIN
     SELECT RAISE(ABORT, 'personal_data_breach_events is append-only');
 END;
 
--- The breaches' notices: to the controller, its reminders, and to the DPDs.
+-- Requests to exercise a data subject's rights, as the party that received them recorded
+-- them: the scope of the people concerned designates the competent controller (the rule of
+-- breaches), to which a request received elsewhere is forwarded at once; the answer is due
+-- one month after receipt (GDPR art. 12.3).
+CREATE TABLE rights_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    territory_code TEXT NOT NULL REFERENCES territories(code),
+    ticket_id BIGINT REFERENCES tickets(id),
+    data_subject_right TEXT NOT NULL CHECK (data_subject_right IN ('access', 'rectification', 'erasure', 'restriction', 'portability', 'objection')),
+    summary TEXT NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    due_at TIMESTAMP NOT NULL,
+    received_by_organisation_id BIGINT REFERENCES organisations(id),
+    received_by_user_id BIGINT REFERENCES users(id),
+    received_by TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('territory', 'academie', 'departement', 'establishments')),
+    scope_organisation_id BIGINT REFERENCES organisations(id),
+    scope_establishments TEXT NOT NULL,
+    controller_kind TEXT NOT NULL CHECK (controller_kind IN ('region', 'academic_authority', 'departement_collectivite', 'heads_of_establishment')),
+    controller_organisation_id BIGINT REFERENCES organisations(id),
+    forwarded_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX rights_requests_by_territory ON rights_requests (territory_code, received_at);
+
+CREATE TABLE rights_request_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id BIGINT NOT NULL REFERENCES rights_requests(id),
+    kind TEXT NOT NULL,
+    actor_user_id BIGINT REFERENCES users(id),
+    actor_label TEXT NOT NULL,
+    body TEXT NOT NULL,
+    data TEXT NOT NULL,
+    occurred_at TIMESTAMP NOT NULL
+);
+CREATE INDEX rights_request_events_by_request ON rights_request_events (request_id, id);
+
+-- The data protection notices: a breach's to its controller, its reminders and to the DPDs;
+-- a rights request forwarded to its competent controller.
 -- SQLite changes a CHECK by rebuilding the table.
 CREATE TABLE outbox_rebuilt (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -101,7 +139,8 @@ CREATE TABLE outbox_rebuilt (
         'hand_off_refused', 'vendor_question', 'vendor_answer', 'agent_comment',
         'information_requested', 'resolved', 'reopened', 'major_declared', 'major_resolved',
         'queue_digest', 'service_level_warning', 'service_level_breach', 'review_drafted',
-        'monthly_figures', 'breach_to_notify', 'breach_deadline', 'breach_dpo_information')),
+        'monthly_figures', 'breach_to_notify', 'breach_deadline', 'breach_dpo_information',
+        'rights_request_forwarded')),
     recipient_user_id BIGINT REFERENCES users(id),
     recipient_email TEXT NOT NULL,
     -- JSON: what the message says, as it was when the event happened.
