@@ -29,6 +29,7 @@ mod monthly_reviews;
 mod notifications;
 mod openapi;
 mod outages;
+mod protection;
 mod reference;
 mod references;
 mod reviews;

@@ -9,6 +9,7 @@ pub mod french;
 pub mod journal;
 pub mod notifications;
 pub mod official_calendar;
+pub mod personal_identifiers;
 pub mod priority;
 pub mod public_holidays;
 pub mod reference_kinds;

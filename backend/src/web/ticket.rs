@@ -153,6 +153,7 @@ pub fn render_with(
             "assignee": ticket.assignee,
             "opened": french::date_time(ticket.created_at, zone),
             "resolution": ticket.resolution,
+            "masked_for_vendor": ticket.masked_for_vendor.iter().map(|m| &m.label).collect::<Vec<_>>(),
             "major": ticket.is_major,
             "parent": ticket.parent,
             "version": ticket.version,

@@ -8,13 +8,16 @@ use serde_json::json;
 
 use crate::db::models::{NewOutboxMessage, Ticket, TicketEvent, User};
 use crate::db::repo::{
-    establishments, notification_preferences, outbox, queues, recipients, tickets, users,
+    establishments, notification_preferences, organisations, outbox, queues, recipients, tickets,
+    users,
 };
 use crate::db::text_columns::Json;
 use crate::db::DbConn;
 use crate::domain::journal::Visibility;
 use crate::domain::notifications::{plan, Announced, Audience, Notice, OutboxState};
+use crate::domain::reference_kinds::OrganisationKind;
 use crate::error::AppError;
+use crate::services::tickets::protection;
 
 /// The people of an audience, now.
 fn people(conn: &mut DbConn, ticket: &Ticket, audience: &Audience) -> Result<Vec<User>, AppError> {
@@ -47,6 +50,24 @@ fn people(conn: &mut DbConn, ticket: &Ticket, audience: &Audience) -> Result<Vec
         Some(id) => Ok(recipients::agents_of(conn, id)?),
         None => Ok(Vec::new()),
     }
+}
+
+/// Whether the audience is a vendor's agents.
+fn reaches_vendor(
+    conn: &mut DbConn,
+    ticket: &Ticket,
+    audience: &Audience,
+) -> Result<bool, AppError> {
+    let queue = match audience {
+        Audience::QueueOrganisation(code) => queues::find_by_code(conn, code)?,
+        Audience::HandlingOrganisation => queues::find(conn, ticket.current_queue_id)?,
+        _ => None,
+    };
+    let Some(queue) = queue else {
+        return Ok(false);
+    };
+    Ok(organisations::find(conn, queue.organisation_id)?
+        .is_some_and(|o| o.kind == OrganisationKind::Vendor))
 }
 
 /// What a message about `event` says, as things are now: the templates render it later.
@@ -110,7 +131,11 @@ pub fn enqueue(
         let event = &events[index];
         let for_school = matches!(audience, Audience::Requester | Audience::LinkedSchools);
         let body = event.body.as_deref().or_else(|| written(for_school));
-        let payload = payload(conn, ticket, event, body)?;
+        let mut payload = payload(conn, ticket, event, body)?;
+        // The vendor's agents read the ticket's texts masked, in messages as on the API.
+        if reaches_vendor(conn, ticket, &audience)? {
+            protection::mask_json(&mut payload);
+        }
         for person in people(conn, ticket, &audience)? {
             let own_action = event.actor_user_id == Some(person.id);
             if own_action && !notice.is_mandatory() {

@@ -50,6 +50,8 @@ pub struct Access {
     pub acting_organisation: Option<i64>,
     pub owner_queue: Queue,
     pub current_queue: Queue,
+    /// The caller reads it as the vendor: its texts masked (see `protection`).
+    pub vendor: bool,
 }
 
 impl Access {
@@ -83,6 +85,7 @@ impl Access {
             acting_organisation: None,
             owner_queue,
             current_queue,
+            vendor: false,
         }
     }
 }
@@ -124,6 +127,7 @@ pub fn access(
         acting_organisation: None,
         owner_queue,
         current_queue,
+        vendor: false,
     };
     let mut sees = false;
     for grant in &caller.grants {
@@ -164,6 +168,7 @@ pub fn access(
         }
     }
     access.parties.dedup();
+    access.vendor = super::protection::reads_as_vendor(caller) && !access.owner_authority;
     Ok(sees.then_some(access))
 }
 

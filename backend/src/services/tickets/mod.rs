@@ -13,6 +13,7 @@ pub mod open;
 pub mod opening_form;
 pub mod page;
 pub mod pipeline;
+pub mod protection;
 pub mod read;
 pub mod routing;
 pub mod views;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 use super::access::{visible_ticket, Access};
+use super::protection;
 use super::views::*;
 use crate::db::models::{Queue, Ticket, TicketEvent};
 use crate::db::repo::tickets::{After, TicketFilter, TicketOrder, Visibility};
@@ -12,6 +13,7 @@ use crate::db::repo::{
     establishments, organisations, queues, ticket_events, ticket_hops, tickets, users,
 };
 use crate::db::DbConn;
+use crate::domain::personal_identifiers::mask_in_place;
 use crate::domain::role::Role;
 use crate::domain::search_key::search_key;
 use crate::domain::service_level_policy::ClockKind;
@@ -72,7 +74,7 @@ pub fn ticket_view(
         None => None,
     };
     let status: TicketStatus = ticket.status;
-    Ok(TicketView {
+    let mut view = TicketView {
         establishment_name: establishment,
         requester,
         ticket_type: ticket.ticket_type,
@@ -103,7 +105,14 @@ pub fn ticket_view(
         title: ticket.title,
         description: ticket.description,
         category: ticket.category_code,
-    })
+        masked_for_vendor: Vec::new(),
+    };
+    if access.vendor {
+        protection::mask_ticket(&mut view);
+    } else if access.is_agent() {
+        view.masked_for_vendor = protection::masked_for_vendor(&view);
+    }
+    Ok(view)
 }
 
 /// The ticket as the caller sees it after a write (its part may have changed with it).
@@ -155,11 +164,15 @@ pub fn journal_views(
     ticket: &Ticket,
     access: &Access,
 ) -> Result<Vec<EventView>, AppError> {
-    ticket_events::list(conn, ticket.id, access.is_agent())?
+    let mut events = ticket_events::list(conn, ticket.id, access.is_agent())?
         .into_iter()
         .filter(|e| access.internal.sees(e.visibility, e.id))
         .map(|e| event_view(conn, e))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    if access.vendor {
+        protection::mask_events(&mut events);
+    }
+    Ok(events)
 }
 
 /// A journal event as the API shows it.
@@ -410,7 +423,11 @@ pub fn list_page(
         .collect();
     // A page holds few distinct queues: read each once.
     let mut queue_codes: HashMap<i64, String> = HashMap::new();
-    for t in rows {
+    let vendor = protection::reads_as_vendor(caller);
+    for mut t in rows {
+        if vendor {
+            mask_in_place(&mut t.title);
+        }
         let current_queue = match queue_codes.get(&t.current_queue_id) {
             Some(code) => code.clone(),
             None => {

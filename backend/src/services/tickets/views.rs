@@ -67,6 +67,10 @@ pub struct TicketView {
     /// Its service-level clocks (none for a ticket solved at level 0, or opened before
     /// service levels existed).
     pub service_levels: Option<TicketServiceLevels>,
+    /// For the authority's and the other agents' eyes: the fields whose pupils' identifiers
+    /// (INE), email addresses and phone numbers the vendor reads masked. Empty for the
+    /// vendor, which reads them masked, and for schools.
+    pub masked_for_vendor: Vec<super::protection::MaskedField>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
