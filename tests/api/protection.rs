@@ -9,25 +9,31 @@ use guichet::db::schema::{outbox, tickets};
 
 use crate::browser::{html, Browser};
 use crate::helpers::demo_email;
-use crate::ticket_chain::chain;
+use crate::ticket_chain::{chain, Chain};
 
 const DESCRIPTION: &str = "Léa (INE 1234567890A) ne reçoit plus rien ; sa mère, \
                            lea.parent@free.fr, 06 12 34 56 78, s'inquiète.";
+
+/// A ticket of the Metz collège whose description names a pupil and her mother.
+async fn open(chain: &Chain, title: &str) -> String {
+    let opened = chain
+        .app
+        .post_as(
+            Some(&chain.correspondent),
+            "/api/v1/tickets",
+            json!({ "establishment": "0579001Z", "title": title,
+                    "description": DESCRIPTION, "category": "messagerie" }),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{:#}", opened.body);
+    opened.body["reference"].as_str().unwrap().to_owned()
+}
 
 #[actix_web::test]
 async fn the_vendor_reads_personal_identifiers_masked_and_the_authority_knows_it() {
     let chain = chain().await;
     let app = &chain.app;
-    let opened = app
-        .post_as(
-            Some(&chain.correspondent),
-            "/api/v1/tickets",
-            json!({ "establishment": "0579001Z", "title": "Messagerie de lea.parent@free.fr bloquée",
-                    "description": DESCRIPTION, "category": "messagerie" }),
-        )
-        .await;
-    assert_eq!(opened.status, 201, "{:#}", opened.body);
-    let reference = opened.body["reference"].as_str().unwrap().to_owned();
+    let reference = open(&chain, "Messagerie de lea.parent@free.fr bloquée").await;
 
     // Before escalating, the guichet reads the original and what will be masked.
     let seen = chain.get(&chain.guichet, &reference).await.body;
@@ -148,15 +154,7 @@ async fn the_vendor_reads_personal_identifiers_masked_and_the_authority_knows_it
 async fn the_desk_tells_the_guichet_what_the_vendor_will_not_see_before_it_escalates() {
     let chain = chain().await;
     let app = &chain.app;
-    let opened = app
-        .post_as(
-            Some(&chain.correspondent),
-            "/api/v1/tickets",
-            json!({ "establishment": "0579001Z", "title": "Messagerie bloquée",
-                    "description": DESCRIPTION, "category": "messagerie" }),
-        )
-        .await;
-    let reference = opened.body["reference"].as_str().unwrap().to_owned();
+    let reference = open(&chain, "Messagerie bloquée").await;
     let mut guichet = Browser::signed_in(app, "guichet-agent", "ge").await;
     let page = html(&guichet.get(&format!("/tickets/{reference}")).await).replace("&#x27;", "'");
     assert!(
