@@ -177,6 +177,25 @@ async fn a_breach_of_two_moselle_colleges_is_notified_by_their_heads_within_72_h
         assert!(to_notify.contains(&who), "{who} not in {to_notify:?}");
     }
     assert!(!to_notify.contains(&demo_email("collectivite_agent", "ge")));
+    // A DPD is nobody's account: the message greets no name, and is sent like any other.
+    jobs::dispatch_notifications(&app.state()).await.unwrap();
+    {
+        let inbox = app.inbox.lock().unwrap();
+        let to_dpd = inbox
+            .messages
+            .iter()
+            .find(|m| m.to == "dpd@dep-57.example")
+            .expect("the Moselle's DPD is written to");
+        assert!(to_dpd.text.starts_with("Bonjour,\n"), "{}", to_dpd.text);
+        assert!(to_dpd
+            .text
+            .contains("Pour information du délégué à la protection des données"));
+        assert!(
+            to_dpd.subject.contains("information du DPD"),
+            "{}",
+            to_dpd.subject
+        );
+    }
     let (_, payload) = &messages(&app, "breach_to_notify")[0];
     assert_eq!(payload["path"], format!("/api/v1/breaches/{id}"));
     assert_eq!(payload["breach"]["deadline"], "3 décembre 2026, 8 h 00");
@@ -576,6 +595,13 @@ async fn territory_admins_name_the_dpo_of_their_organisations() {
         .await
         .assert_problem(422, "invalid_email");
     assert_eq!(set("dep-08", Value::Null).await.status, 200);
+    // One DPD for two académies is written to once.
+    assert_eq!(
+        set("ac-reims", json!("dpd@ac-nancy-metz.example"))
+            .await
+            .status,
+        200
+    );
 
     let guichet = app.demo_token("guichet_agent", "ge");
     declare(&app, &guichet, two_colleges()).await;
@@ -583,4 +609,9 @@ async fn territory_admins_name_the_dpo_of_their_organisations() {
     assert!(told.contains(&"protection.donnees@moselle.example".to_owned()));
     assert!(!told.contains(&"dpd@dep-57.example".to_owned()));
     assert!(!told.contains(&"dpd@dep-08.example".to_owned()));
+    let shared = told
+        .iter()
+        .filter(|to| *to == "dpd@ac-nancy-metz.example")
+        .count();
+    assert_eq!(shared, 1, "{told:?}");
 }

@@ -19,15 +19,19 @@ use crate::services::notifications::outbox;
 /// The DPDs of the territory's organisations: all of them are told, the controller's own
 /// included, since art. 7 has the controller notify « avec l'aide des DPD concernés ».
 pub fn dpos(conn: &mut DbConn, territory: &str) -> Result<Vec<InformedDpo>, AppError> {
-    Ok(organisations::with_dpo(conn, territory)?
-        .into_iter()
-        .filter_map(|o| {
-            o.dpo_email.map(|email| InformedDpo {
-                organisation: o.code,
+    let mut dpos: Vec<InformedDpo> = Vec::new();
+    for organisation in organisations::with_dpo(conn, territory)? {
+        // One DPD may serve several organisations (a région académique's académies): one
+        // message each.
+        match organisation.dpo_email {
+            Some(email) if !dpos.iter().any(|d| d.email == email) => dpos.push(InformedDpo {
+                organisation: organisation.code,
                 email,
-            })
-        })
-        .collect())
+            }),
+            _ => {}
+        }
+    }
+    Ok(dpos)
 }
 
 /// What every message about the breach says, plus `extra` (a reminder's or a decision's
