@@ -55,3 +55,8 @@ pub fn upsert(conn: &mut DbConn, row: &Territory) -> QueryResult<Upsert> {
 pub fn lock(conn: &mut DbConn, code: &str) -> QueryResult<()> {
     crate::db::backend_specific::lock_territory(conn, code)
 }
+
+/// A territory's time zone (Paris for an unknown code).
+pub fn zone(conn: &mut DbConn, code: &str) -> QueryResult<chrono_tz::Tz> {
+    Ok(find(conn, code)?.map_or(chrono_tz::Europe::Paris, |t| t.zone()))
+}

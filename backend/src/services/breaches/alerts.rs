@@ -61,9 +61,7 @@ fn remind(
     }
     let breach = breaches::find(conn, id)?
         .ok_or_else(|| AppError::Internal(format!("breach {id} vanished")))?;
-    let zone = territories::find(conn, &breach.territory_code)?
-        .map(|t| t.zone())
-        .unwrap_or(chrono_tz::Europe::Paris);
+    let zone = territories::zone(conn, &breach.territory_code)?;
     let sentence = alert.sentence(&french::date_time(breach.deadline_at.and_utc(), zone));
     breaches::insert_event(
         conn,

@@ -124,9 +124,7 @@ pub async fn record(
         }
         let breach = breaches::find(tx.conn, id)?
             .ok_or_else(|| AppError::Internal(format!("breach {id} vanished")))?;
-        let zone = territories::find(tx.conn, &breach.territory_code)?
-            .map(|t| t.zone())
-            .unwrap_or(chrono_tz::Europe::Paris);
+        let zone = territories::zone(tx.conn, &breach.territory_code)?;
         let sentence = match (notified_at, &reference) {
             (Some(at), Some(reference)) => format!(
                 "la violation a été notifiée à la CNIL le {} (référence {reference}).",

@@ -180,13 +180,22 @@ pub async fn declare(
             },
         )?;
         if let Some(ticket) = &ticket {
-            let text = format!("Violation de données personnelles n° {} déclarée.", breach.id);
+            let text = format!(
+                "Violation de données personnelles n° {} déclarée.",
+                breach.id
+            );
             let entry = Entry::internal(
                 "personal_data_breach_declared",
                 json!({ "breach": breach.id }),
             )
             .with_body(&text);
-            record(tx.conn, ticket.id, &Author::caller(caller, None), entry, tx.now)?;
+            record(
+                tx.conn,
+                ticket.id,
+                &Author::caller(caller, None),
+                entry,
+                tx.now,
+            )?;
         }
         if tx.notifies() {
             notices::to_controller(tx.conn, tx.now, &breach, Notice::BreachToNotify, &payload)?;
@@ -196,11 +205,11 @@ pub async fn declare(
                 described["territory"].as_str().unwrap_or_default(),
                 described["aware"].as_str().unwrap_or_default()
             );
-            let information = notices::payload(
-                tx.conn,
-                &breach,
-                json!({ "subject": "Violation de données déclarée : information du DPD", "sentence": sentence }),
-            )?;
+            // The same description, with what the DPDs are told.
+            let mut information = payload.clone();
+            information["breach"]["subject"] =
+                json!("Violation de données déclarée : information du DPD");
+            information["breach"]["sentence"] = json!(sentence);
             notices::to_dpos(tx.conn, tx.now, &told, &information)?;
         }
         view(tx.conn, breach, tx.now)

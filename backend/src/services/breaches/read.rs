@@ -35,9 +35,7 @@ pub(super) fn state_of(breach: &Breach, now: DateTime<Utc>) -> BreachState {
 /// The breach whole, as of `now`.
 pub fn view(conn: &mut DbConn, breach: Breach, now: DateTime<Utc>) -> Result<BreachView, AppError> {
     let (scope, controller) = parties(conn, &stored(&breach))?;
-    let zone = territories::find(conn, &breach.territory_code)?
-        .map(|t| t.zone())
-        .unwrap_or(chrono_tz::Europe::Paris);
+    let zone = territories::zone(conn, &breach.territory_code)?;
     let events = breaches::events(conn, breach.id)?;
     let informed_dpos = events
         .iter()

@@ -19,9 +19,7 @@ const LIST_LIMIT: i64 = 200;
 /// The request whole.
 pub fn view(conn: &mut DbConn, request: RightsRequest) -> Result<RightsRequestView, AppError> {
     let (scope, controller) = parties(conn, &stored(&request))?;
-    let zone = territories::find(conn, &request.territory_code)?
-        .map(|t| t.zone())
-        .unwrap_or(chrono_tz::Europe::Paris);
+    let zone = territories::zone(conn, &request.territory_code)?;
     let ticket = match request.ticket_id {
         Some(id) => tickets::find(conn, id)?.map(|t| t.reference),
         None => None,

@@ -111,9 +111,7 @@ pub async fn record(
         let competent = controller_kind != ControllerKind::HeadsOfEstablishment
             && receiver.is_some()
             && receiver == controller_id;
-        let zone = territories::find(tx.conn, &territory)?
-            .map(|t| t.zone())
-            .unwrap_or(chrono_tz::Europe::Paris);
+        let zone = territories::zone(tx.conn, &territory)?;
         let request = rights_requests::insert(
             tx.conn,
             &NewRightsRequest {

@@ -80,15 +80,11 @@ pub async fn figures(
                 )
             })?;
         let scope = scope::resolve(tx.conn, caller, &key)?;
-        let zone = zone_of(tx.conn, &scope.view.territory)?;
+        let zone = territories::zone(tx.conn, &scope.view.territory)?;
         let (from, to) = period(&request, tx.now, zone)?;
         compute(tx.conn, scope, from, to, zone)
     })
     .await
-}
-
-fn zone_of(conn: &mut DbConn, territory: &str) -> Result<Tz, AppError> {
-    Ok(territories::find(conn, territory)?.map_or(chrono_tz::Europe::Paris, |t| t.zone()))
 }
 
 /// The requested period, by default from the first day of the current month to the end of
