@@ -57,6 +57,9 @@ enum Command {
         /// Time the views of --database-url as an earlier run left it, without filling it.
         #[arg(long, requires = "database_url")]
         reuse: bool,
+        /// How many reads the access log holds for its timings.
+        #[arg(long, default_value_t = 1_000_000)]
+        access_reads: usize,
     },
     /// Demonstration data.
     Demo {
@@ -81,6 +84,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// A person's data (GDPR): export everything held about them, or erase them.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
     },
     /// Write the OpenAPI document, or check that the committed one is current.
     Openapi {
@@ -109,6 +117,26 @@ enum DemoCommand {
         /// The same seed writes the same activity.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Print (or write) as JSON everything the desk holds about a user.
+    Export {
+        /// The user's email.
+        #[arg(long)]
+        user: String,
+        /// Write the JSON to this file instead of the standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Erase a user: email and name replaced wherever a text holds them, uploads, sessions,
+    /// credentials and messages deleted; their tickets remain with an anonymous requester.
+    Erase {
+        /// The user's email.
+        #[arg(long)]
+        user: String,
     },
 }
 
@@ -228,12 +256,14 @@ fn run(command: Command) -> Result<(), String> {
             pages,
             database_url,
             reuse,
+            access_reads,
         } => run_bench(
             guichet::bench::BenchOptions {
                 tickets,
                 sample,
                 pages,
                 reuse,
+                access_reads,
             },
             database_url,
         ),
@@ -259,6 +289,12 @@ fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("{} : {e}", file.display()))?;
             print!("{report}");
             Ok(())
+        }
+        Command::Privacy { command } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            run_privacy(&mut conn, &settings.data_dir, command)
         }
         Command::Figures { command } => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
@@ -373,6 +409,41 @@ fn run_bench(
     }
     println!("{}", report?);
     Ok(())
+}
+
+fn run_privacy(
+    conn: &mut guichet::db::DbConn,
+    data_dir: &std::path::Path,
+    command: PrivacyCommand,
+) -> Result<(), String> {
+    use guichet::services::privacy::use_cases;
+    let now = chrono::Utc::now();
+    match command {
+        PrivacyCommand::Export { user, output } => {
+            let export = use_cases::export_by_email(conn, &user, now).map_err(|e| e.to_string())?;
+            let text = serde_json::to_string_pretty(&export).map_err(|e| e.to_string())?;
+            match output {
+                Some(path) => std::fs::write(&path, text + "\n")
+                    .map_err(|e| format!("{} : {e}", path.display()))?,
+                None => println!("{text}"),
+            }
+            Ok(())
+        }
+        PrivacyCommand::Erase { user } => {
+            let report =
+                use_cases::erase_by_email(conn, data_dir, &user, now).map_err(|e| e.to_string())?;
+            println!(
+                "{user} effacé (compte {}) : {} textes réécrits, {} lignes supprimées, \
+                 {} fichiers supprimés, {} copies de messages réécrites",
+                report.user_id,
+                report.texts_rewritten,
+                report.rows_deleted,
+                report.files_deleted,
+                report.mail_files_rewritten
+            );
+            Ok(())
+        }
+    }
 }
 
 fn run_figures(conn: &mut guichet::db::DbConn, command: FiguresCommand) -> Result<(), String> {

@@ -136,6 +136,11 @@ pub struct Settings {
     pub max_attachment_bytes: u64,
     /// How long an `Idempotency-Key` and its answer are kept.
     pub idempotency_key_hours: i64,
+    /// How long the access log keeps a read, in months.
+    pub access_log_months: i64,
+    /// Closed tickets are anonymised at the end of the school year this many years after the
+    /// one they closed in (2: the end of the school year after next).
+    pub ticket_retention_school_years: i64,
     /// Password hashes computed at once (each takes ~19 MiB while it runs).
     pub password_hashers: usize,
     /// Logins that may wait for a hasher before the next ones answer 503.
@@ -298,6 +303,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "GUICHET_IDEMPOTENCY_KEY_HOURS",
         "24",
         "Durée de conservation d'une clé Idempotency-Key et de sa réponse, en heures (1-720)",
+    ),
+    (
+        "GUICHET_ACCESS_LOG_MONTHS",
+        "12",
+        "Durée de conservation du journal des accès aux tickets, en mois (1-120)",
+    ),
+    (
+        "GUICHET_TICKET_RETENTION_SCHOOL_YEARS",
+        "2",
+        "Un ticket clos est anonymisé à la fin de la N-ième année scolaire après celle de sa clôture (2 : la fin de l'année scolaire d'après la suivante) (1-10)",
     ),
     (
         "GUICHET_PASSWORD_HASHERS",
@@ -494,6 +509,8 @@ impl Settings {
             data_dir: PathBuf::from(get("GUICHET_DATA_DIR")),
             max_attachment_bytes: positive("GUICHET_MAX_ATTACHMENT_BYTES", 104_857_600)? as u64,
             idempotency_key_hours: positive("GUICHET_IDEMPOTENCY_KEY_HOURS", 720)?,
+            access_log_months: positive("GUICHET_ACCESS_LOG_MONTHS", 120)?,
+            ticket_retention_school_years: positive("GUICHET_TICKET_RETENTION_SCHOOL_YEARS", 10)?,
             password_hashers: positive("GUICHET_PASSWORD_HASHERS", 16)? as usize,
             password_queue: positive("GUICHET_PASSWORD_QUEUE", 1000)? as usize,
             review_cron: cron("GUICHET_REVIEW_CRON", get("GUICHET_REVIEW_CRON"))?,

@@ -8,6 +8,7 @@ use crate::auth::hasher::PasswordHasherPool;
 use crate::auth::jwt::TokenKeys;
 use crate::clock::Clock;
 use crate::db::{DbPool, WriterGate};
+use crate::services::access_log::recorder::AccessRecorder;
 use crate::services::notifications::mailer::Mailer;
 use crate::settings::Settings;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// The queue of this process's writers on SQLite (open on PostgreSQL).
     pub writers: Arc<WriterGate>,
+    /// The writer of the access log (who read which ticket).
+    pub access_log: Arc<AccessRecorder>,
 }
 
 impl AppState {
@@ -45,14 +48,16 @@ impl AppState {
         // The settings are validated when read and the templates by the tests.
         let mailer = Mailer::from_settings(&settings.mail, &settings.data_dir)
             .unwrap_or_else(|e| panic!("notifications: {e}"));
+        let writers = Arc::new(WriterGate::for_database(&settings.database_url));
         Self {
+            access_log: Arc::new(AccessRecorder::start(pool.clone(), writers.clone())),
+            writers,
             mailer: Arc::new(mailer),
             hasher: Arc::new(PasswordHasherPool::new(
                 settings.password_hashers,
                 settings.password_queue,
             )),
             keys: Arc::new(keys),
-            writers: Arc::new(WriterGate::for_database(&settings.database_url)),
             pool,
             settings: Arc::new(settings),
             clock,

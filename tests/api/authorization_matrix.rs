@@ -668,6 +668,28 @@ fn routes() -> Vec<Route> {
             raw: None,
         },
         Route {
+            name: "access log of a ticket",
+            method: "GET",
+            path: |f, s| format!("/api/v1/admin/access-log?ticket={}", f.ticket(s)),
+            body: no_body,
+            expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "access log of a user",
+            method: "GET",
+            path: |_, s| {
+                let territory = if s == Scope::In { "ge" } else { "hdf" };
+                let email = crate::helpers::demo_email("correspondent", territory);
+                format!("/api/v1/admin/access-log?user={email}")
+            },
+            body: no_body,
+            expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
             name: "audit events",
             method: "GET",
             path: |_, _| "/api/v1/admin/audit-events".into(),
@@ -1048,6 +1070,25 @@ fn routes() -> Vec<Route> {
             },
             body: |_, _| Some(json!({ "dpo_email": "dpd@matrice.example" })),
             expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "export a user's personal data",
+            method: "GET",
+            path: |f, s| format!("/api/v1/admin/users/{}/personal-data", f.user(s)),
+            body: no_body,
+            expect: |a, s| admin_object(&[200])(a, s),
+            if_match: false,
+            raw: None,
+        },
+        Route {
+            name: "erase a user",
+            method: "POST",
+            path: |f, s| format!("/api/v1/admin/users/{}/erase", f.user(s)),
+            body: no_body,
+            // Erased by the first admin; the second finds nothing left to erase.
+            expect: |a, s| admin_object(&[200, 409])(a, s),
             if_match: false,
             raw: None,
         },

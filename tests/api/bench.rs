@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use guichet::bench::{run, BenchOptions};
-use guichet::db::schema::{service_level_clocks, ticket_hops, tickets};
+use guichet::db::schema::{service_level_clocks, ticket_hops, ticket_reads, tickets};
 
 use crate::helpers::TestApp;
 
@@ -18,11 +18,12 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
             sample: 200,
             pages: 5,
             reuse: false,
+            access_reads: 12_000,
         },
     )
     .unwrap();
     assert_eq!((report.tickets, report.sample), (500, 200));
-    assert_eq!(report.timings.len(), 8);
+    assert_eq!(report.timings.len(), 12);
     assert!(report
         .timings
         .iter()
@@ -32,6 +33,13 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
         "pilotage : chiffres du territoire sur un an"
     );
     assert_eq!(report.timings[6].samples, 5);
+    // The access log, filled to the size asked (in chunks), and its four queries.
+    assert_eq!(report.timings[8].name, "accès : un ticket, 1re page");
+    let reads: i64 = ticket_reads::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(reads, 12_000);
     // The copies' figures were counted after them: read from the tallies, they are those
     // recounted from the tickets.
     crate::figure_tallies::assert_tallies_agree(&app, 13);
@@ -73,6 +81,7 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
             sample: 10,
             pages: 1,
             reuse: false,
+            access_reads: 0,
         }
     )
     .is_err());
@@ -84,10 +93,16 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
             sample: 0,
             pages: 1,
             reuse: true,
+            access_reads: 12_000,
         },
     )
     .unwrap();
     assert_eq!((again.tickets, again.sample), (500, 0));
+    assert_eq!(
+        again.access_fill,
+        std::time::Duration::ZERO,
+        "nothing added"
+    );
     let all: i64 = tickets::table.count().get_result(conn).unwrap();
     assert_eq!(all, 500);
 }

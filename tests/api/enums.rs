@@ -26,6 +26,7 @@ use guichet::domain::service_level_clock::ClockState;
 use guichet::domain::service_level_policy::{ClockKind, HandlerKind};
 use guichet::domain::technical_file::{EscalationJustification, Profile};
 use guichet::domain::ticket_lifecycle::{PendingReason, TicketAction, TicketStatus};
+use guichet::domain::ticket_read::{Channel, ReadPart};
 use guichet::services::breaches::views::BreachState;
 use guichet::services::stats::scope::ScopeKind;
 use guichet::services::tickets::escalation::AnswerKind;
@@ -99,6 +100,8 @@ fn every_vocabulary_is_published_as_serialised() {
         matches_document("PeopleCategory", PeopleCategory::ALL),
         matches_document("RecordCategory", RecordCategory::ALL),
         matches_document("DataSubjectRight", DataSubjectRight::ALL),
+        matches_document("ReadPart", ReadPart::ALL),
+        matches_document("Channel", Channel::ALL),
     ];
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{failures:#?}");
@@ -152,6 +155,8 @@ fn the_document_declares_no_other_vocabulary() {
         "PeopleCategory",
         "RecordCategory",
         "DataSubjectRight",
+        "ReadPart",
+        "Channel",
     ]
     .into();
     assert_eq!(declared, checked);

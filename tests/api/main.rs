@@ -1,6 +1,7 @@
 //! Integration tests: each test gets a fresh database (a temp SQLite file, or a fresh
 //! PostgreSQL database when TEST_DATABASE_URL is set).
 
+mod access_log;
 mod admin;
 mod attachments;
 mod auth_tokens;
@@ -29,6 +30,7 @@ mod monthly_reviews;
 mod notifications;
 mod openapi;
 mod outages;
+mod privacy;
 mod protection;
 mod reference;
 mod references;

@@ -26,6 +26,7 @@ use guichet::domain::routing::TargetKind;
 use guichet::domain::service_level_policy::ClockKind;
 use guichet::domain::technical_file::{EscalationJustification, TechnicalElement};
 use guichet::domain::ticket_lifecycle::{PendingReason, TicketStatus};
+use guichet::domain::ticket_read::{Channel, ReadPart};
 use guichet::settings::DatabaseUrl;
 
 use crate::helpers::TestDb;
@@ -199,6 +200,8 @@ fn domain_vocabularies() -> Vocabularies {
         ),
         ("personal_data_breaches", "outcome", BreachOutcome::TEXTS),
         ("rights_requests", "scope", PeopleScope::TEXTS),
+        ("ticket_reads", "part", ReadPart::TEXTS),
+        ("ticket_reads", "channel", Channel::TEXTS),
         ("rights_requests", "controller_kind", ControllerKind::TEXTS),
         (
             "rights_requests",

@@ -14,7 +14,9 @@ tickets through to their resolution (stopping their clocks): afterwards the figu
 the tallies are those recounted from the tickets (`guichet figures check`); a browser signs
 in to the web desk and comments tickets from their pages and attaches files to them, again
 and again: every session it was acknowledged still opens the desk after the crashes, every
-acknowledged comment is stored once, every acknowledged file once with its bytes on disk.
+acknowledged comment is stored once, every acknowledged file once with its bytes on disk;
+a reader reads journals: every read answered is in the access log; and an admin creates
+users and erases them: every erasure answered is stored whole.
 
     python3 tests/scripts/kill_during_writes.py --binary target/debug/guichet --database sqlite
 """
@@ -131,6 +133,49 @@ def acknowledging_writer(base, token, path, body_of, key, acknowledged, stop, lo
             raise RuntimeError(f"{path}: {status} {body}")
         with lock:
             acknowledged.add(body[key])
+        i += 1
+
+
+def reader(base, token, acknowledged, reads, stop, lock):
+    """Reads the journals of acknowledged tickets until the service dies; counts the reads
+    answered (each must be in the access log: a read is answered once it is recorded)."""
+    dice = random.Random(7)
+    while not stop.is_set():
+        with lock:
+            references = list(acknowledged.values())
+        if not references:
+            time.sleep(0.05)
+            continue
+        try:
+            status, _, body = request(base, "GET",
+                                      f"/api/v1/tickets/{dice.choice(references)}/events",
+                                      token=token, timeout=10)
+        except OSError:
+            return
+        if status != 200:
+            raise RuntimeError(f"journal read: {status} {body}")
+        with lock:
+            reads[0] += 1
+
+
+def eraser(base, token, round_, erased, stop, lock):
+    """Creates users and erases them until the service dies; records each erasure answered."""
+    i = 0
+    while not stop.is_set():
+        try:
+            status, _, body = request(base, "POST", "/api/v1/admin/users", token=token, body={
+                "email": f"kill-erase-{round_}-{i}@college.example",
+                "display_name": f"Effacement Numero{round_}x{i}"}, timeout=10)
+            if status != 201:
+                raise RuntimeError(f"user for erasure: {status} {body}")
+            status, _, answer = request(base, "POST", f"/api/v1/admin/users/{body['id']}/erase",
+                                        token=token, body={}, timeout=10)
+        except OSError:
+            return
+        if status != 200:
+            raise RuntimeError(f"erasure: {status} {answer}")
+        with lock:
+            erased[body["id"]] = body["email"]
         i += 1
 
 
@@ -284,6 +329,7 @@ def main():
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
     resolved, web_sessions, web_comments, web_files = set(), set(), set(), set()
     breach_ids, decided, request_ids = set(), set(), set()
+    journal_reads, erased = [0], {}
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -323,6 +369,10 @@ def main():
         threads.append(threading.Thread(target=acknowledging_writer, args=(
             service.base, agent, "/api/v1/rights-requests", rights_request, "id", request_ids,
             stop, lock)))
+        threads.append(threading.Thread(target=eraser, args=(
+            service.base, admin, round_, erased, stop, lock)))
+        threads.append(threading.Thread(target=reader, args=(
+            service.base, token, acknowledged, journal_reads, stop, lock)))
         threads.append(threading.Thread(target=decider, args=(
             service.base, admin, breach_ids, decided, stop, lock)))
         for t in threads:
@@ -458,7 +508,21 @@ def main():
             pass
     stored_resolved = sql_count(database_url, "SELECT count(*) FROM tickets WHERE title LIKE "
                                               "'kill-%' AND status = 'resolved'")
+    # Only the reader reads journals through the API as the correspondent.
+    logged_reads = sql_count(database_url, (
+        "SELECT count(*) FROM ticket_reads r JOIN users u ON u.id = r.user_id WHERE "
+        "r.part = 'journal' AND r.channel = 'api' AND u.email = "
+        "'correspondent.ge@demo.guichet.example'"))
+    # An erasure is one transaction: every one answered is whole, none is half done.
+    erased_stored = sql_count(database_url, "SELECT count(*) FROM users WHERE id IN (%s) AND "
+                              "email LIKE 'personne-effacee-%%' AND NOT active" % ",".join(
+                                  str(i) for i in erased)) if erased else 0
+    named_left = sum(sql_count(database_url, (
+        f"SELECT count(*) FROM audit_events WHERE target LIKE '%{email}%' OR detail LIKE "
+        f"'%{email}%' OR actor_label LIKE '%{email}%'")) for email in erased.values())
     print(f"  tickets resolved by the guichet agent: {stored_resolved}")
+    print(f"  erasures answered: {len(erased)}, stored: {erased_stored}; half done: {named_left}")
+    print(f"  journal reads answered: {journal_reads[0]}, in the access log: {logged_reads}")
     print(f"  figures read from the tallies agree with the tickets: {tallies_agree}")
     print(f"  web sessions acknowledged: {len(web_sessions)}, lost: {lost_sessions}")
     print(f"  web comments acknowledged: {len(web_comments)}, stored: {stored_comments}, "
@@ -472,7 +536,9 @@ def main():
     print(f"  rights requests acknowledged: {len(request_ids)}, stored: {stored_requests}; "
           f"without their journal entry or message: {partial_requests}")
     drop_database(database_url)
-    ok = (len(request_ids) > 0 and stored_requests == len(request_ids) and partial_requests == 0
+    ok = (len(erased) > 0 and erased_stored == len(erased) and named_left == 0
+          and journal_reads[0] > 0 and logged_reads >= journal_reads[0]
+          and len(request_ids) > 0 and stored_requests == len(request_ids) and partial_requests == 0
           and len(breach_ids) > 0 and stored_breaches == len(breach_ids) and partial_breaches == 0
           and len(decided) > 0 and decided_stored == len(decided) and partial_decisions == 0
           and missing == 0 and duplicates == 0 and stuck == 0 and stored == len(acknowledged)

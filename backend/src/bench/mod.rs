@@ -4,6 +4,7 @@
 //! keyset pages, and a territory-year of figures; then the web desk's pages, served by the
 //! whole application in the process (`pages`).
 
+mod access_log;
 mod amplify;
 pub mod pages;
 
@@ -29,6 +30,8 @@ pub struct BenchOptions {
     pub pages: usize,
     /// Times the views of a database an earlier run filled, without filling it.
     pub reuse: bool,
+    /// Reads the access log holds for its timings (added up to this count).
+    pub access_reads: usize,
 }
 
 /// Latencies of one view, in milliseconds.
@@ -46,6 +49,9 @@ pub struct BenchReport {
     pub sample: usize,
     pub generation: Duration,
     pub amplification: Duration,
+    /// Reads in the access log, and how long adding the missing ones took.
+    pub access_reads: usize,
+    pub access_fill: Duration,
     pub timings: Vec<Timing>,
 }
 
@@ -68,6 +74,12 @@ impl fmt::Display for BenchReport {
                 self.amplification.as_secs_f64()
             )?;
         }
+        writeln!(
+            f,
+            "journal des accès : {} lectures (ajoutées en {:.1} s)",
+            self.access_reads,
+            self.access_fill.as_secs_f64()
+        )?;
         writeln!(
             f,
             "{:<44} {:>7} {:>9} {:>9} {:>9}",
@@ -285,7 +297,11 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
         "pilotage : les mêmes, recomptés sur les tickets",
         recounted,
     ));
+    let access_fill = access_log::fill(conn, options.access_reads)?;
+    timings.extend(access_log::time(conn, samples)?);
     Ok(BenchReport {
+        access_reads: options.access_reads,
+        access_fill,
         backend: conn.backend_name(),
         tickets: if options.reuse { held } else { options.tickets },
         sample,

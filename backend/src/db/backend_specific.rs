@@ -4,7 +4,8 @@ use diesel::prelude::*;
 
 use chrono::NaiveDateTime;
 
-use super::models::{NewTicket, Ticket};
+use super::models::{NewTicket, NewTicketRead, Ticket};
+use super::schema::ticket_reads;
 use super::schema::{idempotency_keys, job_leases, login_attempts, ticket_sequences, tickets};
 use super::schema::{notification_preferences, outbox};
 use super::DbConn;
@@ -156,18 +157,31 @@ pub fn claim_idempotency_key(
         .execute(c))
 }
 
-/// Many tickets at once: one multi-row statement on PostgreSQL; SQLite's batch insert cannot
-/// leave a column to its default, so there one statement a row (cheap inside a transaction).
+/// Inserts many rows of one table: one multi-row statement on PostgreSQL; SQLite's batch
+/// insert cannot leave a column to its default, so there one statement a row (cheap inside a
+/// transaction).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            DbConn::Postgres(pg) => diesel::insert_into($table).values($rows).execute(pg),
+            DbConn::Sqlite(sqlite) => $rows.iter().try_fold(0, |inserted, row| {
+                diesel::insert_into($table)
+                    .values(row)
+                    .execute(sqlite)
+                    .map(|n| inserted + n)
+            }),
+        }
+    };
+}
+
+/// Many tickets at once (the generator, the benchmark).
 pub fn insert_tickets(conn: &mut DbConn, rows: &[NewTicket]) -> QueryResult<usize> {
-    match conn {
-        DbConn::Postgres(pg) => diesel::insert_into(tickets::table).values(rows).execute(pg),
-        DbConn::Sqlite(sqlite) => rows.iter().try_fold(0, |inserted, row| {
-            diesel::insert_into(tickets::table)
-                .values(row)
-                .execute(sqlite)
-                .map(|n| inserted + n)
-        }),
-    }
+    insert_rows!(conn, tickets::table, rows)
+}
+
+/// Many entries of the access log at once (one batch of its writer).
+pub fn insert_ticket_reads(conn: &mut DbConn, rows: &[NewTicketRead]) -> QueryResult<usize> {
+    insert_rows!(conn, ticket_reads::table, rows)
 }
 
 /// Refreshes the planner's statistics after a bulk load (PostgreSQL's autovacuum would do

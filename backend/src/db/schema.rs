@@ -193,6 +193,7 @@ diesel::table! {
         service_level_policy_id -> Nullable<BigInt>,
         next_due_at -> Timestamp,
         breached -> Bool,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -545,6 +546,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_reads (id) {
+        id -> BigInt,
+        read_at -> Timestamp,
+        ticket_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        client_id -> Nullable<Text>,
+        part -> Text,
+        attachment_id -> Nullable<BigInt>,
+        channel -> Text,
+        client_address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    anonymisation_permits (id) {
+        id -> BigInt,
+        reason -> Text,
+    }
+}
+
+diesel::joinable!(ticket_reads -> tickets (ticket_id));
+diesel::joinable!(ticket_reads -> users (user_id));
 diesel::joinable!(rights_request_events -> rights_requests (request_id));
 diesel::joinable!(personal_data_breach_events -> personal_data_breaches (breach_id));
 diesel::joinable!(queues -> organisations (organisation_id));
@@ -558,6 +582,8 @@ diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(organisations -> territories (territory_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    anonymisation_permits,
+    ticket_reads,
     territories,
     organisations,
     establishments,

@@ -76,13 +76,16 @@ use crate::domain::routing::TargetKind;
 use crate::domain::service_level_policy::ClockKind;
 use crate::domain::technical_file::{EscalationJustification, TechnicalElement};
 use crate::domain::ticket_lifecycle::{PendingReason, TicketStatus};
+use crate::domain::ticket_read::{Channel, ReadPart};
 
 text_columns!(
     ActionStatus,
     Audience,
     AuditOutcome,
     BreachOutcome,
+    Channel,
     PeopleScope,
+    ReadPart,
     ClockKind,
     CollectiviteSubkind,
     CompetenceDomain,

@@ -24,4 +24,5 @@ pub mod svg_chart;
 pub mod technical_file;
 pub mod text_enum;
 pub mod ticket_lifecycle;
+pub mod ticket_read;
 pub mod uai;

@@ -10,9 +10,14 @@ use super::json::ApiJson;
 use super::params;
 use crate::domain::notifications::OutboxState;
 use crate::error::{AppError, Problem};
+use crate::services::access_log;
+use crate::services::access_log::list::AccessLogQuery;
+use crate::services::access_log::views::AccessLogPage;
 use crate::services::admin::organisations::{self, SetDpo};
 use crate::services::admin::views::*;
 use crate::services::admin::{audit_log, outbox, service_accounts, users};
+use crate::services::privacy;
+use crate::services::privacy::erase::ErasureReport;
 use crate::services::views::{Items, OrganisationView};
 use crate::state::AppState;
 
@@ -116,6 +121,43 @@ pub async fn revoke_grant(
     let (id, grant_id) = path.into_inner();
     let user = users::revoke_grant(&state, &caller.0, id, grant_id).await?;
     Ok(HttpResponse::Ok().json(user))
+}
+
+/// Everything the desk holds about a user of the admin's territory, as JSON (GDPR art. 15
+/// and 20): account, roles, tickets opened, journal entries written, files uploaded, messages,
+/// reads and security events. Audited (`privacy_export`).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Object),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/users/{id}/personal-data")]
+pub async fn export_personal_data(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let export = privacy::use_cases::export_user(&state, &caller.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(export))
+}
+
+/// Erases a user of the admin's territory (GDPR art. 17): email and name replaced wherever a
+/// text holds them, uploads, sessions, credentials and messages deleted; the account keeps
+/// its id so that the tickets keep an anonymous requester. Audited (`privacy_erase`).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = ErasureReport),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/admin/users/{id}/erase")]
+pub async fn erase_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let report = privacy::use_cases::erase_user(&state, &caller.0, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
 /// Disables a user: their tokens stop working at once.
@@ -241,6 +283,46 @@ pub async fn list_audit_events(
     let limit = params::page_limit(query.limit.as_deref())?;
     let cursor = params::text(query.cursor);
     let page = audit_log::list(&state, &caller.0, limit, cursor).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccessLogParams {
+    /// Only the reads of this ticket (its reference).
+    pub ticket: Option<String>,
+    /// Only the reads of this user (an email).
+    pub user: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Who read what: the reads of the admin's territories' tickets (ticket, journal, hops,
+/// attachments, web page), newest first, for one ticket, one user, or all.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(AccessLogParams), responses(
+    (status = 200, body = AccessLogPage),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/admin/access-log")]
+pub async fn list_access_log(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    query: web::Query<AccessLogParams>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let wanted = AccessLogQuery {
+        ticket: params::text(query.ticket),
+        user: params::text(query.user),
+        limit: params::page_limit(query.limit.as_deref())?,
+        cursor: params::text(query.cursor),
+    };
+    let page = access_log::list::list(&state, &caller.0, wanted).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -57,6 +57,13 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
         state.clone(),
         |s| async move { jobs::housekeeping(&s).await },
     )?;
+    // Every day at 02:17 UTC: anonymise the closed tickets whose retention is over.
+    let retention = job(
+        Every::Cron("0 17 2 * * *".into()),
+        "ticket_retention",
+        state.clone(),
+        |s| async move { jobs::ticket_retention(&s).await },
+    )?;
     // Every day at 16:00 UTC (the end of a school day in France): the queue digests.
     let digests = job(
         Every::Cron("0 0 16 * * *".into()),
@@ -104,6 +111,7 @@ pub async fn start(state: AppState) -> Result<JobScheduler, String> {
     for job in [
         auto_close,
         housekeeping,
+        retention,
         digests,
         monthly_reviews,
         service_levels,

@@ -7,6 +7,7 @@ use crate::db::repo::{establishments, organisations, role_grants, service_accoun
 use crate::db::DbConn;
 use crate::domain::reference_kinds::OrganisationKind;
 use crate::domain::role::Role;
+use crate::domain::ticket_read::Channel;
 use crate::error::AppError;
 use crate::services::unit_of_work;
 use crate::state::AppState;
@@ -78,8 +79,10 @@ pub enum AdminScope {
 pub struct Caller {
     pub principal: Principal,
     pub grants: Vec<Grant>,
-    /// The client address the request came from, for the audit log.
+    /// The client address the request came from, for the audit and access logs.
     pub address: Option<String>,
+    /// Whether the request came through the API or the web desk (the access log).
+    pub channel: Channel,
 }
 
 impl Caller {
@@ -195,6 +198,7 @@ pub fn user_caller(conn: &mut DbConn, user_id: i64) -> Result<Option<Caller>, Ap
         },
         grants,
         address: None,
+        channel: Channel::Api,
     }))
 }
 
@@ -237,6 +241,7 @@ pub fn authenticate(conn: &mut DbConn, token: &VerifiedToken) -> Result<Caller, 
                     territory: account.territory_code,
                 },
                 address: None,
+                channel: Channel::Api,
             })
         }
     }

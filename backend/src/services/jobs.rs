@@ -77,6 +77,16 @@ pub async fn merge_tallies(state: &AppState) -> Result<Ran, AppError> {
     }
 }
 
+/// Anonymises the closed tickets whose retention is over (daily).
+pub async fn ticket_retention(state: &AppState) -> Result<Ran, AppError> {
+    if !lease(state, "ticket_retention", Duration::hours(24)).await? {
+        return Ok(None);
+    }
+    crate::services::privacy::retention::anonymise_due(state)
+        .await
+        .map(Some)
+}
+
 /// Gathers the day's held queue notices into one digest per person (daily).
 pub async fn queue_digests(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "queue_digest", Duration::hours(24)).await? {
@@ -99,19 +109,22 @@ pub async fn monthly_reviews(state: &AppState) -> Result<Ran, AppError> {
         .map(Some)
 }
 
-/// Forgets expired idempotency keys and old login counters (hourly).
+/// Forgets expired idempotency keys, old login counters, expired web sessions and the
+/// access log's reads past their retention (hourly).
 pub async fn housekeeping(state: &AppState) -> Result<Ran, AppError> {
     if !lease(state, "housekeeping", Duration::hours(1)).await? {
         return Ok(None);
     }
     let ttl = Duration::hours(state.settings.idempotency_key_hours);
-    unit_of_work::write_anonymous(state, move |tx| {
+    let forgotten = unit_of_work::write_anonymous(state, move |tx| {
         let now = tx.now.naive_utc();
         let keys = idempotency_keys::purge(tx.conn, now - ttl)?;
         let attempts = login_attempts::purge(tx.conn, now - Duration::hours(1))?;
         // Web sessions nobody signed out of end here, once expired.
         let sessions = web_sessions::delete_expired(tx.conn, now)?;
-        Ok(Some(keys + attempts + sessions))
+        Ok(keys + attempts + sessions)
     })
-    .await
+    .await?;
+    let reads = crate::services::access_log::retention::purge_expired(state).await?;
+    Ok(Some(forgotten + reads))
 }

@@ -1,5 +1,6 @@
 //! Use cases: one function each; they decide, in one transaction, and return views.
 
+pub mod access_log;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -15,6 +16,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod me;
 pub mod notifications;
+pub mod privacy;
 pub mod reference;
 pub mod reviews;
 pub mod rights_requests;

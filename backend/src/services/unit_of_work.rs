@@ -3,10 +3,14 @@
 //! transaction that takes the write lock when it begins. A 403 leaves an audit row written
 //! after the work's own transaction rolled back, so the refusal is never lost with it.
 //! Actions registered with [`Tx::after_commit`] run once the transaction has committed.
+//! Reads of tickets noted with [`Tx::note_read`] are in the access log before the read
+//! returns.
 
 use chrono::{DateTime, Utc};
 
+use crate::db::models::NewTicketRead;
 use crate::db::DbConn;
+use crate::domain::ticket_read::ReadPart;
 use crate::error::AppError;
 use crate::services::audit;
 use crate::services::caller::Caller;
@@ -20,6 +24,7 @@ pub struct Tx<'c> {
     pub now: DateTime<Utc>,
     after_commit: Vec<AfterCommit>,
     notifies: bool,
+    reads: Vec<NewTicketRead>,
 }
 
 impl<'c> Tx<'c> {
@@ -29,6 +34,7 @@ impl<'c> Tx<'c> {
             now,
             after_commit: Vec::new(),
             notifies: true,
+            reads: Vec::new(),
         }
     }
 
@@ -45,6 +51,27 @@ impl<'c> Tx<'c> {
     /// Whether the work's notices go to the outbox.
     pub fn notifies(&self) -> bool {
         self.notifies
+    }
+
+    /// Notes that `caller` is shown `part` of a ticket: the access log records it before the
+    /// read answers (reads through [`read`] only).
+    pub fn note_read(
+        &mut self,
+        caller: &Caller,
+        ticket_id: i64,
+        part: ReadPart,
+        attachment_id: Option<i64>,
+    ) {
+        self.reads.push(NewTicketRead {
+            read_at: self.now.naive_utc(),
+            ticket_id,
+            user_id: caller.user_id(),
+            client_id: caller.client_id().map(str::to_owned),
+            part,
+            attachment_id,
+            channel: caller.channel,
+            client_address: caller.address.clone(),
+        });
     }
 
     /// Runs `action` once the transaction has committed (never if it rolls back).
@@ -129,19 +156,22 @@ pub async fn audited<T: Send + 'static>(
     decision
 }
 
-/// Reads for `caller`.
+/// Reads for `caller`; the reads of tickets it noted are recorded before it returns.
 pub async fn read<T, F>(state: &AppState, caller: &Caller, work: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut Tx, &Caller) -> Result<T, AppError> + Send + 'static,
 {
     let caller = caller.clone();
-    blocking(state, Access::Read, move |conn, now| {
+    let (value, reads) = blocking(state, Access::Read, move |conn, now| {
         let mut tx = Tx::new(conn, now);
         let result = work(&mut tx, &caller);
-        audit_refusal(tx.conn, &caller, now, result)
+        let reads = std::mem::take(&mut tx.reads);
+        audit_refusal(tx.conn, &caller, now, result).map(|value| (value, reads))
     })
-    .await
+    .await?;
+    state.access_log.record(reads).await?;
+    Ok(value)
 }
 
 /// Writes for `caller`, in one transaction.

@@ -117,6 +117,7 @@ pub async fn resume(
     .await?;
     Ok(session.map(|mut s| {
         s.caller.address = Some(address);
+        s.caller.channel = crate::domain::ticket_read::Channel::Web;
         s
     }))
 }

@@ -21,6 +21,7 @@ pub mod territory;
 pub mod ticket;
 pub mod ticket_event;
 pub mod ticket_hop;
+pub mod ticket_read;
 pub mod user;
 pub mod web_session;
 
@@ -50,5 +51,6 @@ pub use territory::Territory;
 pub use ticket::{NewTicket, Ticket};
 pub use ticket_event::{NewTicketEvent, TicketEvent};
 pub use ticket_hop::{NewTicketHop, TicketHop};
+pub use ticket_read::{NewTicketRead, TicketRead};
 pub use user::{NewUser, User};
 pub use web_session::WebSession;

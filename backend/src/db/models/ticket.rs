@@ -52,6 +52,8 @@ pub struct Ticket {
     /// Kept by its clocks (`services::service_levels`), not by the writes' version.
     pub next_due_at: NaiveDateTime,
     pub breached: bool,
+    /// When its retention ended and its text and people went (`None`: whole).
+    pub anonymised_at: Option<NaiveDateTime>,
 }
 
 /// A ticket to insert: everything but the generated id.

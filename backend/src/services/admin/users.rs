@@ -58,7 +58,7 @@ fn user_view(conn: &mut DbConn, user: User) -> Result<UserView, AppError> {
 }
 
 /// A user the caller administers; 404 for one that does not exist or lies outside.
-fn user_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> Result<User, AppError> {
+pub(crate) fn user_in_scope(conn: &mut DbConn, caller: &Caller, id: i64) -> Result<User, AppError> {
     users::find(conn, id)?
         .filter(|u| caller.administers(u.territory_code.as_deref()))
         .ok_or_else(|| AppError::not_found(format!("Aucun utilisateur {id}")))

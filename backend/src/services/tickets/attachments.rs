@@ -17,6 +17,7 @@ use crate::auth::secrets;
 use crate::db::repo::attachments::{self, Attachment, NewAttachment};
 use crate::db::repo::ticket_events;
 use crate::db::DbConn;
+use crate::domain::ticket_read::ReadPart;
 use crate::error::AppError;
 use crate::services::caller::Caller;
 use crate::services::idempotency::Keyed;
@@ -250,6 +251,7 @@ pub async fn list(
 ) -> Result<Vec<AttachmentView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        tx.note_read(caller, ticket.id, ReadPart::Attachments, None);
         visible_list(tx.conn, ticket.id, &access)
     })
     .await
@@ -289,6 +291,7 @@ pub async fn read(
         }
         let bytes = std::fs::read(data_dir.join(&attachment.storage_path))
             .map_err(|e| AppError::Internal(format!("reading attachment {id}: {e}")))?;
+        tx.note_read(caller, ticket.id, ReadPart::Attachment, Some(id));
         Ok((view(attachment), bytes))
     })
     .await

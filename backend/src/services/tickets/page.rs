@@ -8,6 +8,7 @@ use super::chain_moves::{moves_on, ChainMoves};
 use super::read::{hop_list, journal_views, ticket_view};
 use super::views::{EventView, HopView, TicketView};
 use crate::db::repo::categories;
+use crate::domain::ticket_read::ReadPart;
 use crate::error::AppError;
 use crate::services::caller::Caller;
 use crate::services::unit_of_work;
@@ -32,6 +33,7 @@ pub async fn ticket_page(
 ) -> Result<TicketPage, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        tx.note_read(caller, ticket.id, ReadPart::Page, None);
         let events = journal_views(tx.conn, &ticket, &access)?;
         let hops = if access.is_agent() {
             Some(hop_list(tx.conn, &ticket, tx.now)?)

@@ -18,6 +18,7 @@ use crate::domain::role::Role;
 use crate::domain::search_key::search_key;
 use crate::domain::service_level_policy::ClockKind;
 use crate::domain::ticket_lifecycle::{allowed_actions, TicketStatus};
+use crate::domain::ticket_read::ReadPart;
 use crate::error::AppError;
 use crate::services::caller::{Caller, GrantScope};
 use crate::services::cursor;
@@ -139,6 +140,7 @@ pub async fn get(
 ) -> Result<TicketView, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        tx.note_read(caller, ticket.id, ReadPart::Ticket, None);
         ticket_view(tx.conn, ticket, &access, tx.now)
     })
     .await
@@ -153,6 +155,7 @@ pub async fn events(
 ) -> Result<Vec<EventView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        tx.note_read(caller, ticket.id, ReadPart::Journal, None);
         journal_views(tx.conn, &ticket, &access)
     })
     .await
@@ -199,24 +202,16 @@ pub async fn hops(
     reference: String,
 ) -> Result<Vec<HopView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
-        hop_views(tx.conn, caller, &reference, tx.now)
+        let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
+        if !access.is_agent() {
+            return Err(AppError::forbidden(
+                "le parcours entre organisations est réservé aux agents",
+            ));
+        }
+        tx.note_read(caller, ticket.id, ReadPart::Hops, None);
+        hop_list(tx.conn, &ticket, tx.now)
     })
     .await
-}
-
-fn hop_views(
-    conn: &mut DbConn,
-    caller: &Caller,
-    reference: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<HopView>, AppError> {
-    let (ticket, access) = visible_ticket(conn, caller, reference)?;
-    if !access.is_agent() {
-        return Err(AppError::forbidden(
-            "le parcours entre organisations est réservé aux agents",
-        ));
-    }
-    hop_list(conn, &ticket, now)
 }
 
 /// The hops of a ticket with their clocks (for agents).

@@ -1,0 +1,128 @@
+//! `privacy erase`: forgets a person (GDPR art. 17) and leaves the tickets and figures
+//! coherent. The account keeps its id, so that the tickets the person opened keep a
+//! requester, now anonymous, and the figures count them as before; everything that named the
+//! person goes: their email and name wherever a text holds them (journals included, under an
+//! anonymisation permit), their files, sessions, credentials, preferences and messages.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::scrub::replace_everywhere;
+use crate::db::models::User;
+use crate::db::repo::personal_data;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::services::audit::{self, Actor, Event, Outcome};
+
+/// What stands where a name or an email was.
+pub const ERASED: &str = "[personne effacée]";
+/// A name shorter than this is not looked for in free text (it would match inside words).
+const SHORTEST_NAME: usize = 4;
+
+/// What an erasure did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErasureReport {
+    pub user_id: i64,
+    /// Text values where the person's email or name was replaced.
+    pub texts_rewritten: usize,
+    /// Grants, tokens, sessions, preferences, cached answers and messages deleted.
+    pub rows_deleted: usize,
+    /// Files the person uploaded, deleted with their rows.
+    pub files_deleted: usize,
+    /// `.eml` copies of sent messages rewritten.
+    pub mail_files_rewritten: usize,
+}
+
+/// Erases `user` inside the caller's transaction; `actor` is recorded in the audit log.
+pub fn erase(
+    conn: &mut DbConn,
+    data_dir: &Path,
+    user: &User,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<ErasureReport, AppError> {
+    let email = user.email.clone();
+    let name = user.display_name.trim().to_owned();
+    let mut needles = vec![email.clone()];
+    if name.chars().count() >= SHORTEST_NAME && name != email {
+        needles.push(name);
+    }
+    personal_data::take_permit(conn, &format!("erasure of user {}", user.id))?;
+    let uploads = personal_data::uploads_of(conn, &email)?;
+    // A file's name often names its author (« note-camille-rousseau.txt »): the journal's
+    // mentions of the person's uploads go with them.
+    for upload in &uploads {
+        if upload.filename.chars().count() >= SHORTEST_NAME && !needles.contains(&upload.filename) {
+            needles.push(upload.filename.clone());
+        }
+    }
+    let mut rows_deleted = personal_data::forget_belongings(conn, user.id, &email)?;
+    let ids: Vec<i64> = uploads.iter().map(|a| a.id).collect();
+    rows_deleted += personal_data::delete_attachments(conn, &ids)?;
+    let mut texts_rewritten = 0;
+    for needle in &needles {
+        texts_rewritten += replace_everywhere(conn, needle, ERASED)?;
+    }
+    personal_data::refresh_title_keys(conn, ERASED)?;
+    personal_data::anonymise_user(
+        conn,
+        user.id,
+        &format!("personne-effacee-{}@anonyme.invalid", user.id),
+        "Personne effacée",
+        now.naive_utc(),
+    )?;
+    personal_data::give_back_permit(conn)?;
+    // The database is rewritten; the files go last, so that a failure above leaves them.
+    let mut files_deleted = 0;
+    for upload in &uploads {
+        match std::fs::remove_file(data_dir.join(&upload.storage_path)) {
+            Ok(()) => files_deleted += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(AppError::storage("effacement d'une pièce jointe", &e)),
+        }
+    }
+    let mail_files_rewritten = rewrite_mail_copies(&data_dir.join("outbox"), &needles)?;
+    let report = ErasureReport {
+        user_id: user.id,
+        texts_rewritten,
+        rows_deleted,
+        files_deleted,
+        mail_files_rewritten,
+    };
+    audit::record(
+        conn,
+        Event::new("privacy_erase", Outcome::Success, actor)
+            .territory(user.territory_code.as_deref())
+            .target(format!("user:{}", user.id))
+            .detail(json!(report)),
+        now,
+    )?;
+    Ok(report)
+}
+
+/// Rewrites the `.eml` copies (no SMTP server configured) that hold a needle.
+fn rewrite_mail_copies(dir: &Path, needles: &[String]) -> Result<usize, AppError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    let mut rewritten = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !needles.iter().any(|n| text.contains(n.as_str())) {
+            continue;
+        }
+        let clean = needles
+            .iter()
+            .fold(text, |t, n| t.replace(n.as_str(), ERASED));
+        std::fs::write(&path, clean).map_err(|e| AppError::storage("copie d'un message", &e))?;
+        rewritten += 1;
+    }
+    Ok(rewritten)
+}
