@@ -49,6 +49,7 @@ pub fn fill(conn: &mut DbConn, wanted: usize) -> Result<Duration, String> {
         rows.push(NewTicketRead {
             read_at: year_ago + Span::milliseconds(step * n as i64),
             ticket_id: ticket_ids[rng.gen_range(0..ticket_ids.len())],
+            territory_code: "GE".into(),
             user_id: Some(user_ids[rng.gen_range(0..user_ids.len())]),
             client_id: None,
             part: ReadPart::ALL[rng.gen_range(0..ReadPart::ALL.len())],

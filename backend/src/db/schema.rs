@@ -551,6 +551,7 @@ diesel::table! {
         id -> BigInt,
         read_at -> Timestamp,
         ticket_id -> BigInt,
+        territory_code -> Text,
         user_id -> Nullable<BigInt>,
         client_id -> Nullable<Text>,
         part -> Text,

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::models::NewTicketRead;
+use crate::db::models::{NewTicketRead, Ticket};
 use crate::db::DbConn;
 use crate::domain::ticket_read::ReadPart;
 use crate::error::AppError;
@@ -58,13 +58,14 @@ impl<'c> Tx<'c> {
     pub fn note_read(
         &mut self,
         caller: &Caller,
-        ticket_id: i64,
+        ticket: &Ticket,
         part: ReadPart,
         attachment_id: Option<i64>,
     ) {
         self.reads.push(NewTicketRead {
             read_at: self.now.naive_utc(),
-            ticket_id,
+            ticket_id: ticket.id,
+            territory_code: ticket.territory_code.clone(),
             user_id: caller.user_id(),
             client_id: caller.client_id().map(str::to_owned),
             part,

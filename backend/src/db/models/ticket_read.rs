@@ -10,6 +10,7 @@ pub struct TicketRead {
     pub id: i64,
     pub read_at: NaiveDateTime,
     pub ticket_id: i64,
+    pub territory_code: String,
     pub user_id: Option<i64>,
     pub client_id: Option<String>,
     pub part: ReadPart,
@@ -23,6 +24,7 @@ pub struct TicketRead {
 pub struct NewTicketRead {
     pub read_at: NaiveDateTime,
     pub ticket_id: i64,
+    pub territory_code: String,
     pub user_id: Option<i64>,
     pub client_id: Option<String>,
     pub part: ReadPart,

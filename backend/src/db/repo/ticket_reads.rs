@@ -46,7 +46,7 @@ pub fn list(conn: &mut DbConn, filter: &ReadFilter, limit: i64) -> QueryResult<V
         query = query.filter(ticket_reads::user_id.eq(user));
     }
     if let Some(territories) = &filter.territories {
-        query = query.filter(tickets::territory_code.eq_any(territories.clone()));
+        query = query.filter(ticket_reads::territory_code.eq_any(territories.clone()));
     }
     if let Some(before) = filter.before {
         query = query.filter(ticket_reads::id.lt(before));

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::scrub::replace_everywhere;
+use super::scrub::{self, Found};
 use crate::db::models::User;
 use crate::db::repo::personal_data;
 use crate::db::DbConn;
@@ -37,35 +37,65 @@ pub struct ErasureReport {
     pub mail_files_rewritten: usize,
 }
 
-/// Erases `user` inside the caller's transaction; `actor` is recorded in the audit log.
-pub fn erase(
-    conn: &mut DbConn,
-    data_dir: &Path,
-    user: &User,
-    actor: Actor,
-    now: DateTime<Utc>,
-) -> Result<ErasureReport, AppError> {
+/// Where the person's traces are, looked for before the erasure's transaction (a read:
+/// scanning large tables must not hold SQLite's write lock).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    needles: Vec<String>,
+    found: Vec<Found>,
+}
+
+/// What names the person: their email, their name, the names of the files they uploaded.
+fn needles(conn: &mut DbConn, user: &User) -> Result<Vec<String>, AppError> {
     let email = user.email.clone();
     let name = user.display_name.trim().to_owned();
     let mut needles = vec![email.clone()];
     if name.chars().count() >= SHORTEST_NAME && name != email {
         needles.push(name);
     }
-    personal_data::take_permit(conn, &format!("erasure of user {}", user.id))?;
-    let uploads = personal_data::uploads_of(conn, &email)?;
     // A file's name often names its author (« note-camille-rousseau.txt »): the journal's
     // mentions of the person's uploads go with them.
-    for upload in &uploads {
+    for upload in personal_data::uploads_of(conn, &email)? {
         if upload.filename.chars().count() >= SHORTEST_NAME && !needles.contains(&upload.filename) {
-            needles.push(upload.filename.clone());
+            needles.push(upload.filename);
         }
     }
+    Ok(needles)
+}
+
+pub fn plan(conn: &mut DbConn, user: &User) -> Result<Plan, AppError> {
+    let needles = needles(conn, user)?;
+    let found = scrub::find(conn, &needles)?;
+    Ok(Plan { needles, found })
+}
+
+/// Erases `user` inside the caller's transaction, where `plan` found its traces (and in the
+/// rows written since); `actor` is recorded in the audit log.
+pub fn erase(
+    conn: &mut DbConn,
+    data_dir: &Path,
+    user: &User,
+    plan: &Plan,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<ErasureReport, AppError> {
+    let email = user.email.clone();
+    personal_data::take_permit(conn, &format!("erasure of user {}", user.id))?;
+    let needles = needles(conn, user)?;
+    let uploads = personal_data::uploads_of(conn, &email)?;
     let mut rows_deleted = personal_data::forget_belongings(conn, user.id, &email)?;
     let ids: Vec<i64> = uploads.iter().map(|a| a.id).collect();
     rows_deleted += personal_data::delete_attachments(conn, &ids)?;
-    let mut texts_rewritten = 0;
-    for needle in &needles {
-        texts_rewritten += replace_everywhere(conn, needle, ERASED)?;
+    let mut texts_rewritten = scrub::rewrite(conn, &plan.found, &plan.needles, ERASED)?;
+    // A file uploaded since the plan: its name is looked for now.
+    let late: Vec<String> = needles
+        .iter()
+        .filter(|n| !plan.needles.contains(n))
+        .cloned()
+        .collect();
+    if !late.is_empty() {
+        let found = scrub::find(conn, &late)?;
+        texts_rewritten += scrub::rewrite(conn, &found, &late, ERASED)?;
     }
     personal_data::refresh_title_keys(conn, ERASED)?;
     personal_data::anonymise_user(

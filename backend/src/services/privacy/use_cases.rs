@@ -49,16 +49,25 @@ pub async fn erase_user(
     id: i64,
 ) -> Result<ErasureReport, AppError> {
     let data_dir = state.settings.data_dir.clone();
-    unit_of_work::write(state, caller, move |tx, caller| {
+    let erasable = move |conn: &mut DbConn, caller: &Caller| -> Result<User, AppError> {
         require_admin(caller, "effacer une personne")?;
-        let user = not_yet_erased(user_in_scope(tx.conn, caller, id)?)?;
+        let user = not_yet_erased(user_in_scope(conn, caller, id)?)?;
         if caller.user_id() == Some(user.id) {
             return Err(AppError::Conflict {
                 code: "erasing_oneself",
                 detail: "Un administrateur ne peut pas s'effacer lui-même".into(),
             });
         }
-        erase::erase(tx.conn, &data_dir, &user, Actor::of(caller), tx.now)
+        Ok(user)
+    };
+    let plan = unit_of_work::read(state, caller, move |tx, caller| {
+        let user = erasable(tx.conn, caller)?;
+        erase::plan(tx.conn, &user)
+    })
+    .await?;
+    unit_of_work::write(state, caller, move |tx, caller| {
+        let user = erasable(tx.conn, caller)?;
+        erase::erase(tx.conn, &data_dir, &user, &plan, Actor::of(caller), tx.now)
     })
     .await
 }
@@ -92,8 +101,10 @@ pub fn erase_by_email(
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<ErasureReport, AppError> {
+    let user = not_yet_erased(by_email(conn, email)?)?;
+    let plan = erase::plan(conn, &user)?;
     conn.write_transaction(|conn| {
         let user = not_yet_erased(by_email(conn, email)?)?;
-        erase::erase(conn, data_dir, &user, operator(), now)
+        erase::erase(conn, data_dir, &user, &plan, operator(), now)
     })
 }

@@ -251,7 +251,7 @@ pub async fn list(
 ) -> Result<Vec<AttachmentView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        tx.note_read(caller, ticket.id, ReadPart::Attachments, None);
+        tx.note_read(caller, &ticket, ReadPart::Attachments, None);
         visible_list(tx.conn, ticket.id, &access)
     })
     .await
@@ -291,7 +291,7 @@ pub async fn read(
         }
         let bytes = std::fs::read(data_dir.join(&attachment.storage_path))
             .map_err(|e| AppError::Internal(format!("reading attachment {id}: {e}")))?;
-        tx.note_read(caller, ticket.id, ReadPart::Attachment, Some(id));
+        tx.note_read(caller, &ticket, ReadPart::Attachment, Some(id));
         Ok((view(attachment), bytes))
     })
     .await

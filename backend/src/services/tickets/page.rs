@@ -33,7 +33,7 @@ pub async fn ticket_page(
 ) -> Result<TicketPage, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        tx.note_read(caller, ticket.id, ReadPart::Page, None);
+        tx.note_read(caller, &ticket, ReadPart::Page, None);
         let events = journal_views(tx.conn, &ticket, &access)?;
         let hops = if access.is_agent() {
             Some(hop_list(tx.conn, &ticket, tx.now)?)

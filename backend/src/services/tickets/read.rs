@@ -140,7 +140,7 @@ pub async fn get(
 ) -> Result<TicketView, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        tx.note_read(caller, ticket.id, ReadPart::Ticket, None);
+        tx.note_read(caller, &ticket, ReadPart::Ticket, None);
         ticket_view(tx.conn, ticket, &access, tx.now)
     })
     .await
@@ -155,7 +155,7 @@ pub async fn events(
 ) -> Result<Vec<EventView>, AppError> {
     unit_of_work::read(state, caller, move |tx, caller| {
         let (ticket, access) = visible_ticket(tx.conn, caller, &reference)?;
-        tx.note_read(caller, ticket.id, ReadPart::Journal, None);
+        tx.note_read(caller, &ticket, ReadPart::Journal, None);
         journal_views(tx.conn, &ticket, &access)
     })
     .await
@@ -208,7 +208,7 @@ pub async fn hops(
                 "le parcours entre organisations est réservé aux agents",
             ));
         }
-        tx.note_read(caller, ticket.id, ReadPart::Hops, None);
+        tx.note_read(caller, &ticket, ReadPart::Hops, None);
         hop_list(tx.conn, &ticket, tx.now)
     })
     .await
