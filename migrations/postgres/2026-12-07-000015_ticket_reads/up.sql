@@ -19,7 +19,7 @@ CREATE TABLE ticket_reads (
     CHECK ((user_id IS NULL) <> (client_id IS NULL))
 );
 CREATE INDEX ticket_reads_by_ticket ON ticket_reads (ticket_id, id);
-CREATE INDEX ticket_reads_by_user ON ticket_reads (user_id, id) WHERE user_id IS NOT NULL;
+CREATE INDEX ticket_reads_by_user ON ticket_reads (user_id, territory_code, id) WHERE user_id IS NOT NULL;
 CREATE INDEX ticket_reads_by_territory ON ticket_reads (territory_code, id);
 CREATE INDEX ticket_reads_by_age ON ticket_reads (read_at);
 CREATE TRIGGER ticket_reads_append_only BEFORE UPDATE ON ticket_reads

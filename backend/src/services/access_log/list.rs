@@ -68,7 +68,12 @@ pub fn page(
     let filter = ReadFilter {
         ticket_id,
         user_id,
-        territories,
+        // A ticket's reads are all of its territory, already checked.
+        territories: if ticket_id.is_some() {
+            None
+        } else {
+            territories
+        },
         before: query.cursor.as_deref().map(cursor::decode_id).transpose()?,
     };
     let rows = ticket_reads::list(conn, &filter, query.limit + 1)?;
