@@ -23,18 +23,18 @@ async fn the_bench_fills_with_generated_activity_and_times_the_views() {
     )
     .unwrap();
     assert_eq!((report.tickets, report.sample), (500, 200));
-    assert_eq!(report.timings.len(), 12);
+    assert_eq!(report.timings.len(), 14);
     assert!(report
         .timings
         .iter()
         .all(|t| t.samples > 0 && t.p50_ms <= t.max_ms));
     assert_eq!(
-        report.timings[6].name,
+        report.timings[8].name,
         "pilotage : chiffres du territoire sur un an"
     );
-    assert_eq!(report.timings[6].samples, 5);
+    assert_eq!(report.timings[8].samples, 5);
     // The access log, filled to the size asked (in chunks), and its four queries.
-    assert_eq!(report.timings[8].name, "accès : un ticket, 1re page");
+    assert_eq!(report.timings[10].name, "accès : un ticket, 1re page");
     let reads: i64 = ticket_reads::table
         .count()
         .get_result(&mut app.conn())

@@ -32,6 +32,7 @@ mod openapi;
 mod outages;
 mod privacy;
 mod protection;
+mod query_plans;
 mod reference;
 mod references;
 mod reviews;

@@ -80,6 +80,10 @@ pub fn time(conn: &mut DbConn, samples: usize) -> Result<Vec<Timing>, String> {
         .into_iter()
         .map(|(r, _, _)| r.ticket_id)
         .collect();
+    if read_tickets.is_empty() {
+        // `--access-reads 0` on an empty log: nothing to time.
+        return Ok(Vec::new());
+    }
     let mut by_ticket = Vec::new();
     let references: Vec<String> = read_tickets
         .into_iter()

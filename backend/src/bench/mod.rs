@@ -233,6 +233,14 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     let (first, deep) = time_view(conn, &guichet, &guichet_queue, samples, options.pages)?;
     timings.push(timing("guichet : file, 1re page de 50", first));
     timings.push(timing("guichet : file, pages suivantes (curseur)", deep));
+    // The same queue, its new tickets only (served by the queue-and-status index).
+    let queue_new = ListQuery {
+        status: Some(crate::domain::ticket_lifecycle::TicketStatus::New),
+        ..guichet_queue.clone()
+    };
+    let (first, deep) = time_view(conn, &guichet, &queue_new, samples, options.pages)?;
+    timings.push(timing("guichet : file, nouveaux, 1re page", first));
+    timings.push(timing("guichet : file, nouveaux, pages suivantes", deep));
     let urgent = ListQuery {
         priority: Some(1),
         status: Some(crate::domain::ticket_lifecycle::TicketStatus::New),
