@@ -502,3 +502,33 @@ async fn closed_tickets_are_anonymised_after_the_school_year_after_next_and_figu
     assert_eq!(open_one["title"], "Imprimante du CDI");
     assert_eq!(school_year_figures(&app).await, figures_before);
 }
+
+#[actix_web::test]
+async fn eight_concurrent_exports_are_all_answered_and_audited() {
+    let app = TestApp::seeded();
+    let (id, token) = person(&app, EMAIL, NAME);
+    activity(&app, &token).await;
+    let admin = app.demo_token("admin", "ge");
+    let exports = (0..8).map(|_| {
+        let (app, admin) = (&app, admin.clone());
+        let path = format!("/api/v1/admin/users/{id}/personal-data");
+        async move {
+            let answer = app.get_as(&admin, &path).await;
+            (
+                answer.status.as_u16(),
+                answer.body["tickets_opened"].as_array().map(Vec::len),
+            )
+        }
+    });
+    let answers = futures_util::future::join_all(exports).await;
+    assert_eq!(answers, vec![(200, Some(2)); 8]);
+    let audit = app
+        .get_as(&admin, "/api/v1/admin/audit-events?limit=200")
+        .await;
+    let audited = audit
+        .items()
+        .iter()
+        .filter(|e| e["action"] == "privacy_export" && e["target"] == format!("user:{id}"))
+        .count();
+    assert_eq!(audited, 8);
+}

@@ -158,8 +158,9 @@ def reader(base, token, acknowledged, reads, stop, lock):
             reads[0] += 1
 
 
-def eraser(base, token, round_, erased, stop, lock):
-    """Creates users and erases them until the service dies; records each erasure answered."""
+def eraser(base, token, round_, erased, exported, stop, lock):
+    """Creates users, exports their data and erases them until the service dies; counts the
+    exports answered and records each erasure answered."""
     i = 0
     while not stop.is_set():
         try:
@@ -168,6 +169,13 @@ def eraser(base, token, round_, erased, stop, lock):
                 "display_name": f"Effacement Numero{round_}x{i}"}, timeout=10)
             if status != 201:
                 raise RuntimeError(f"user for erasure: {status} {body}")
+            status, _, export = request(base, "GET",
+                                        f"/api/v1/admin/users/{body['id']}/personal-data",
+                                        token=token, timeout=10)
+            if status != 200:
+                raise RuntimeError(f"export: {status} {export}")
+            with lock:
+                exported[0] += 1
             status, _, answer = request(base, "POST", f"/api/v1/admin/users/{body['id']}/erase",
                                         token=token, body={}, timeout=10)
         except OSError:
@@ -329,7 +337,7 @@ def main():
     versions, outage_ids, review_ids, action_ids = set(), set(), set(), set()
     resolved, web_sessions, web_comments, web_files = set(), set(), set(), set()
     breach_ids, decided, request_ids = set(), set(), set()
-    journal_reads, erased = [0], {}
+    journal_reads, erased, exported = [0], {}, [0]
     dice = random.Random(20261129)
     retried = 0
     for round_ in range(args.kills):
@@ -370,7 +378,7 @@ def main():
             service.base, agent, "/api/v1/rights-requests", rights_request, "id", request_ids,
             stop, lock)))
         threads.append(threading.Thread(target=eraser, args=(
-            service.base, admin, round_, erased, stop, lock)))
+            service.base, admin, round_, erased, exported, stop, lock)))
         threads.append(threading.Thread(target=reader, args=(
             service.base, token, acknowledged, journal_reads, stop, lock)))
         threads.append(threading.Thread(target=decider, args=(
@@ -521,6 +529,10 @@ def main():
         f"SELECT count(*) FROM audit_events WHERE target LIKE '%{email}%' OR detail LIKE "
         f"'%{email}%' OR actor_label LIKE '%{email}%'")) for email in erased.values())
     print(f"  tickets resolved by the guichet agent: {stored_resolved}")
+    # An export answered was audited in its transaction.
+    exports_audited = sql_count(database_url, "SELECT count(*) FROM audit_events "
+                                "WHERE action = 'privacy_export'")
+    print(f"  exports answered: {exported[0]}, audited: {exports_audited}")
     print(f"  erasures answered: {len(erased)}, stored: {erased_stored}; half done: {named_left}")
     print(f"  journal reads answered: {journal_reads[0]}, in the access log: {logged_reads}")
     print(f"  figures read from the tallies agree with the tickets: {tallies_agree}")
@@ -536,7 +548,8 @@ def main():
     print(f"  rights requests acknowledged: {len(request_ids)}, stored: {stored_requests}; "
           f"without their journal entry or message: {partial_requests}")
     drop_database(database_url)
-    ok = (len(erased) > 0 and erased_stored == len(erased) and named_left == 0
+    ok = (exported[0] > 0 and exports_audited >= exported[0]
+          and len(erased) > 0 and erased_stored == len(erased) and named_left == 0
           and journal_reads[0] > 0 and logged_reads >= journal_reads[0]
           and len(request_ids) > 0 and stored_requests == len(request_ids) and partial_requests == 0
           and len(breach_ids) > 0 and stored_breaches == len(breach_ids) and partial_breaches == 0

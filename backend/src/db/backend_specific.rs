@@ -221,3 +221,43 @@ pub fn lock_territory(conn: &mut DbConn, code: &str) -> QueryResult<()> {
         DbConn::Sqlite(sqlite) => row.first::<String>(sqlite).optional().map(|_| ()),
     }
 }
+
+/// Raw SQL whose parameters are all text, numbered `$1`, `$2`… as PostgreSQL writes them
+/// (SQLite is given `?1`, `?2`…, which it reads the same way, repeats included).
+fn with_texts<'a, DB>(
+    sql: String,
+    binds: &[String],
+) -> diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
+where
+    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    binds
+        .iter()
+        .fold(diesel::sql_query(sql).into_boxed(), |query, value| {
+            query.bind::<diesel::sql_types::Text, _>(value.clone())
+        })
+}
+
+/// Runs a statement with text parameters; how many rows it changed.
+pub fn execute_with_texts(conn: &mut DbConn, sql: &str, binds: &[String]) -> QueryResult<usize> {
+    match conn {
+        DbConn::Postgres(pg) => with_texts(sql.to_owned(), binds).execute(pg),
+        DbConn::Sqlite(sqlite) => with_texts(sql.replace('$', "?"), binds).execute(sqlite),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// The `id` column of a query with text parameters.
+pub fn ids_with_texts(conn: &mut DbConn, sql: &str, binds: &[String]) -> QueryResult<Vec<i64>> {
+    let rows: Vec<Id> = match conn {
+        DbConn::Postgres(pg) => with_texts(sql.to_owned(), binds).load(pg)?,
+        DbConn::Sqlite(sqlite) => with_texts(sql.replace('$', "?"), binds).load(sqlite)?,
+    };
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}

@@ -95,11 +95,11 @@ pub fn delete_attachments(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> 
     diesel::delete(attachments::table.filter(attachments::id.eq_any(ids))).execute(conn)
 }
 
-/// Recomputes the search key of the tickets whose title contains `marker` (their title was
-/// just rewritten).
-pub fn refresh_title_keys(conn: &mut DbConn, marker: &str) -> QueryResult<usize> {
+/// Recomputes the search key of the tickets `ids` and of those created after `after` (their
+/// title may just have been rewritten).
+pub fn refresh_title_keys(conn: &mut DbConn, ids: &[i64], after: i64) -> QueryResult<usize> {
     let rewritten: Vec<(i64, String)> = tickets::table
-        .filter(tickets::title.like(format!("%{marker}%")))
+        .filter(tickets::id.eq_any(ids).or(tickets::id.gt(after)))
         .select((tickets::id, tickets::title))
         .load(conn)?;
     for (id, title) in &rewritten {

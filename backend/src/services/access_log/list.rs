@@ -42,15 +42,10 @@ pub fn page(
 ) -> Result<AccessLogPage, AppError> {
     let scope = require_admin(caller, "lire le journal des accès")?;
     let territories = territory_filter(&scope);
-    let within = |territory: Option<&str>| match (&territories, territory) {
-        (None, _) => true,
-        (Some(codes), Some(code)) => codes.iter().any(|c| c == code),
-        (Some(_), None) => false,
-    };
     let ticket_id = match &query.ticket {
         Some(reference) => Some(
             tickets::find_by_reference(conn, reference)?
-                .filter(|t| within(Some(&t.territory_code)))
+                .filter(|t| caller.administers(Some(&t.territory_code)))
                 .ok_or_else(|| AppError::not_found(format!("Aucun ticket {reference}")))?
                 .id,
         ),
@@ -59,7 +54,7 @@ pub fn page(
     let user_id = match &query.user {
         Some(email) => Some(
             users::find_by_email(conn, email)?
-                .filter(|u| within(u.territory_code.as_deref()))
+                .filter(|u| caller.administers(u.territory_code.as_deref()))
                 .ok_or_else(|| AppError::not_found(format!("Aucun compte {email}")))?
                 .id,
         ),

@@ -78,7 +78,10 @@ fn write_batches(arrivals: &Receiver<Pending>, pool: &DbPool, writers: &WriterGa
                 Err(_) => break,
             }
         }
-        let rows: Vec<NewTicketRead> = batch.iter().flat_map(|p| p.rows.clone()).collect();
+        let rows: Vec<NewTicketRead> = batch
+            .iter_mut()
+            .flat_map(|p| std::mem::take(&mut p.rows))
+            .collect();
         let outcome = commit(pool, writers, &rows);
         if let Err(e) = &outcome {
             tracing::error!(entries = rows.len(), error = %e, "access log not written");

@@ -51,6 +51,11 @@ enum Transport {
     Memory(Arc<Mutex<Inbox>>),
 }
 
+/// Where the `.eml` copies go when no SMTP server is configured (erasure rewrites them too).
+pub fn mail_copies_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("outbox")
+}
+
 /// Renders and sends notifications.
 pub struct Mailer {
     transport: Transport,
@@ -94,7 +99,7 @@ impl Mailer {
                 )
             }
             None => {
-                let dir = data_dir.join("outbox");
+                let dir = mail_copies_dir(data_dir);
                 let describe = format!("fichiers .eml dans {}", dir.display());
                 (Transport::Files(dir), describe)
             }

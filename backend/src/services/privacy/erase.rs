@@ -13,10 +13,12 @@ use utoipa::ToSchema;
 
 use super::scrub::{self, Found};
 use crate::db::models::User;
+use crate::db::repo::attachments::Attachment;
 use crate::db::repo::personal_data;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event, Outcome};
+use crate::services::notifications::mailer::mail_copies_dir;
 
 /// What stands where a name or an email was.
 pub const ERASED: &str = "[personne effacée]";
@@ -46,25 +48,24 @@ pub struct Plan {
 }
 
 /// What names the person: their email, their name, the names of the files they uploaded.
-fn needles(conn: &mut DbConn, user: &User) -> Result<Vec<String>, AppError> {
-    let email = user.email.clone();
-    let name = user.display_name.trim().to_owned();
-    let mut needles = vec![email.clone()];
-    if name.chars().count() >= SHORTEST_NAME && name != email {
-        needles.push(name);
-    }
+fn needles(user: &User, uploads: &[Attachment]) -> Vec<String> {
+    let name = user.display_name.trim();
+    let mut needles = vec![user.email.clone()];
     // A file's name often names its author (« note-camille-rousseau.txt »): the journal's
     // mentions of the person's uploads go with them.
-    for upload in personal_data::uploads_of(conn, &email)? {
-        if upload.filename.chars().count() >= SHORTEST_NAME && !needles.contains(&upload.filename) {
-            needles.push(upload.filename);
+    let others = std::iter::once(name).chain(uploads.iter().map(|u| u.filename.as_str()));
+    for other in others {
+        let owned = other.to_owned();
+        if other.chars().count() >= SHORTEST_NAME && !needles.contains(&owned) {
+            needles.push(owned);
         }
     }
-    Ok(needles)
+    needles
 }
 
 pub fn plan(conn: &mut DbConn, user: &User) -> Result<Plan, AppError> {
-    let needles = needles(conn, user)?;
+    let uploads = personal_data::uploads_of(conn, &user.email)?;
+    let needles = needles(user, &uploads);
     let found = scrub::find(conn, &needles)?;
     Ok(Plan { needles, found })
 }
@@ -81,8 +82,8 @@ pub fn erase(
 ) -> Result<ErasureReport, AppError> {
     let email = user.email.clone();
     personal_data::take_permit(conn, &format!("erasure of user {}", user.id))?;
-    let needles = needles(conn, user)?;
     let uploads = personal_data::uploads_of(conn, &email)?;
+    let needles = needles(user, &uploads);
     let mut rows_deleted = personal_data::forget_belongings(conn, user.id, &email)?;
     let ids: Vec<i64> = uploads.iter().map(|a| a.id).collect();
     rows_deleted += personal_data::delete_attachments(conn, &ids)?;
@@ -93,11 +94,14 @@ pub fn erase(
         .filter(|n| !plan.needles.contains(n))
         .cloned()
         .collect();
-    if !late.is_empty() {
-        let found = scrub::find(conn, &late)?;
-        texts_rewritten += scrub::rewrite(conn, &found, &late, ERASED)?;
+    let late_found = scrub::find(conn, &late)?;
+    texts_rewritten += scrub::rewrite(conn, &late_found, &late, ERASED)?;
+    // The titles just rewritten get their search key again.
+    for f in plan.found.iter().chain(&late_found) {
+        if (f.table, f.column) == ("tickets", "title") {
+            personal_data::refresh_title_keys(conn, &f.ids, f.seen_up_to)?;
+        }
     }
-    personal_data::refresh_title_keys(conn, ERASED)?;
     personal_data::anonymise_user(
         conn,
         user.id,
@@ -115,7 +119,7 @@ pub fn erase(
             Err(e) => return Err(AppError::storage("effacement d'une pièce jointe", &e)),
         }
     }
-    let mail_files_rewritten = rewrite_mail_copies(&data_dir.join("outbox"), &needles)?;
+    let mail_files_rewritten = rewrite_mail_copies(&mail_copies_dir(data_dir), &needles)?;
     let report = ErasureReport {
         user_id: user.id,
         texts_rewritten,

@@ -4,9 +4,9 @@
 //! The facts of a declared personal-data breach (its nature, its description) are the one
 //! exception: the law has them kept as declared, and the database refuses any change.
 
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::QueryResult;
 
+use crate::db::backend_specific::{execute_with_texts, ids_with_texts};
 use crate::db::DbConn;
 
 /// Every `(table, column)` whose text may carry a person's name or email.
@@ -54,59 +54,40 @@ pub struct Found {
     pub seen_up_to: i64,
 }
 
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
+/// `column LIKE $first OR column LIKE $first+1 …`, one term per needle, and its patterns.
+fn holding(column: &str, needles: &[String], first: usize) -> (String, Vec<String>) {
+    let terms: Vec<String> = (0..needles.len())
+        .map(|i| format!("{column} LIKE ${}", first + i))
+        .collect();
+    // LIKE's wildcards in a needle only widen the rows looked at; REPLACE is exact.
+    let patterns = needles.iter().map(|n| format!("%{n}%")).collect();
+    (format!("({})", terms.join(" OR ")), patterns)
 }
 
-fn ids(conn: &mut DbConn, sql: String, binds: &[&str]) -> QueryResult<Vec<i64>> {
-    let rows: Vec<Id> = match conn {
-        DbConn::Postgres(pg) => binds
-            .iter()
-            .fold(diesel::sql_query(sql).into_boxed(), |q, b| {
-                q.bind::<Text, _>(b.to_string())
-            })
-            .load(pg)?,
-        // SQLite numbers its parameters `?n`.
-        DbConn::Sqlite(sqlite) => binds
-            .iter()
-            .fold(
-                diesel::sql_query(sql.replace('$', "?")).into_boxed(),
-                |q, b| q.bind::<Text, _>(b.to_string()),
-            )
-            .load(sqlite)?,
-    };
-    Ok(rows.into_iter().map(|r| r.id).collect())
-}
-
-/// Looks for the needles in every column of [`TEXT_COLUMNS`]: a read, so that scanning large
-/// tables never holds SQLite's write lock. Needles shorter than 3 characters are ignored.
+/// Looks for the needles in every column of [`TEXT_COLUMNS`], one scan a column: a read, so
+/// that scanning large tables never holds SQLite's write lock. The caller picks needles long
+/// enough not to match inside other words.
 pub fn find(conn: &mut DbConn, needles: &[String]) -> QueryResult<Vec<Found>> {
-    let needles: Vec<&String> = needles.iter().filter(|n| n.trim().len() >= 3).collect();
     let mut found = Vec::new();
+    if needles.is_empty() {
+        return Ok(found);
+    }
     for (table, column) in TEXT_COLUMNS {
-        let seen_up_to = ids(
+        let seen_up_to = ids_with_texts(
             conn,
-            format!("SELECT COALESCE(MAX(id), 0) AS id FROM {table}"),
+            &format!("SELECT COALESCE(MAX(id), 0) AS id FROM {table}"),
             &[],
         )?[0];
-        let mut hits = Vec::new();
-        for needle in &needles {
-            // LIKE's wildcards in the needle only widen the rows looked at; REPLACE is exact.
-            let pattern = format!("%{needle}%");
-            hits.extend(ids(
-                conn,
-                format!("SELECT id FROM {table} WHERE {column} LIKE $1"),
-                &[&pattern],
-            )?);
-        }
-        hits.sort_unstable();
-        hits.dedup();
+        let (condition, patterns) = holding(column, needles, 1);
+        let ids = ids_with_texts(
+            conn,
+            &format!("SELECT id FROM {table} WHERE {condition}"),
+            &patterns,
+        )?;
         found.push(Found {
             table,
             column,
-            ids: hits,
+            ids,
             seen_up_to,
         });
     }
@@ -116,16 +97,27 @@ pub fn find(conn: &mut DbConn, needles: &[String]) -> QueryResult<Vec<Found>> {
 /// Rows rewritten per statement.
 const CHUNK: usize = 500;
 
-/// Replaces each needle by `replacement` in the rows [`find`] saw and in the rows added since;
-/// how many values changed. Case matters (as the text was written).
+/// Replaces every needle by `replacement` in the rows [`find`] saw and in the rows added
+/// since, one statement per column (and per 500 rows); how many values changed. Case matters
+/// (as the text was written).
 pub fn rewrite(
     conn: &mut DbConn,
     found: &[Found],
     needles: &[String],
     replacement: &str,
 ) -> QueryResult<usize> {
+    if needles.is_empty() {
+        return Ok(0);
+    }
+    // $1 is the replacement, $2… the needles, then their patterns.
+    let mut binds = vec![replacement.to_owned()];
+    binds.extend(needles.iter().cloned());
     let mut changed = 0;
     for f in found {
+        let replaced = (0..needles.len()).fold(f.column.to_owned(), |inner, i| {
+            format!("REPLACE({inner}, ${}, $1)", i + 2)
+        });
+        let (condition, patterns) = holding(f.column, needles, needles.len() + 2);
         let mut scopes: Vec<String> = f
             .ids
             .chunks(CHUNK)
@@ -135,28 +127,14 @@ pub fn rewrite(
             })
             .collect();
         scopes.push(format!("id > {}", f.seen_up_to));
-        for needle in needles.iter().filter(|n| n.trim().len() >= 3) {
-            let pattern = format!("%{needle}%");
-            for scope in &scopes {
-                let sql = format!(
-                    "UPDATE {table} SET {column} = REPLACE({column}, $1, $2) \
-                     WHERE {scope} AND {column} LIKE $3",
-                    table = f.table,
-                    column = f.column
-                );
-                changed += match conn {
-                    DbConn::Postgres(pg) => diesel::sql_query(sql)
-                        .bind::<Text, _>(needle)
-                        .bind::<Text, _>(replacement)
-                        .bind::<Text, _>(&pattern)
-                        .execute(pg)?,
-                    DbConn::Sqlite(sqlite) => diesel::sql_query(sql.replace('$', "?"))
-                        .bind::<Text, _>(needle)
-                        .bind::<Text, _>(replacement)
-                        .bind::<Text, _>(&pattern)
-                        .execute(sqlite)?,
-                };
-            }
+        let binds: Vec<String> = binds.iter().chain(&patterns).cloned().collect();
+        for scope in scopes {
+            let sql = format!(
+                "UPDATE {table} SET {column} = {replaced} WHERE {scope} AND {condition}",
+                table = f.table,
+                column = f.column
+            );
+            changed += execute_with_texts(conn, &sql, &binds)?;
         }
     }
     Ok(changed)
