@@ -39,24 +39,16 @@ enum Command {
         command: UserCommand,
     },
     /// Fill a database with a year of generated activity and time the queue views and the
-    /// figures (a temporary SQLite file unless --database-url names an empty database).
+    /// figures (a temporary SQLite file unless --database-url names an empty database);
+    /// `bench http` puts the service itself under load on such a database.
     Bench {
-        /// How many tickets the database holds for the timings.
-        #[arg(long, default_value_t = 100_000)]
-        tickets: usize,
-        /// How many of them are written through the services; the others are copies of
-        /// those, at the same instants.
-        #[arg(long, default_value_t = 20_000)]
-        sample: usize,
+        #[command(subcommand)]
+        load: Option<BenchLoad>,
+        #[command(flatten)]
+        fill: BenchFill,
         /// How many keyset pages to follow in the deep-page timings.
         #[arg(long, default_value_t = 100)]
         pages: usize,
-        /// An empty database to fill (postgres://… or sqlite://…).
-        #[arg(long)]
-        database_url: Option<String>,
-        /// Time the views of --database-url as an earlier run left it, without filling it.
-        #[arg(long, requires = "database_url")]
-        reuse: bool,
         /// How many reads the access log holds for its timings.
         #[arg(long, default_value_t = 1_000_000)]
         access_reads: usize,
@@ -98,6 +90,41 @@ enum Command {
         /// Where the document lives.
         #[arg(long, default_value = "openapi/openapi.json")]
         output: PathBuf,
+    },
+}
+
+/// The database the bench fills, or reuses.
+#[derive(clap::Args)]
+struct BenchFill {
+    /// How many tickets the database holds for the timings.
+    #[arg(long, default_value_t = 100_000)]
+    tickets: usize,
+    /// How many of them are written through the services; the others are copies of
+    /// those, at the same instants.
+    #[arg(long, default_value_t = 20_000)]
+    sample: usize,
+    /// An empty database to fill (postgres://… or sqlite://…).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Time the views of --database-url as an earlier run left it, without filling it.
+    #[arg(long, requires = "database_url")]
+    reuse: bool,
+}
+
+#[derive(Subcommand)]
+enum BenchLoad {
+    /// Start the service on the bench's database and time it over HTTP at concurrency 1
+    /// and 8 (logins, creation, reads, every queue view, an action), with its CPU time and
+    /// resident memory, then the same creations' rows committed directly (the raw limit).
+    Http {
+        #[command(flatten)]
+        fill: BenchFill,
+        /// Requests of each measure.
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+        /// Logins before the measures (password checks), spread over the demo accounts.
+        #[arg(long, default_value_t = 1000)]
+        logins: usize,
     },
 }
 
@@ -251,22 +278,20 @@ fn run(command: Command) -> Result<(), String> {
             serve(settings, pool).map_err(|e| format!("serveur HTTP : {e}"))
         }
         Command::Bench {
-            tickets,
-            sample,
+            load:
+                Some(BenchLoad::Http {
+                    fill,
+                    requests,
+                    logins,
+                }),
+            ..
+        } => run_http_bench(fill, guichet::bench::http::HttpOptions { requests, logins }),
+        Command::Bench {
+            load: None,
+            fill,
             pages,
-            database_url,
-            reuse,
             access_reads,
-        } => run_bench(
-            guichet::bench::BenchOptions {
-                tickets,
-                sample,
-                pages,
-                reuse,
-                access_reads,
-            },
-            database_url,
-        ),
+        } => run_bench(fill, pages, access_reads),
         Command::Migrate => {
             let settings = Settings::from_env().map_err(|e| e.to_string())?;
             prepare_database(&settings).map(|_| ())
@@ -382,32 +407,86 @@ fn run(command: Command) -> Result<(), String> {
 /// How many times `guichet bench` asks each page of the web desk.
 const PAGE_SAMPLES: usize = 30;
 
-fn run_bench(
-    options: guichet::bench::BenchOptions,
-    database_url: Option<String>,
-) -> Result<(), String> {
-    let temporary = std::env::temp_dir().join(format!("guichet-bench-{}.db", std::process::id()));
-    let raw = database_url.unwrap_or_else(|| format!("sqlite://{}", temporary.display()));
-    let url = DatabaseUrl::parse(&raw).map_err(|e| format!("--database-url : {e}"))?;
-    let pool = connect_pool(&url, 2, std::time::Duration::from_secs(10))
-        .map_err(|e| format!("connexion impossible : {e}"))?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
+/// The bench's database: --database-url, or a temporary SQLite file (removed by `cleanup`).
+struct BenchDatabase {
+    url: String,
+    pool: guichet::db::DbPool,
+    temporary: Option<std::path::PathBuf>,
+}
+
+impl BenchDatabase {
+    fn open(fill: &BenchFill) -> Result<Self, String> {
+        let temporary =
+            std::env::temp_dir().join(format!("guichet-bench-{}.db", std::process::id()));
+        let (raw, temporary) = match &fill.database_url {
+            Some(url) => (url.clone(), None),
+            None => (format!("sqlite://{}", temporary.display()), Some(temporary)),
+        };
+        let url = DatabaseUrl::parse(&raw).map_err(|e| format!("--database-url : {e}"))?;
+        let pool = connect_pool(&url, 8, std::time::Duration::from_secs(10))
+            .map_err(|e| format!("connexion impossible : {e}"))?;
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        migrations::run_pending(&mut conn).map_err(|e| format!("migrations : {e}"))?;
+        Ok(BenchDatabase {
+            url: raw,
+            pool,
+            temporary,
+        })
+    }
+
+    fn options(
+        fill: &BenchFill,
+        pages: usize,
+        access_reads: usize,
+    ) -> guichet::bench::BenchOptions {
+        guichet::bench::BenchOptions {
+            tickets: fill.tickets,
+            sample: fill.sample,
+            pages,
+            reuse: fill.reuse,
+            access_reads,
+        }
+    }
+}
+
+impl Drop for BenchDatabase {
+    fn drop(&mut self) {
+        if let Some(file) = &self.temporary {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+fn run_bench(fill: BenchFill, pages: usize, access_reads: usize) -> Result<(), String> {
+    let database = BenchDatabase::open(&fill)?;
+    let options = BenchDatabase::options(&fill, pages, access_reads);
+    let mut conn = database.pool.get().map_err(|e| e.to_string())?;
     let report = guichet::bench::run(&mut conn, &options).and_then(|mut report| {
         drop(conn);
         // The pages, served by the whole application on the same database.
         let settings = Settings::from_env().map_err(|e| e.to_string())?;
-        let state = AppState::new(pool.clone(), settings);
+        let state = AppState::new(database.pool.clone(), settings);
         let pages = actix_web::rt::System::new()
             .block_on(guichet::bench::pages::time_pages(state, PAGE_SAMPLES))?;
         report.timings.extend(pages);
         Ok(report)
-    });
-    drop(pool);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", temporary.display()));
-    }
-    println!("{}", report?);
+    })?;
+    println!("{report}");
+    Ok(())
+}
+
+fn run_http_bench(
+    fill: BenchFill,
+    options: guichet::bench::http::HttpOptions,
+) -> Result<(), String> {
+    let database = BenchDatabase::open(&fill)?;
+    let mut conn = database.pool.get().map_err(|e| e.to_string())?;
+    guichet::bench::prepare(&mut conn, &BenchDatabase::options(&fill, 0, 0))?;
+    drop(conn);
+    let report = guichet::bench::http::run(&database.pool, &database.url, &options)?;
+    println!("{report}");
     Ok(())
 }
 

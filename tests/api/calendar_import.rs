@@ -117,10 +117,7 @@ fn a_file_that_cannot_be_read_changes_nothing() {
 #[test]
 fn the_command_imports_a_file_and_prints_what_changed() {
     let app = TestApp::seeded();
-    let url = match &app.db.url {
-        guichet::settings::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        guichet::settings::DatabaseUrl::Postgres(url) => url.clone(),
-    };
+    let url = app.db.url_text();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("calendrier.csv");
     std::fs::write(&file, FILE).unwrap();

@@ -75,6 +75,14 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// The URL a command of the binary is given (`DATABASE_URL`, `--database-url`).
+    pub fn url_text(&self) -> String {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+
     /// The same database, for a second instance: it does not remove it when dropped.
     pub fn shared(&self) -> Self {
         Self {

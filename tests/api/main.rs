@@ -47,6 +47,7 @@ mod stats;
 mod territories;
 mod ticket_chain;
 mod tickets;
+mod title_search;
 mod two_instances;
 mod visibility;
 mod web_admin;

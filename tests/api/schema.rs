@@ -104,9 +104,14 @@ fn sqlite_vocabularies(table: &str, sql: &str, into: &mut Vocabularies) {
 }
 
 fn sqlite_schema(conn: &mut DbConn) -> (Columns, Vocabularies) {
+    // A virtual table and its shadow tables (`<name>_data`, …) are SQLite's text index, what
+    // a PostgreSQL index is there: not tables of the schema.
     let tables: Vec<SqliteTable> = diesel::sql_query(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
-         AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'",
+        "SELECT name, sql FROM sqlite_master AS m WHERE type = 'table' \
+         AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' \
+         AND NOT EXISTS (SELECT 1 FROM sqlite_master AS v \
+             WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' \
+             AND (m.name = v.name OR m.name LIKE v.name || '\\_%' ESCAPE '\\'))",
     )
     .load(conn)
     .unwrap();

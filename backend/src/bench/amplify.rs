@@ -12,18 +12,19 @@ use diesel::sql_types::{BigInt, Text};
 use crate::db::DbConn;
 
 #[derive(QueryableByName)]
-struct Name {
+pub(super) struct Name {
     #[diesel(sql_type = Text)]
-    name: String,
+    pub name: String,
 }
 
 #[derive(QueryableByName)]
-struct Highest {
+pub(super) struct Highest {
     #[diesel(sql_type = BigInt)]
-    id: i64,
+    pub id: i64,
 }
 
-fn columns(conn: &mut DbConn, table: &str) -> QueryResult<Vec<String>> {
+/// The columns of `table`, in their order.
+pub(super) fn columns(conn: &mut DbConn, table: &str) -> QueryResult<Vec<String>> {
     let names: Vec<Name> = match conn {
         DbConn::Postgres(pg) => diesel::sql_query(
             "SELECT column_name::text AS name FROM information_schema.columns \

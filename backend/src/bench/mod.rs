@@ -6,6 +6,7 @@
 
 mod access_log;
 mod amplify;
+pub mod http;
 pub mod pages;
 
 use std::fmt;
@@ -171,8 +172,33 @@ fn fill(conn: &mut DbConn, options: &BenchOptions) -> Result<(usize, Duration, D
     Ok((sample, generation, copied.elapsed()))
 }
 
-/// Seeds the demo data if needed, fills the database (unless reused), and times the views.
-pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, String> {
+fn nancy_metz(conn: &mut DbConn) -> Result<crate::db::models::Organisation, String> {
+    organisations::find_by_code(conn, "ac-nancy-metz")
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "ac-nancy-metz absente".into())
+}
+
+/// The code of Nancy-Metz's guichet queue, the one the bench's guichet agent works.
+pub(crate) fn guichet_queue(conn: &mut DbConn) -> Result<String, String> {
+    let authority = nancy_metz(conn)?;
+    Ok(queues::of_organisation(
+        conn,
+        authority.id,
+        Some(CompetenceDomain::Guichet.as_str()),
+        Some(1),
+    )
+    .map_err(|e| e.to_string())?
+    .pop()
+    .ok_or("file du guichet absente")?
+    .code)
+}
+
+/// Seeds the demo data if needed and fills the database (unless reused): the tickets it
+/// holds, the sample's size and how long writing and copying took.
+pub fn prepare(
+    conn: &mut DbConn,
+    options: &BenchOptions,
+) -> Result<(usize, usize, Duration, Duration), String> {
     let held = tickets::count(conn).map_err(|e| e.to_string())? as usize;
     if options.reuse && held == 0 {
         return Err("la base ne contient aucun ticket : rien à mesurer sans la remplir".into());
@@ -188,20 +214,20 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
         let demo = DemoSeed::embedded().map_err(|e| e.to_string())?;
         seed::load(conn, &reference, Some(&demo)).map_err(|e| e.to_string())?;
     }
+    if options.reuse {
+        return Ok((held, 0, Duration::ZERO, Duration::ZERO));
+    }
+    let (sample, generation, amplification) = fill(conn, options)?;
+    Ok((options.tickets, sample, generation, amplification))
+}
+
+/// Seeds the demo data if needed, fills the database (unless reused), and times the views.
+pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, String> {
+    let (tickets, sample, generation, amplification) = prepare(conn, options)?;
     let correspondent = demo_caller(conn, "correspondent.ge@demo.guichet.example")?;
     let guichet = demo_caller(conn, "guichet-agent.ge@demo.guichet.example")?;
-    let authority = organisations::find_by_code(conn, "ac-nancy-metz")
-        .map_err(|e| e.to_string())?
-        .ok_or("ac-nancy-metz absente")?;
-    let queue = queues::of_organisation(
-        conn,
-        authority.id,
-        Some(CompetenceDomain::Guichet.as_str()),
-        Some(1),
-    )
-    .map_err(|e| e.to_string())?
-    .pop()
-    .ok_or("file du guichet absente")?;
+    let authority = nancy_metz(conn)?;
+    let queue = guichet_queue(conn)?;
     let schools: Vec<String> = establishments::list(
         conn,
         &establishments::EstablishmentFilter {
@@ -214,11 +240,6 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     .into_iter()
     .map(|(e, _, _)| e.uai)
     .collect();
-    let (sample, generation, amplification) = if options.reuse {
-        (0, Duration::ZERO, Duration::ZERO)
-    } else {
-        fill(conn, options)?
-    };
 
     let base = ListQuery {
         limit: 50,
@@ -227,7 +248,7 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
     let samples = 50;
     let mut timings = Vec::new();
     let guichet_queue = ListQuery {
-        queue: Some(queue.code.clone()),
+        queue: Some(queue.clone()),
         ..base.clone()
     };
     let (first, deep) = time_view(conn, &guichet, &guichet_queue, samples, options.pages)?;
@@ -311,7 +332,7 @@ pub fn run(conn: &mut DbConn, options: &BenchOptions) -> Result<BenchReport, Str
         access_reads: options.access_reads,
         access_fill,
         backend: conn.backend_name(),
-        tickets: if options.reuse { held } else { options.tickets },
+        tickets,
         sample,
         generation,
         amplification,

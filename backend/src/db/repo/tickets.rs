@@ -202,6 +202,23 @@ fn visibility_condition(v: &Visibility) -> Condition {
         .unwrap_or_else(|| Box::new(sql::<Bool>("1 = 0")))
 }
 
+/// The tickets whose title's search key matches `pattern`, found through the text index:
+/// PostgreSQL's planner reads its trigram index for `LIKE` itself; SQLite's FTS5 index is a
+/// table of its own, asked for the matching ids.
+fn title_contains(conn: &DbConn, pattern: String) -> Condition {
+    match conn {
+        DbConn::Postgres(_) => Box::new(tickets::title_search.like(pattern)),
+        DbConn::Sqlite(_) => Box::new(
+            sql::<Bool>(
+                "tickets.id IN (SELECT rowid FROM tickets_title_search \
+                 WHERE tickets_title_search.title_search LIKE ",
+            )
+            .bind::<diesel::sql_types::Text, _>(pattern)
+            .sql(")"),
+        ),
+    }
+}
+
 /// One page of visible tickets, by priority then age.
 pub fn list(
     conn: &mut DbConn,
@@ -243,7 +260,7 @@ pub fn list(
         query = query.filter(tickets::category_code.eq(category.clone()));
     }
     if let Some(text) = &filter.text {
-        query = query.filter(tickets::title_search.like(format!("%{text}%")));
+        query = query.filter(title_contains(conn, format!("%{text}%")));
     }
     // A row-value comparison (both backends have it) lets the index that orders the page
     // also start it; the equivalent OR chain makes PostgreSQL filter row by row.

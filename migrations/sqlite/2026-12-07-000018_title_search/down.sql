@@ -1,0 +1,4 @@
+DROP TRIGGER tickets_title_search_delete;
+DROP TRIGGER tickets_title_search_update;
+DROP TRIGGER tickets_title_search_insert;
+DROP TABLE tickets_title_search;
