@@ -5,6 +5,7 @@ use std::future::Future;
 
 use tokio_cron_scheduler::{Job, JobScheduler};
 
+use super::one_at_a_time::OneAtATime;
 use crate::error::AppError;
 use crate::services::jobs::{self, Ran};
 use crate::state::AppState;
@@ -20,9 +21,14 @@ where
     F: Fn(AppState) -> Fut + Send + Sync + Clone + 'static,
     Fut: Future<Output = Result<Ran, AppError>> + Send + 'static,
 {
+    let runs = OneAtATime::default();
     let body = move |_, _| {
-        let (state, run) = (state.clone(), run.clone());
+        let (state, run, runs) = (state.clone(), run.clone(), runs.clone());
         Box::pin(async move {
+            let Some(_running) = runs.start() else {
+                tracing::debug!(job = name, "the previous run is still going");
+                return;
+            };
             match run(state).await {
                 Ok(Some(0)) => tracing::trace!(job = name, "nothing to do"),
                 Ok(Some(done)) => tracing::info!(job = name, done, "scheduled job"),

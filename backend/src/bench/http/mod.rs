@@ -6,6 +6,7 @@
 //! what the service costs above the database is a ratio measured in one run.
 
 mod load;
+mod past;
 mod raw;
 mod server;
 
@@ -43,6 +44,9 @@ pub struct Measure {
 pub struct HttpReport {
     pub backend: &'static str,
     pub tickets: i64,
+    /// The generated past's warnings, breaches and messages settled before the server
+    /// started (see `past`).
+    pub settled: (usize, usize, usize),
     pub measures: Vec<Measure>,
     /// The same openings' rows committed directly, at concurrency 1 and 8.
     pub raw: Vec<Measure>,
@@ -90,6 +94,12 @@ impl fmt::Display for HttpReport {
             f,
             "{} : {} tickets, service HTTP dans son propre processus",
             self.backend, self.tickets
+        )?;
+        let (warnings, breaches, messages) = self.settled;
+        writeln!(
+            f,
+            "passé généré réglé avant le démarrage : {warnings} avertissements et {breaches} \
+             dépassements enregistrés à leur date, {messages} messages marqués envoyés"
         )?;
         writeln!(
             f,
@@ -242,11 +252,12 @@ fn deep_cursor(session: &Session, path: &str, depth: usize) -> Result<Option<Str
 
 /// Runs the load on a database `guichet bench` filled (`url` names it for the server).
 pub fn run(pool: &DbPool, url: &str, options: &HttpOptions) -> Result<HttpReport, String> {
-    let (backend, tickets, queue) = {
+    let (backend, tickets, queue, settled) = {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         let held = crate::db::repo::tickets::count(&mut conn).map_err(|e| e.to_string())?;
         let queue = super::guichet_queue(&mut conn)?;
-        (conn.backend_name(), held, queue)
+        let settled = past::settle(&mut conn).map_err(|e| e.to_string())?;
+        (conn.backend_name(), held, queue, settled)
     };
     let server = Server::start(url)?;
     let base = server.base.clone();
@@ -416,6 +427,7 @@ pub fn run(pool: &DbPool, url: &str, options: &HttpOptions) -> Result<HttpReport
     Ok(HttpReport {
         backend,
         tickets,
+        settled,
         measures,
         raw: raw_measures,
         after_logins,
