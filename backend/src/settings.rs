@@ -141,7 +141,7 @@ pub struct Settings {
     /// Closed tickets are anonymised at the end of the school year this many years after the
     /// one they closed in (2: the end of the school year after next).
     pub ticket_retention_school_years: i64,
-    /// Password hashes computed at once (each takes ~19 MiB while it runs).
+    /// Password hashes computed at once (each takes 7 MiB while it runs).
     pub password_hashers: usize,
     /// Logins that may wait for a hasher before the next ones answer 503.
     pub password_queue: usize,
@@ -317,7 +317,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "GUICHET_PASSWORD_HASHERS",
         "2",
-        "Calculs de mot de passe simultanés (argon2, ~19 Mio chacun) (1-16)",
+        "Calculs de mot de passe simultanés (argon2, 7 Mio chacun) (1-16)",
     ),
     (
         "GUICHET_PASSWORD_QUEUE",

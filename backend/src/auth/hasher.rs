@@ -1,4 +1,4 @@
-//! Password hashing on a small bounded pool of threads. An argon2 hash allocates ~19 MiB
+//! Password hashing on a small bounded pool of threads. An argon2 hash allocates 7 MiB
 //! while it runs; on the general blocking pool every thread that ever hashed keeps its
 //! allocator arena, so a burst of logins grows the process without bound. Here at most
 //! `threads` hashes run at once, at most `queue` wait, and beyond that the caller is told to
