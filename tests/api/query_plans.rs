@@ -91,6 +91,18 @@ fn a_queue_filtered_by_status_is_read_in_its_order() {
 }
 
 #[test]
+fn the_tickets_at_one_level_are_read_in_their_order() {
+    let app = TestApp::seeded();
+    let conn = &mut *app.conn();
+    assert_walks(
+        conn,
+        "SELECT id FROM tickets WHERE level = 2 AND (owner_queue_id IN (1, 2, 3) \
+         OR current_queue_id IN (1, 2, 3)) ORDER BY priority, created_at, id LIMIT 51",
+        "tickets_level_view",
+    );
+}
+
+#[test]
 fn a_queue_and_the_access_log_are_read_in_their_order() {
     let app = TestApp::seeded();
     let conn = &mut *app.conn();

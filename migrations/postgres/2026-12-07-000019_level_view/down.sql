@@ -1,0 +1,1 @@
+DROP INDEX tickets_level_view;
