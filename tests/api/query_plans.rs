@@ -157,3 +157,21 @@ fn the_title_search_reads_the_text_index() {
     let plan = explain(conn, sql);
     assert!(plan.contains(index), "{index} not used:\n{plan}");
 }
+
+/// A title search, newest first: SQLite's text index hands its matches over in that order
+/// and stops at the batch's end, without collecting and sorting every match.
+#[test]
+fn the_newest_title_matches_come_from_the_text_index_in_order() {
+    let app = TestApp::seeded();
+    let conn = &mut *app.conn();
+    if let DbConn::Sqlite(_) = conn {
+        let plan = explain(
+            conn,
+            "SELECT rowid AS id FROM tickets_title_search \
+             WHERE title_search LIKE '%projecteur%' AND rowid < 1000000 \
+             ORDER BY rowid DESC LIMIT 200",
+        );
+        assert!(plan.contains("VIRTUAL TABLE INDEX"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "sorted:\n{plan}");
+    }
+}

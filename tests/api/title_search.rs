@@ -65,3 +65,107 @@ async fn a_word_is_found_with_or_without_its_accents_and_the_index_follows_the_t
     assert!(found("secretariat").await.is_empty());
     assert_eq!(found("anonymise").await, vec![printer]);
 }
+
+/// A title search lists its matches newest first, page after page, and only those the caller
+/// sees, even when the newest hundreds belong to a school it does not see; `sort=priority`
+/// still orders the same matches as the queue does.
+#[actix_web::test]
+async fn a_search_lists_the_newest_matches_first_and_only_the_visible_ones() {
+    let chain = chain().await;
+    let mut own = Vec::new();
+    for (i, category) in ["materiel-demande", "materiel-poste", "materiel-demande"]
+        .iter()
+        .enumerate()
+    {
+        let opened = chain
+            .open("0579001Z", category, &format!("Tableau numérique {i} muet"))
+            .await;
+        own.push(opened.body["reference"].as_str().unwrap().to_owned());
+    }
+    // More newer matches elsewhere than the text index's first batches hold.
+    let mut elsewhere = Vec::new();
+    for i in 0..450 {
+        let opened = chain
+            .app
+            .post_as(
+                Some(&chain.other_correspondent),
+                "/api/v1/tickets",
+                serde_json::json!({ "establishment": "0679002W", "title": format!("Tableau numerique {i} muet a Strasbourg"), "description": "Plus de son depuis ce matin", "category": "materiel-demande" }),
+            )
+            .await;
+        assert_eq!(opened.status, 201, "{:#}", opened.body);
+        elsewhere.push(opened.body["reference"].as_str().unwrap().to_owned());
+    }
+    let newest_first: Vec<String> = own.iter().rev().cloned().collect();
+    let page = chain
+        .app
+        .get_as(
+            &chain.correspondent,
+            "/api/v1/tickets?q=tableau%20numerique",
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.field("reference"), newest_first);
+
+    // Page by page: two, then the last one, in the same order.
+    let first = chain
+        .app
+        .get_as(
+            &chain.correspondent,
+            "/api/v1/tickets?q=tableau%20numerique&limit=2",
+        )
+        .await;
+    assert_eq!(first.field("reference"), newest_first[..2].to_vec());
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let cursor: String = url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
+    let rest = chain
+        .app
+        .get_as(
+            &chain.correspondent,
+            &format!("/api/v1/tickets?q=tableau%20numerique&limit=2&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(rest.field("reference"), newest_first[2..].to_vec());
+    assert!(rest.body["next_cursor"].is_null());
+
+    // Strasbourg's correspondent sees its 450, newest first, over three pages.
+    let mut seen = Vec::new();
+    let mut next = Some(String::new());
+    while let Some(cursor) = next {
+        let cursor: String = url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
+        let page = chain
+            .app
+            .get_as(
+                &chain.other_correspondent,
+                &format!("/api/v1/tickets?q=muet&limit=200&cursor={cursor}"),
+            )
+            .await;
+        assert_eq!(page.status, 200, "{:#}", page.body);
+        seen.extend(page.field("reference"));
+        next = page.body["next_cursor"].as_str().map(str::to_owned);
+    }
+    elsewhere.reverse();
+    assert_eq!(seen, elsewhere);
+
+    // By priority on request: the queue's order, whatever the age.
+    let by_priority = chain
+        .app
+        .get_as(
+            &chain.correspondent,
+            "/api/v1/tickets?q=tableau%20numerique&sort=priority",
+        )
+        .await;
+    let priority_of: std::collections::HashMap<String, i64> = by_priority.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let reference = t["reference"].as_str().unwrap().to_owned();
+            (reference, t["priority"].as_i64().unwrap())
+        })
+        .collect();
+    // Oldest first within a priority: `own` is in opening order.
+    let mut expected = own.clone();
+    expected.sort_by_key(|r| priority_of[r]);
+    assert_eq!(by_priority.field("reference"), expected);
+}

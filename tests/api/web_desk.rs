@@ -805,9 +805,22 @@ async fn an_agent_filters_the_queue_view_and_pages_keep_the_filters() {
     assert!(found.contains("Imprimante bloquée"));
     assert!(!found.contains("Wifi coupé"), "the search filters");
 
-    // 51 wifi tickets: a second page, reached with the search kept.
+    // 51 wifi tickets: a second page, reached with the search kept; the newest first.
     let first = text(&agent.get("/tickets?q=wifi&statut=new").await);
     assert_eq!(first.matches("Wifi coupé salle").count(), 50);
+    assert!(
+        first.contains("contient « wifi », les plus récents d'abord"),
+        "{first}"
+    );
+    let newest = first
+        .find("Wifi coupé salle 50<")
+        .expect("the newest on the first page");
+    let older = first.find("Wifi coupé salle 49<").expect("the next one");
+    assert!(newest < older, "newest first");
+    assert!(
+        !first.contains("Wifi coupé salle 0<"),
+        "the oldest is on the next page"
+    );
     let next = first
         .split("href=\"/tickets?")
         .nth(1)
@@ -820,6 +833,7 @@ async fn an_agent_filters_the_queue_view_and_pages_keep_the_filters() {
     );
     let second = text(&agent.get(&format!("/tickets?{next}")).await);
     assert_eq!(second.matches("Wifi coupé salle").count(), 1, "{second}");
+    assert!(second.contains("Wifi coupé salle 0<"), "{second}");
 
     // A queue that does not exist: said so, no error page.
     let unknown = agent.get("/tickets?file=nulle-part").await;

@@ -126,8 +126,8 @@ pub struct TicketParams {
     pub category: Option<String>,
     /// Words of the title.
     pub q: Option<String>,
-    /// `priority` (priority then age, the default) or `due` (next due instant first,
-    /// tickets without one last).
+    /// `priority` (priority then age, the default without `q`), `due` (next due instant
+    /// first, tickets without one last) or `recent` (newest first, the default with `q`).
     #[param(value_type = Option<TicketOrder>)]
     pub sort: Option<String>,
     /// `true`: only the tickets one of whose clocks went past its target; `false`: the others.
@@ -142,7 +142,7 @@ pub struct TicketParams {
 }
 
 /// The tickets the caller's roles reach (its establishments', its queues', those escalated
-/// to its vendor), by priority then age, or by next due instant.
+/// to its vendor), by priority then age, by next due instant, or newest first (a title search).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), params(TicketParams), responses(
     (status = 200, body = TicketPage),
     (status = 403, body = Problem, content_type = PROBLEM),
@@ -164,7 +164,7 @@ pub async fn list_tickets(
         establishment: params::text(q.establishment).map(|u| u.to_uppercase()),
         category: params::text(q.category),
         text: params::text(q.q),
-        order: params::vocabulary::<TicketOrder>("sort", q.sort.as_deref())?.unwrap_or_default(),
+        order: params::vocabulary::<TicketOrder>("sort", q.sort.as_deref())?,
         breached: params::boolean("breached", q.breached.as_deref())?,
         due_before: params::instant("due_before", q.due_before.as_deref())?,
         cursor: params::text(q.cursor),

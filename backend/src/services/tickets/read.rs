@@ -302,7 +302,8 @@ pub struct ListQuery {
     pub text: Option<String>,
     pub breached: Option<bool>,
     pub due_before: Option<DateTime<Utc>>,
-    pub order: TicketOrder,
+    /// By default, priority then age; newest first for a title search.
+    pub order: Option<TicketOrder>,
     pub limit: i64,
     pub cursor: Option<String>,
 }
@@ -319,6 +320,7 @@ fn encode_cursor(order: TicketOrder, t: &Ticket) -> String {
             t.id
         ),
         TicketOrder::Due => format!("due|{}|{}", t.next_due_at.format(CURSOR_TIME), t.id),
+        TicketOrder::Recent => format!("recent|{}", t.id),
     }
 }
 
@@ -347,7 +349,10 @@ fn decode_cursor(raw: &str, order: TicketOrder) -> Result<After, AppError> {
                 parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?,
             )
         }
-        TicketOrder::Priority if first != Some("due") => {
+        TicketOrder::Recent if first == Some("recent") => {
+            After::Recent(parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?)
+        }
+        TicketOrder::Priority if first != Some("due") && first != Some("recent") => {
             let priority = first.and_then(|p| p.parse().ok()).ok_or_else(bad)?;
             let created = instant(parts.next())?;
             let id = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
@@ -391,6 +396,12 @@ pub fn list_page(
         ),
         None => None,
     };
+    let text = query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty());
+    let order = query.order.unwrap_or(if text.is_some() {
+        TicketOrder::Recent
+    } else {
+        TicketOrder::Priority
+    });
     let filter = TicketFilter {
         queue,
         status: query.status,
@@ -398,18 +409,18 @@ pub fn list_page(
         priority: query.priority,
         establishment: query.establishment,
         category: query.category,
-        text: query.text.map(|t| search_key(&t)).filter(|t| !t.is_empty()),
+        text,
         breached: query.breached,
         due_before: query.due_before.map(|t| t.naive_utc()),
-        order: query.order,
+        order,
         after: query
             .cursor
             .as_deref()
-            .map(|c| decode_cursor(c, query.order))
+            .map(|c| decode_cursor(c, order))
             .transpose()?,
     };
     let rows = tickets::list(conn, &visibility, &filter, query.limit + 1)?;
-    let (rows, next_cursor) = cursor::page(rows, query.limit, |t| encode_cursor(query.order, t));
+    let (rows, next_cursor) = cursor::page(rows, query.limit, |t| encode_cursor(order, t));
     let mut items = Vec::with_capacity(rows.len());
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let last_public: HashMap<i64, NaiveDateTime> = ticket_events::last_public(conn, &ids)?
