@@ -3,6 +3,7 @@
 
 pub mod backend_specific;
 pub mod connection;
+pub mod memo;
 pub mod migrations;
 pub mod models;
 pub mod pool;

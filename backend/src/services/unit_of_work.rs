@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::db::models::{NewTicketRead, Ticket};
-use crate::db::DbConn;
+use crate::db::{memo, DbConn};
 use crate::domain::ticket_read::ReadPart;
 use crate::error::AppError;
 use crate::services::audit;
@@ -98,6 +98,7 @@ async fn blocking<T: Send + 'static>(
     let writers = state.writers.clone();
     let clock = state.clock.clone();
     tokio::task::spawn_blocking(move || {
+        let _memo = memo::Scope::start();
         let _turn = match access {
             Access::Write => Some(writers.enter().ok_or_else(AppError::database_busy)?),
             Access::Read => None,
@@ -116,11 +117,14 @@ fn in_transaction<T>(
     now: DateTime<Utc>,
     work: impl FnOnce(&mut Tx) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let (value, after_commit) = conn.write_transaction(|conn| {
-        let mut tx = Tx::new(conn, now);
-        let value = work(&mut tx)?;
-        Ok::<_, AppError>((value, tx.after_commit))
-    })?;
+    let (value, after_commit) = conn
+        .write_transaction(|conn| {
+            let mut tx = Tx::new(conn, now);
+            let value = work(&mut tx)?;
+            Ok::<_, AppError>((value, tx.after_commit))
+        })
+        // What the rolled-back work read may have been its own writes.
+        .inspect_err(|_| memo::forget())?;
     for action in after_commit {
         action();
     }

@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{reconcile, Upsert};
+use crate::db::memo;
 use crate::db::models::Category;
 use crate::db::schema::categories;
 use crate::db::DbConn;
@@ -36,9 +37,11 @@ pub fn upsert(conn: &mut DbConn, row: &Category) -> QueryResult<Upsert> {
 }
 
 pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Category>> {
-    categories::table
-        .find(code)
-        .select(Category::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("category", code, || {
+        categories::table
+            .find(code)
+            .select(Category::as_select())
+            .first(conn)
+            .optional()
+    })
 }

@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{reconcile, Upsert};
+use crate::db::memo;
 use crate::db::models::{Establishment, Organisation};
 use crate::db::schema::{establishments, organisations};
 use crate::db::DbConn;
@@ -38,16 +39,18 @@ macro_rules! joined {
 }
 
 pub fn find(conn: &mut DbConn, uai: &str) -> QueryResult<Option<EstablishmentRow>> {
-    let (query, authority, collectivite) = joined!();
-    query
-        .filter(establishments::uai.eq(uai))
-        .select((
-            Establishment::as_select(),
-            authority.fields(organisations::all_columns),
-            collectivite.fields(organisations::all_columns),
-        ))
-        .first::<(Establishment, Organisation, Organisation)>(conn)
-        .optional()
+    memo::cached("establishment", uai, || {
+        let (query, authority, collectivite) = joined!();
+        query
+            .filter(establishments::uai.eq(uai))
+            .select((
+                Establishment::as_select(),
+                authority.fields(organisations::all_columns),
+                collectivite.fields(organisations::all_columns),
+            ))
+            .first::<(Establishment, Organisation, Organisation)>(conn)
+            .optional()
+    })
 }
 
 /// One page of establishments in UAI order, `limit` rows at most.
@@ -109,11 +112,13 @@ pub fn upsert(conn: &mut DbConn, row: &Establishment) -> QueryResult<Upsert> {
 
 /// The kind of a school, as stored (`college`, `lycee`…).
 pub fn kind_of(conn: &mut DbConn, uai: &str) -> QueryResult<Option<String>> {
-    establishments::table
-        .find(uai)
-        .select(establishments::kind)
-        .first::<String>(conn)
-        .optional()
+    memo::cached("establishment kind", uai, || {
+        establishments::table
+            .find(uai)
+            .select(establishments::kind)
+            .first::<String>(conn)
+            .optional()
+    })
 }
 
 /// Every school's kind, by UAI.

@@ -56,6 +56,7 @@ pub fn reconcile<T: PartialEq>(
     insert: impl FnOnce(&mut DbConn) -> QueryResult<usize>,
     update: impl FnOnce(&mut DbConn) -> QueryResult<usize>,
 ) -> QueryResult<Upsert> {
+    crate::db::memo::forget();
     match existing {
         None => insert(conn).map(|_| Upsert::Inserted),
         Some(row) if row == *wanted => Ok(Upsert::Unchanged),

@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{reconcile, Upsert};
+use crate::db::memo;
 use crate::db::models::{NewOrganisation, Organisation};
 use crate::db::schema::organisations;
 use crate::db::DbConn;
@@ -28,19 +29,23 @@ pub fn list(conn: &mut DbConn, filter: &OrganisationFilter) -> QueryResult<Vec<O
 }
 
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Organisation>> {
-    organisations::table
-        .filter(organisations::code.eq(code))
-        .select(Organisation::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("organisation by code", code, || {
+        organisations::table
+            .filter(organisations::code.eq(code))
+            .select(Organisation::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Organisation>> {
-    organisations::table
-        .find(id)
-        .select(Organisation::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("organisation", id, || {
+        organisations::table
+            .find(id)
+            .select(Organisation::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// Writes the organisation by its code; returns its id and what was done.
@@ -74,6 +79,7 @@ pub fn upsert(conn: &mut DbConn, row: &NewOrganisation) -> QueryResult<(i64, Ups
 
 /// Sets the organisation's DPD address unless it has one (the seed's default).
 pub fn set_dpo_email_if_unset(conn: &mut DbConn, id: i64, email: &str) -> QueryResult<usize> {
+    memo::forget();
     diesel::update(
         organisations::table
             .find(id)
@@ -85,6 +91,7 @@ pub fn set_dpo_email_if_unset(conn: &mut DbConn, id: i64, email: &str) -> QueryR
 
 /// Sets (or clears) the organisation's DPD address.
 pub fn set_dpo_email(conn: &mut DbConn, id: i64, email: Option<&str>) -> QueryResult<usize> {
+    memo::forget();
     diesel::update(organisations::table.find(id))
         .set(organisations::dpo_email.eq(email))
         .execute(conn)

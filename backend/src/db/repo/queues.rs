@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{reconcile, Upsert};
+use crate::db::memo;
 use crate::db::models::{NewQueue, Organisation, Queue};
 use crate::db::schema::{organisations, queues};
 use crate::db::DbConn;
@@ -53,19 +54,23 @@ pub fn upsert(conn: &mut DbConn, row: &NewQueue) -> QueryResult<Upsert> {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Queue>> {
-    queues::table
-        .find(id)
-        .select(Queue::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("queue", id, || {
+        queues::table
+            .find(id)
+            .select(Queue::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Queue>> {
-    queues::table
-        .filter(queues::code.eq(code))
-        .select(Queue::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("queue by code", code, || {
+        queues::table
+            .filter(queues::code.eq(code))
+            .select(Queue::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// An organisation's queues, optionally of one domain and level.

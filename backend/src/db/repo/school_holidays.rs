@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{reconcile, Upsert};
+use crate::db::memo;
 use crate::db::models::{NewSchoolHoliday, SchoolHoliday};
 use crate::db::schema::school_holidays;
 use crate::db::DbConn;
@@ -8,14 +9,16 @@ use crate::domain::reference_kinds::HolidayZone;
 
 /// The holidays of a zone (or of every zone), in date order.
 pub fn list(conn: &mut DbConn, zone: Option<HolidayZone>) -> QueryResult<Vec<SchoolHoliday>> {
-    let mut query = school_holidays::table
-        .select(SchoolHoliday::as_select())
-        .order((school_holidays::first_day, school_holidays::zone))
-        .into_boxed();
-    if let Some(zone) = zone {
-        query = query.filter(school_holidays::zone.eq(zone));
-    }
-    query.load(conn)
+    memo::cached("holidays", format!("{zone:?}"), || {
+        let mut query = school_holidays::table
+            .select(SchoolHoliday::as_select())
+            .order((school_holidays::first_day, school_holidays::zone))
+            .into_boxed();
+        if let Some(zone) = zone {
+            query = query.filter(school_holidays::zone.eq(zone));
+        }
+        query.load(conn)
+    })
 }
 
 /// Writes a holiday by its key (zone, school year, name).
@@ -52,6 +55,7 @@ pub fn delete_from(
     zone: HolidayZone,
     from: chrono::NaiveDate,
 ) -> QueryResult<usize> {
+    memo::forget();
     diesel::delete(
         school_holidays::table
             .filter(school_holidays::zone.eq(zone))

@@ -1,25 +1,30 @@
 use diesel::prelude::*;
 
+use crate::db::memo;
 use crate::db::models::{NewServiceLevelPolicy, ServiceLevelPolicy};
 use crate::db::schema::service_level_policies;
 use crate::db::DbConn;
 
 /// The policy new tickets of a territory are opened under: its latest version.
 pub fn current(conn: &mut DbConn, territory: &str) -> QueryResult<Option<ServiceLevelPolicy>> {
-    service_level_policies::table
-        .filter(service_level_policies::territory_code.eq(territory))
-        .order(service_level_policies::version.desc())
-        .select(ServiceLevelPolicy::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("current policy", territory, || {
+        service_level_policies::table
+            .filter(service_level_policies::territory_code.eq(territory))
+            .order(service_level_policies::version.desc())
+            .select(ServiceLevelPolicy::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<ServiceLevelPolicy>> {
-    service_level_policies::table
-        .find(id)
-        .select(ServiceLevelPolicy::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("policy", id, || {
+        service_level_policies::table
+            .find(id)
+            .select(ServiceLevelPolicy::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// Every version, by territory then version; only those of `territories` when given.
@@ -42,6 +47,7 @@ pub fn list(
 
 /// Inserts a version; two writers of the same version meet the unique key (409).
 pub fn insert(conn: &mut DbConn, row: &NewServiceLevelPolicy) -> QueryResult<ServiceLevelPolicy> {
+    memo::forget();
     diesel::insert_into(service_level_policies::table)
         .values(row)
         .returning(service_level_policies::all_columns)

@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{reconcile, Upsert};
+use crate::db::memo;
 use crate::db::models::Territory;
 use crate::db::schema::territories;
 use crate::db::DbConn;
@@ -13,11 +14,13 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Territory>> {
 }
 
 pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Territory>> {
-    territories::table
-        .find(code)
-        .select(Territory::as_select())
-        .first(conn)
-        .optional()
+    memo::cached("territory", code, || {
+        territories::table
+            .find(code)
+            .select(Territory::as_select())
+            .first(conn)
+            .optional()
+    })
 }
 
 /// Inserts the territory if its code is new; leaves an existing one untouched. Returns
@@ -26,6 +29,7 @@ pub fn insert_if_absent(conn: &mut DbConn, row: &Territory) -> QueryResult<bool>
     if find(conn, &row.code)?.is_some() {
         return Ok(false);
     }
+    memo::forget();
     diesel::insert_into(territories::table)
         .values(row)
         .execute(conn)?;
