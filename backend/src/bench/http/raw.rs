@@ -14,7 +14,7 @@ use super::load::Outcome;
 use crate::db::pool::DbPool;
 use crate::db::DbConn;
 
-use super::super::amplify::{columns, Highest, Name};
+use super::super::amplify::{columns, rows, Highest, Name};
 
 /// The tables a ticket's opening writes rows of, keyed by `ticket_id`, in the order their
 /// references need: the hops before the clocks that name them, the journal before the
@@ -41,11 +41,8 @@ pub struct Shape {
     children: Vec<Rows>,
 }
 
-fn ids(conn: &mut DbConn, sql: &str) -> QueryResult<Vec<i64>> {
-    let rows: Vec<Highest> = match conn {
-        DbConn::Postgres(pg) => diesel::sql_query(sql).load(pg)?,
-        DbConn::Sqlite(sqlite) => diesel::sql_query(sql).load(sqlite)?,
-    };
+fn ids(conn: &mut DbConn, sql: String) -> QueryResult<Vec<i64>> {
+    let rows: Vec<Highest> = rows(conn, sql)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
@@ -57,14 +54,11 @@ impl Shape {
             children.push(Rows {
                 table,
                 columns: columns(conn, table)?,
-                ids: ids(conn, &sql)?,
+                ids: ids(conn, sql)?,
             });
         }
         let sql = format!("SELECT territory_code AS name FROM tickets WHERE id = {template}");
-        let territory: Vec<Name> = match conn {
-            DbConn::Postgres(pg) => diesel::sql_query(sql).load(pg)?,
-            DbConn::Sqlite(sqlite) => diesel::sql_query(sql).load(sqlite)?,
-        };
+        let territory: Vec<Name> = rows(conn, sql)?;
         Ok(Shape {
             template,
             territory: territory
@@ -96,9 +90,7 @@ impl Shape {
             names.join(", "),
             values.join(", ")
         );
-        ids(conn, &sql)?
-            .pop()
-            .ok_or(diesel::result::Error::NotFound)
+        ids(conn, sql)?.pop().ok_or(diesel::result::Error::NotFound)
     }
 
     /// One opening's rows, copied as ticket number `n`, in one write transaction.
