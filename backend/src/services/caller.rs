@@ -2,7 +2,7 @@
 //! the objects they scope. Every authorisation decision reads this.
 
 use crate::auth::jwt::{Subject, VerifiedToken};
-use crate::db::models::RoleGrant;
+use crate::db::models::{RoleGrant, User};
 use crate::db::repo::{establishments, organisations, role_grants, service_accounts, users};
 use crate::db::DbConn;
 use crate::domain::reference_kinds::OrganisationKind;
@@ -182,14 +182,19 @@ pub fn resolve_grant(conn: &mut DbConn, grant: &RoleGrant) -> Result<Grant, AppE
 
 /// The caller a user is, if the account is active.
 pub fn user_caller(conn: &mut DbConn, user_id: i64) -> Result<Option<Caller>, AppError> {
-    let Some(user) = users::find(conn, user_id)?.filter(|u| u.active) else {
-        return Ok(None);
-    };
+    match users::find(conn, user_id)?.filter(|u| u.active) {
+        Some(user) => caller_of(conn, user).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The caller an active user is, with its grants.
+fn caller_of(conn: &mut DbConn, user: User) -> Result<Caller, AppError> {
     let grants = role_grants::list_for_user(conn, user.id)?
         .iter()
         .map(|g| resolve_grant(conn, g))
         .collect::<Result<_, _>>()?;
-    Ok(Some(Caller {
+    Ok(Caller {
         principal: Principal::User {
             id: user.id,
             email: user.email,
@@ -199,7 +204,7 @@ pub fn user_caller(conn: &mut DbConn, user_id: i64) -> Result<Option<Caller>, Ap
         grants,
         address: None,
         channel: Channel::Api,
-    }))
+    })
 }
 
 /// The caller behind a verified access token; 401 when the account is gone, disabled or
@@ -215,7 +220,7 @@ pub fn authenticate(conn: &mut DbConn, token: &VerifiedToken) -> Result<Caller, 
                 );
                 return Err(AppError::unauthorized());
             }
-            user_caller(conn, user.id)?.ok_or_else(AppError::unauthorized)
+            caller_of(conn, user)
         }
         Subject::Client(client_id) => {
             let account = service_accounts::find_by_client_id(conn, client_id)?

@@ -25,8 +25,11 @@ pub struct OutboxMessage {
     pub sent_at: Option<NaiveDateTime>,
 }
 
+/// Absent identifiers are written as NULL (the columns' default) rather than DEFAULT, so
+/// that a write's messages go in one multi-row statement on SQLite too.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = outbox)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewOutboxMessage {
     pub ticket_id: Option<i64>,
     pub event_id: Option<i64>,

@@ -87,8 +87,11 @@ impl From<&ServiceLevelClock> for ClockProgress {
     }
 }
 
+/// Absent values are written as NULL (the columns' default) rather than DEFAULT, so that a
+/// ticket's new clocks go in one multi-row statement on SQLite too.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = service_level_clocks)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewServiceLevelClock {
     pub ticket_id: i64,
     pub hop_id: Option<i64>,

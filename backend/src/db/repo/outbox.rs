@@ -6,14 +6,17 @@ use crate::db::schema::{outbox, tickets};
 use crate::db::DbConn;
 use crate::domain::notifications::OutboxState;
 
-/// A write's few messages, one statement each (SQLite's batch insert wants no defaults).
+/// A write's few messages, in one statement.
 pub fn insert_many(conn: &mut DbConn, rows: &[NewOutboxMessage]) -> QueryResult<usize> {
-    rows.iter().try_fold(0, |inserted, row| {
-        diesel::insert_into(outbox::table)
-            .values(row)
-            .execute(conn)
-            .map(|n| inserted + n)
-    })
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    // diesel's MultiConnection has no multi-row insert: each backend writes its own.
+    let insert = diesel::insert_into(outbox::table).values(rows);
+    match conn {
+        DbConn::Postgres(pg) => insert.execute(pg),
+        DbConn::Sqlite(sqlite) => insert.execute(sqlite),
+    }
 }
 
 /// The messages about one ticket, oldest first.

@@ -14,11 +14,25 @@ pub fn of_ticket(conn: &mut DbConn, ticket_id: i64) -> QueryResult<Vec<ServiceLe
         .load(conn)
 }
 
-pub fn insert(conn: &mut DbConn, row: &NewServiceLevelClock) -> QueryResult<ServiceLevelClock> {
-    diesel::insert_into(service_level_clocks::table)
-        .values(row)
-        .returning(service_level_clocks::all_columns)
-        .get_result(conn)
+/// Inserts a ticket's new clocks in one statement; the rows in the order given.
+pub fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewServiceLevelClock],
+) -> QueryResult<Vec<ServiceLevelClock>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // diesel's MultiConnection has no multi-row insert: each backend writes its own.
+    let insert = diesel::insert_into(service_level_clocks::table)
+        .values(rows)
+        .returning(service_level_clocks::all_columns);
+    let mut inserted: Vec<ServiceLevelClock> = match conn {
+        DbConn::Postgres(pg) => insert.get_results(pg)?,
+        DbConn::Sqlite(sqlite) => insert.get_results(sqlite)?,
+    };
+    // RETURNING promises no order; identifiers are given in the order of the rows.
+    inserted.sort_by_key(|c| c.id);
+    Ok(inserted)
 }
 
 /// Writes what following the ticket changed on `clock`, and reads the row back: its warning

@@ -256,6 +256,8 @@ fn follow(
             }
         }
     }
+    let mut new_clocks = Vec::new();
+    let mut new_states = Vec::new();
     for (stay, kind) in missing {
         if context.is_none() {
             context = Some(Context::load(conn, policy_id)?);
@@ -268,24 +270,25 @@ fn follow(
         let want = wanted(hop_id, kind, &current_situation, &hops);
         let calendar = context.calendar(conn, ticket)?;
         let clock = Clock::new(target, i64::from(warning), calendar, now, want);
-        let row = service_level_clocks::insert(
-            conn,
-            &NewServiceLevelClock {
-                ticket_id: ticket.id,
-                hop_id,
-                organisation_id,
-                kind,
-                priority: ticket.priority,
-                target_minutes: target as i32,
-                warning_percent: warning,
-                used_seconds: clock.used_seconds,
-                running_since: clock.running_since.map(|t| t.naive_utc()),
-                stopped: clock.stopped,
-                due_at: clock.due_at.map(|t| t.naive_utc()),
-                warn_at: clock.warn_at.map(|t| t.naive_utc()),
-                counted_at: counted_instant(hop_id, kind, clock.stopped, ticket, &hops),
-            },
-        )?;
+        new_clocks.push(NewServiceLevelClock {
+            ticket_id: ticket.id,
+            hop_id,
+            organisation_id,
+            kind,
+            priority: ticket.priority,
+            target_minutes: target as i32,
+            warning_percent: warning,
+            used_seconds: clock.used_seconds,
+            running_since: clock.running_since.map(|t| t.naive_utc()),
+            stopped: clock.stopped,
+            due_at: clock.due_at.map(|t| t.naive_utc()),
+            warn_at: clock.warn_at.map(|t| t.naive_utc()),
+            counted_at: counted_instant(hop_id, kind, clock.stopped, ticket, &hops),
+        });
+        new_states.push(want);
+    }
+    let inserted = service_level_clocks::insert_many(conn, &new_clocks)?;
+    for (row, want) in inserted.into_iter().zip(new_states) {
         changes.push(describe(conn, &row, None, want)?);
         moved.push((None, row.clone()));
         clocks.push(row);
