@@ -55,12 +55,17 @@ pub fn cached<T: Clone + 'static>(
         return Ok(value);
     }
     let value = load()?;
+    remember(key.0, key.1, value.clone());
+    Ok(value)
+}
+
+/// Remembers `value` as what `lookup` reads for `key` (rows read many at once).
+pub fn remember<T: Clone + 'static>(lookup: &'static str, key: impl ToString, value: T) {
     MEMO.with(|memo| {
         if let Some(m) = memo.borrow_mut().as_mut() {
-            m.insert(key, Box::new(value.clone()));
+            m.insert((lookup, key.to_string()), Box::new(value));
         }
     });
-    Ok(value)
 }
 
 /// A reference row was written (or a transaction rolled back): nothing remembered holds.
@@ -98,6 +103,15 @@ mod tests {
         }
         assert_eq!(read(30), 30, "the scope's rows are gone with it");
         assert_eq!(loads, 5);
+    }
+
+    #[test]
+    fn rows_read_many_at_once_are_remembered_one_by_one() {
+        let _scope = Scope::start();
+        remember("a", 1, Some("a1"));
+        remember("a", 2, None::<&str>);
+        assert_eq!(cached("a", 1, || Ok(Some("loaded"))).unwrap(), Some("a1"));
+        assert_eq!(cached("a", 2, || Ok(Some("loaded"))).unwrap(), None);
     }
 
     #[test]

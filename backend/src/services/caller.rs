@@ -190,7 +190,13 @@ pub fn user_caller(conn: &mut DbConn, user_id: i64) -> Result<Option<Caller>, Ap
 
 /// The caller an active user is, with its grants.
 fn caller_of(conn: &mut DbConn, user: User) -> Result<Caller, AppError> {
-    let grants = role_grants::list_for_user(conn, user.id)?
+    let stored = role_grants::list_for_user(conn, user.id)?;
+    let schools: Vec<String> = stored
+        .iter()
+        .filter_map(|g| g.establishment_uai.clone())
+        .collect();
+    establishments::read_ahead(conn, &schools)?;
+    let grants = stored
         .iter()
         .map(|g| resolve_grant(conn, g))
         .collect::<Result<_, _>>()?;

@@ -7,6 +7,7 @@ use crate::db::schema::{clock_tallies, ticket_tallies};
 /// (`opened`) or resolved (`resolved`) that day counts once in one cell.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ticket_tallies)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct TicketCell {
     pub territory_code: String,
     pub day: NaiveDate,
@@ -23,6 +24,7 @@ pub struct TicketCell {
 /// What the figures group stopped clocks by on the local day of their counting instant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Queryable, Selectable, Insertable)]
 #[diesel(table_name = clock_tallies)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct ClockCell {
     pub territory_code: String,
     pub day: NaiveDate,
@@ -34,9 +36,12 @@ pub struct ClockCell {
     pub minutes: i64,
 }
 
-/// A count added to a ticket cell: +n, -n, or the merged sum of a day's rows.
+/// A count added to a ticket cell: +n, -n, or the merged sum of a day's rows. (Every value
+/// is written, none left to a DEFAULT: SQLite then takes many rows in one statement where
+/// diesel would otherwise insert them one by one under a savepoint.)
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = ticket_tallies)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewTicketTally {
     #[diesel(embed)]
     pub cell: TicketCell,
@@ -47,6 +52,7 @@ pub struct NewTicketTally {
 /// A count added to a clock cell.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = clock_tallies)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewClockTally {
     #[diesel(embed)]
     pub cell: ClockCell,

@@ -53,6 +53,27 @@ pub fn find(conn: &mut DbConn, uai: &str) -> QueryResult<Option<EstablishmentRow
     })
 }
 
+/// Reads the schools of `uais` in one statement, for the [`find`]s that follow in the unit
+/// of work (a correspondent's grants).
+pub fn read_ahead(conn: &mut DbConn, uais: &[String]) -> QueryResult<()> {
+    if uais.len() < 2 {
+        return Ok(());
+    }
+    let (query, authority, collectivite) = joined!();
+    let rows = query
+        .filter(establishments::uai.eq_any(uais))
+        .select((
+            Establishment::as_select(),
+            authority.fields(organisations::all_columns),
+            collectivite.fields(organisations::all_columns),
+        ))
+        .load::<(Establishment, Organisation, Organisation)>(conn)?;
+    for row in rows {
+        memo::remember("establishment", row.0.uai.clone(), Some(row));
+    }
+    Ok(())
+}
+
 /// One page of establishments in UAI order, `limit` rows at most.
 pub fn list(
     conn: &mut DbConn,

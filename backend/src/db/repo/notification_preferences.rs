@@ -23,6 +23,21 @@ impl Preferences {
     }
 }
 
+/// The choices of those of `users` who made some, by person.
+pub fn of_users(
+    conn: &mut DbConn,
+    users: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, Preferences>> {
+    if users.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<Preferences> = prefs::table
+        .filter(prefs::user_id.eq_any(users))
+        .select(Preferences::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|p| (p.user_id, p)).collect())
+}
+
 pub fn find(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Preferences>> {
     prefs::table
         .find(user_id)

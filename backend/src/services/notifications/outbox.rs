@@ -136,12 +136,15 @@ pub fn enqueue(
         if reaches_vendor(conn, ticket, &audience)? {
             protection::mask_json(&mut payload);
         }
-        for person in people(conn, ticket, &audience)? {
+        let people = people(conn, ticket, &audience)?;
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        let choices = notification_preferences::of_users(conn, &ids)?;
+        for person in people {
             let own_action = event.actor_user_id == Some(person.id);
             if own_action && !notice.is_mandatory() {
                 continue;
             }
-            let chosen = notification_preferences::find(conn, person.id)?;
+            let chosen = choices.get(&person.id);
             if chosen.as_ref().is_some_and(|p| p.mutes(notice)) {
                 continue;
             }
@@ -185,9 +188,10 @@ pub fn announce(
     payload: &serde_json::Value,
 ) -> Result<(), AppError> {
     let mut rows = Vec::new();
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let choices = notification_preferences::of_users(conn, &ids)?;
     for person in people {
-        let muted =
-            notification_preferences::find(conn, person.id)?.is_some_and(|p| p.mutes(notice));
+        let muted = choices.get(&person.id).is_some_and(|p| p.mutes(notice));
         if !muted {
             rows.push(message(
                 now,
