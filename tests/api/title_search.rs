@@ -127,6 +127,15 @@ async fn a_search_lists_the_newest_matches_first_and_only_the_visible_ones() {
         .await;
     assert_eq!(rest.field("reference"), newest_first[2..].to_vec());
     assert!(rest.body["next_cursor"].is_null());
+    // A newest-first cursor names no place in the queue's order.
+    chain
+        .app
+        .get_as(
+            &chain.correspondent,
+            &format!("/api/v1/tickets?q=tableau%20numerique&sort=priority&cursor={cursor}"),
+        )
+        .await
+        .assert_problem(422, "invalid_cursor");
 
     // Strasbourg's correspondent sees its 450, newest first, over three pages.
     let mut seen = Vec::new();

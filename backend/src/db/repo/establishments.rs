@@ -33,21 +33,21 @@ macro_rules! joined {
             .inner_join(
                 collectivite
                     .on(establishments::collectivite_id.eq(collectivite.field(organisations::id))),
-            );
+            )
+            .select((
+                Establishment::as_select(),
+                authority.fields(organisations::all_columns),
+                collectivite.fields(organisations::all_columns),
+            ));
         (query, authority, collectivite)
     }};
 }
 
 pub fn find(conn: &mut DbConn, uai: &str) -> QueryResult<Option<EstablishmentRow>> {
     memo::cached("establishment", uai, || {
-        let (query, authority, collectivite) = joined!();
+        let (query, _, _) = joined!();
         query
             .filter(establishments::uai.eq(uai))
-            .select((
-                Establishment::as_select(),
-                authority.fields(organisations::all_columns),
-                collectivite.fields(organisations::all_columns),
-            ))
             .first::<(Establishment, Organisation, Organisation)>(conn)
             .optional()
     })
@@ -59,15 +59,12 @@ pub fn read_ahead(conn: &mut DbConn, uais: &[String]) -> QueryResult<()> {
     if uais.len() < 2 {
         return Ok(());
     }
-    let (query, authority, collectivite) = joined!();
-    let rows = query
-        .filter(establishments::uai.eq_any(uais))
-        .select((
-            Establishment::as_select(),
-            authority.fields(organisations::all_columns),
-            collectivite.fields(organisations::all_columns),
-        ))
-        .load::<(Establishment, Organisation, Organisation)>(conn)?;
+    let (query, _, _) = joined!();
+    let rows = query.filter(establishments::uai.eq_any(uais)).load::<(
+        Establishment,
+        Organisation,
+        Organisation,
+    )>(conn)?;
     for row in rows {
         memo::remember("establishment", row.0.uai.clone(), Some(row));
     }
@@ -81,15 +78,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<EstablishmentRow>> {
     let (query, authority, collectivite) = joined!();
-    let mut query = query
-        .select((
-            Establishment::as_select(),
-            authority.fields(organisations::all_columns),
-            collectivite.fields(organisations::all_columns),
-        ))
-        .order(establishments::uai)
-        .limit(limit)
-        .into_boxed();
+    let mut query = query.order(establishments::uai).limit(limit).into_boxed();
     if let Some(code) = &filter.authority {
         query = query.filter(authority.field(organisations::code).eq(code.clone()));
     }
