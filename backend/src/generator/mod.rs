@@ -159,6 +159,8 @@ pub fn run(
     let mut walker = Walker::new(&cast, end, rng);
     let mut next_report = 50_000;
     for batch in happenings.chunks(BATCH) {
+        // Reference rows read once a batch, as a request reads them once (`db::memo`).
+        let _memo = crate::db::memo::Scope::start();
         conn.write_transaction(|conn| {
             for (at, happening) in batch {
                 match happening {
