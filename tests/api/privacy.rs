@@ -164,6 +164,19 @@ async fn activity(app: &TestApp, token: &str) -> Vec<String> {
     vec![first, second]
 }
 
+/// The references of the tickets whose title holds `words`, as `token` searches them.
+async fn titled(app: &TestApp, token: &str, words: &str) -> Vec<String> {
+    let found = app
+        .get_as(token, &format!("/api/v1/tickets?q={words}"))
+        .await;
+    assert_eq!(found.status, 200, "{:#}", found.body);
+    found
+        .items()
+        .iter()
+        .map(|t| t["reference"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn figures(app: &TestApp) -> Value {
     let conn = &mut *app.conn();
     let counted: Vec<Count> = match conn {
@@ -185,6 +198,10 @@ async fn an_erased_correspondent_leaves_no_trace_and_their_tickets_remain() {
     let admin = app.demo_token("admin", "ge");
     let guichet = app.demo_token("guichet_agent", "ge");
     let figures_before = figures(&app);
+    assert_eq!(
+        titled(&app, &guichet, "Rousseau").await,
+        vec![references[0].clone()]
+    );
 
     // The export tells everything held about the person.
     let export = app
@@ -261,6 +278,11 @@ async fn an_erased_correspondent_leaves_no_trace_and_their_tickets_remain() {
         .iter()
         .any(|e| e["body"] == "Merci [personne effacée], nous regardons."));
     assert_eq!(figures(&app), figures_before);
+    // Nor does the title search's index still find them by name.
+    assert_eq!(
+        titled(&app, &guichet, "Rousseau").await,
+        Vec::<String>::new()
+    );
     // The person can no longer act; a second erasure finds nothing left to erase.
     assert_eq!(app.get_as(&token, "/api/v1/me").await.status, 401);
     app.post_as(
