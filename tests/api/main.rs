@@ -43,6 +43,7 @@ mod seed;
 mod service_levels;
 mod sessions;
 mod settings_docs;
+mod statement_cache;
 mod stats;
 mod territories;
 mod ticket_chain;

@@ -2,6 +2,7 @@
 //! migrations, the schema, row models and repositories.
 
 pub mod backend_specific;
+pub mod cached;
 pub mod connection;
 pub mod memo;
 pub mod migrations;

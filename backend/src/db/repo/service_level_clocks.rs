@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::cached::Cached;
 use crate::db::models::{ClockProgress, NewServiceLevelClock, ServiceLevelClock};
 use crate::db::schema::{service_level_clocks, tickets};
 use crate::db::DbConn;
@@ -38,10 +39,12 @@ pub fn insert_many(
 /// Writes what following the ticket changed on `clock`, and reads the row back: its warning
 /// and breach are the alerts job's, as the database holds them now.
 pub fn update(conn: &mut DbConn, clock: &ServiceLevelClock) -> QueryResult<ServiceLevelClock> {
-    diesel::update(service_level_clocks::table.find(clock.id))
-        .set(ClockProgress::from(clock))
-        .returning(service_level_clocks::all_columns)
-        .get_result(conn)
+    Cached(
+        diesel::update(service_level_clocks::table.find(clock.id))
+            .set(ClockProgress::from(clock))
+            .returning(service_level_clocks::all_columns),
+    )
+    .get_result(conn)
 }
 
 /// Clocks whose warning instant has passed and is not recorded yet, earliest first.
@@ -107,10 +110,14 @@ pub fn mark_ticket(
     next_due_at: NaiveDateTime,
     breached: bool,
 ) -> QueryResult<usize> {
-    diesel::update(tickets::table.find(ticket_id))
-        .set((
-            tickets::next_due_at.eq(next_due_at),
-            tickets::breached.eq(breached),
-        ))
-        .execute(conn)
+    Cached(
+        diesel::update(tickets::table.find(ticket_id))
+            .set((
+                tickets::next_due_at.eq(next_due_at),
+                tickets::breached.eq(breached),
+            ))
+            .returning(tickets::id),
+    )
+    .load::<i64>(conn)
+    .map(|written| written.len())
 }

@@ -1,14 +1,17 @@
 use diesel::prelude::*;
 
+use crate::db::cached::Cached;
 use crate::db::models::{NewTicketEvent, TicketEvent};
 use crate::db::schema::ticket_events;
 use crate::db::DbConn;
 
 pub fn insert(conn: &mut DbConn, row: &NewTicketEvent) -> QueryResult<TicketEvent> {
-    diesel::insert_into(ticket_events::table)
-        .values(row)
-        .returning(ticket_events::all_columns)
-        .get_result::<TicketEvent>(conn)
+    Cached(
+        diesel::insert_into(ticket_events::table)
+            .values(row)
+            .returning(ticket_events::all_columns),
+    )
+    .get_result::<TicketEvent>(conn)
 }
 
 /// A ticket's journal in order; internal events only when asked.

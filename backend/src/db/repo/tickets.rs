@@ -3,6 +3,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
+use crate::db::cached::Cached;
 use crate::db::models::{NewTicket, Ticket};
 use crate::db::schema::{ticket_hops, tickets};
 use crate::db::DbConn;
@@ -50,13 +51,17 @@ pub fn update_if_version(
 ) -> QueryResult<usize> {
     let mut row = ticket.clone();
     row.version = expected_version + 1;
-    diesel::update(
-        tickets::table
-            .find(ticket.id)
-            .filter(tickets::version.eq(expected_version)),
+    Cached(
+        diesel::update(
+            tickets::table
+                .find(ticket.id)
+                .filter(tickets::version.eq(expected_version)),
+        )
+        .set(&row)
+        .returning(tickets::id),
     )
-    .set(&row)
-    .execute(conn)
+    .load::<i64>(conn)
+    .map(|written| written.len())
 }
 
 pub fn children(conn: &mut DbConn, parent_id: i64) -> QueryResult<Vec<Ticket>> {
