@@ -172,19 +172,34 @@ fn the_title_search_reads_the_text_index() {
 }
 
 /// A title search, newest first: SQLite's text index hands its matches over in that order
-/// and stops at the batch's end, without collecting and sorting every match.
+/// and stops at the batch's end; PostgreSQL walks the newest tickets backwards from the
+/// cursor. Neither collects and sorts every match.
 #[test]
 fn the_newest_title_matches_come_from_the_text_index_in_order() {
     let app = TestApp::seeded();
     let conn = &mut *app.conn();
-    if let DbConn::Sqlite(_) = conn {
-        let plan = explain(
-            conn,
-            "SELECT rowid AS id FROM tickets_title_search \
-             WHERE title_search LIKE '%projecteur%' AND rowid < 1000000 \
-             ORDER BY rowid DESC LIMIT 200",
-        );
-        assert!(plan.contains("VIRTUAL TABLE INDEX"), "{plan}");
-        assert!(!plan.contains("TEMP B-TREE"), "sorted:\n{plan}");
+    match conn {
+        DbConn::Sqlite(_) => {
+            let plan = explain(
+                conn,
+                "SELECT rowid AS id FROM tickets_title_search \
+                 WHERE title_search LIKE '%projecteur%' AND rowid < 1000000 \
+                 ORDER BY rowid DESC LIMIT 200",
+            );
+            assert!(plan.contains("VIRTUAL TABLE INDEX"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "sorted:\n{plan}");
+        }
+        DbConn::Postgres(_) => {
+            let plan = plan(
+                conn,
+                "SELECT id FROM tickets WHERE title_search LIKE '%projecteur%' \
+                 AND id < 1000000 ORDER BY id DESC LIMIT 51",
+            );
+            assert!(
+                plan.contains("Index Scan Backward using tickets_pkey"),
+                "{plan}"
+            );
+            assert!(!plan.contains("Sort"), "sorted:\n{plan}");
+        }
     }
 }
