@@ -14,7 +14,10 @@
 
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_dsl::LoadQuery;
 use diesel::QueryResult;
+
+use super::DbConn;
 
 /// `query`, prepared once per connection and text.
 #[derive(Debug, Clone, Copy)]
@@ -45,3 +48,14 @@ impl<Q: Query> Query for Cached<Q> {
 }
 
 impl<Q, Conn> diesel::RunQueryDsl<Conn> for Cached<Q> {}
+
+impl<Q> Cached<Q> {
+    /// How many rows a write wrote, for a write that returns one id a row (what `execute`
+    /// counts, without losing the cache).
+    pub fn rows_written<'q>(self, conn: &mut DbConn) -> QueryResult<usize>
+    where
+        Self: LoadQuery<'q, DbConn, i64>,
+    {
+        diesel::RunQueryDsl::load::<i64>(self, conn).map(|ids| ids.len())
+    }
+}

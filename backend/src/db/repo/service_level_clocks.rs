@@ -118,6 +118,5 @@ pub fn mark_ticket(
             ))
             .returning(tickets::id),
     )
-    .load::<i64>(conn)
-    .map(|written| written.len())
+    .rows_written(conn)
 }

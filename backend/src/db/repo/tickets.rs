@@ -60,8 +60,7 @@ pub fn update_if_version(
         .set(&row)
         .returning(tickets::id),
     )
-    .load::<i64>(conn)
-    .map(|written| written.len())
+    .rows_written(conn)
 }
 
 pub fn children(conn: &mut DbConn, parent_id: i64) -> QueryResult<Vec<Ticket>> {
